@@ -1,0 +1,52 @@
+# Two commands matter: `make run` and `make test`. Both create .venv on a fresh machine.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
+
+.PHONY: run test lint format unit integration e2e infra synth cfn-lint clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	rm -f $(VENV)/.installed-* && touch $@
+
+venv: $(STAMP)
+
+run: $(STAMP)
+	$(PY) -m local
+
+test: lint $(STAMP)
+	$(PY) -m pytest -q
+	$(MAKE) --no-print-directory cfn-lint
+
+lint: $(STAMP)
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m mypy
+
+format: $(STAMP)
+	$(PY) -m ruff format .
+	$(PY) -m ruff check --fix .
+
+unit: $(STAMP)
+	$(PY) -m pytest -q tests/unit
+integration: $(STAMP)
+	$(PY) -m pytest -q tests/integration
+e2e: $(STAMP)
+	$(PY) -m pytest -q tests/e2e
+infra: $(STAMP)
+	$(PY) -m pytest -q tests/infra
+
+# Production template (offline); needs the CDK CLI: `npx aws-cdk synth` works too.
+synth: $(STAMP)
+	$(PY) -m infra.synth cdk.out
+
+cfn-lint: $(STAMP)
+	$(PY) -m infra.synth .build/cdk.out >/dev/null
+	$(PY) -m cfnlint .build/cdk.out/*.template.json
+
+clean:
+	rm -rf .build cdk.out .pytest_cache .mypy_cache .ruff_cache

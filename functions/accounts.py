@@ -1,0 +1,104 @@
+"""Accounts function: registration, confirmation, login, token refresh and /v1/me."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.api_gateway import Router
+
+from shared import aws
+from shared.accounts import Accounts
+from shared.api import JSON, build_resolver, current_user_id
+from shared.config import settings
+from shared.models.accounts import (
+    ConfirmRequest,
+    ConfirmResponse,
+    LoginRequest,
+    Me,
+    MePatch,
+    RefreshRequest,
+    RegisterRequest,
+    RegisterResponse,
+    Tokens,
+)
+from shared.models.common import responses
+from shared.observability import api_handler, count
+
+router = Router()
+TAGS = ["accounts"]
+
+
+@cache
+def accounts() -> Accounts:
+    config = settings()
+    config.require("user_pool_id", "user_pool_client_id")
+    return Accounts(aws.cognito(), config.user_pool_id, config.user_pool_client_id)
+
+
+@router.post(
+    "/v1/auth/register",
+    summary="Create an account",
+    tags=TAGS,
+    responses=responses(400, 409, 422, created=RegisterResponse),
+)
+def register(body: RegisterRequest) -> Response[RegisterResponse]:
+    result = accounts().register(body)
+    count("AccountRegistered")
+    return Response(status_code=201, content_type=JSON, body=result)
+
+
+@router.post(
+    "/v1/auth/confirm",
+    summary="Confirm the account with the emailed code",
+    tags=TAGS,
+    responses=responses(400, 409, 422, ok=ConfirmResponse),
+)
+def confirm(body: ConfirmRequest) -> ConfirmResponse:
+    return accounts().confirm(body)
+
+
+@router.post(
+    "/v1/auth/login",
+    summary="Log in with email and password",
+    tags=TAGS,
+    responses=responses(400, 401, 403, 422, ok=Tokens),
+)
+def login(body: LoginRequest) -> Tokens:
+    tokens = accounts().login(body)
+    count("Login")
+    return tokens
+
+
+@router.post(
+    "/v1/auth/refresh",
+    summary="New id and access tokens from a refresh token",
+    tags=TAGS,
+    responses=responses(400, 401, 422, ok=Tokens),
+)
+def refresh(body: RefreshRequest) -> Tokens:
+    return accounts().refresh(body)
+
+
+@router.get(
+    "/v1/me",
+    summary="The caller's profile",
+    tags=TAGS,
+    responses=responses(401, 404, ok=Me),
+)
+def get_me() -> Me:
+    return accounts().get_me(current_user_id(router))
+
+
+@router.patch(
+    "/v1/me",
+    summary="Change the caller's name or phone",
+    tags=TAGS,
+    responses=responses(400, 401, 404, 422, ok=Me),
+)
+def patch_me(body: MePatch) -> Me:
+    return accounts().update_me(current_user_id(router), body)
+
+
+app = build_resolver(router)
+handler = api_handler(app)

@@ -1,0 +1,24 @@
+"""Liveness probe for monitors and the local stack; reads no data."""
+
+from __future__ import annotations
+
+from aws_lambda_powertools.event_handler.api_gateway import Router
+
+from shared.api import build_resolver
+from shared.models.common import Output
+from shared.observability import api_handler
+
+router = Router()
+
+
+class Health(Output):
+    status: str
+
+
+@router.get("/v1/health", summary="Liveness probe", tags=["health"])
+def health() -> Health:
+    return Health(status="ok")
+
+
+app = build_resolver(router)
+handler = api_handler(app)

@@ -1,0 +1,91 @@
+"""The HTTP layer every API function shares: resolver setup, error mapping and caller identity.
+
+Each Lambda owns one Powertools ``Router``; :func:`build_resolver` wraps it in an
+``APIGatewayHttpResolver`` with pydantic validation and maps every error to
+``{"error": {"code", "message"}}`` in this one place.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, cast
+
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEventV2
+
+from shared.errors import DomainError, Unauthenticated
+from shared.privacy import get_logger, safe_exception
+
+logger = get_logger()
+
+JSON = "application/json"
+SECURITY_HEADERS = {
+    "Cache-Control": "no-store",
+    "X-Content-Type-Options": "nosniff",
+}
+
+
+def error_response(status: int, code: str, message: str, details: list[dict[str, str]] | None = None) -> Response[Any]:
+    error: dict[str, Any] = {"code": code, "message": message}
+    if details:
+        error["details"] = details
+    return Response(
+        status_code=status,
+        content_type=JSON,
+        body=json.dumps({"error": error}),
+        headers=SECURITY_HEADERS,
+    )
+
+
+def _validation_details(exc: RequestValidationError) -> list[dict[str, str]]:
+    """Where and what kind of problem: no ``input``/``ctx`` (they echo submitted values)."""
+    details = []
+    for err in exc.errors()[:20]:
+        location = ".".join(str(part) for part in err.get("loc", ()))
+        details.append({"field": location, "type": str(err.get("type", "invalid"))})
+    return details
+
+
+def _is_malformed_json(details: list[dict[str, str]]) -> bool:
+    return any(detail["type"] == "json_invalid" for detail in details)
+
+
+def current_user_id(router: Router | APIGatewayHttpResolver) -> str:
+    """The caller's Cognito ``sub``, as verified by API Gateway's JWT authorizer."""
+    event = cast(APIGatewayProxyEventV2, router.current_event)
+    claims = event.request_context.authorizer.jwt_claim or {}
+    sub = claims.get("sub")
+    if not sub:  # only reachable if a private route were deployed without the authorizer
+        raise Unauthenticated()
+    return str(sub)
+
+
+def build_resolver(router: Router) -> APIGatewayHttpResolver:
+    # A response that breaks its own model is our bug: 500, never a 422 blamed on the client.
+    app = APIGatewayHttpResolver(enable_validation=True, response_validation_error_http_code=500)
+    app.include_router(router)
+
+    @app.exception_handler(RequestValidationError)
+    def _invalid_request(exc: RequestValidationError) -> Response[Any]:
+        details = _validation_details(exc)
+        if _is_malformed_json(details):
+            return error_response(400, "malformed_json", "The request body is not valid JSON.")
+        return error_response(422, "validation_error", "The request is not valid.", details)
+
+    @app.exception_handler(DomainError)
+    def _domain_error(exc: DomainError) -> Response[Any]:
+        logger.info("request refused", extra={"error_code": exc.code, "status_code": exc.status})
+        return error_response(exc.status, exc.code, exc.message)
+
+    @app.not_found
+    def _not_found(_exc: Exception) -> Response[Any]:
+        return error_response(404, "route_not_found", "No such route.")
+
+    @app.exception_handler(Exception)
+    def _unexpected(exc: Exception) -> Response[Any]:
+        logger.error("unhandled error", extra=safe_exception(exc))
+        return error_response(500, "internal_error", "Something went wrong on our side.")
+
+    return app

@@ -1,0 +1,48 @@
+"""Settings read from the environment once per cold start (names from shared.resources)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import cache
+
+from shared import resources
+
+
+class ConfigurationError(RuntimeError):
+    """A required environment variable is missing: a deployment bug, not a client error."""
+
+
+def _required(name: str) -> str:
+    value = os.environ.get(name)
+    if not value:
+        raise ConfigurationError(f"environment variable {name} is not set")
+    return value
+
+
+@dataclass(frozen=True)
+class Settings:
+    table_name: str
+    user_pool_id: str
+    user_pool_client_id: str
+    default_phone_region: str
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        return cls(
+            table_name=os.environ.get(resources.ENV_TABLE_NAME, ""),
+            user_pool_id=os.environ.get(resources.ENV_USER_POOL_ID, ""),
+            user_pool_client_id=os.environ.get(resources.ENV_USER_POOL_CLIENT_ID, ""),
+            default_phone_region=os.environ.get(resources.ENV_DEFAULT_PHONE_REGION, "IN"),
+        )
+
+    def require(self, *names: str) -> None:
+        """Fail at cold start, not mid-request, when a function lacks what it needs."""
+        for name in names:
+            if not getattr(self, name):
+                raise ConfigurationError(f"setting {name} is not configured")
+
+
+@cache
+def settings() -> Settings:
+    return Settings.from_env()

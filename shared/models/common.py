@@ -1,0 +1,61 @@
+"""Models shared by every route."""
+
+from __future__ import annotations
+
+from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class StrictInput(BaseModel):
+    """Base of every request body: unknown fields are refused, strings are trimmed."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Output(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ErrorDetail(Output):
+    field: str = Field(description="Where the problem is, e.g. body.phone")
+    type: str = Field(description="Machine-readable kind of problem, e.g. string_too_long")
+
+
+class ErrorBody(Output):
+    code: str = Field(description="Stable machine-readable error code")
+    message: str = Field(description="Human-readable explanation; never echoes submitted values")
+    details: list[ErrorDetail] | None = None
+
+
+class ErrorResponse(Output):
+    error: ErrorBody
+
+
+_DESCRIPTIONS = {
+    400: "Malformed request (e.g. the body is not JSON, or a bad cursor)",
+    401: "Missing or invalid token (answered by API Gateway's JWT authorizer)",
+    403: "Not allowed",
+    404: "No such object for this user",
+    409: "Conflicts with the current state",
+    422: "The request does not match its schema",
+}
+
+
+def responses(
+    *statuses: int, ok: type[BaseModel] | None = None, created: type[BaseModel] | None = None
+) -> dict[int, OpenAPIResponse]:
+    """OpenAPI responses of a route: its success model and error statuses (with the error model)."""
+    result: dict[int, OpenAPIResponse] = {}
+    if ok is not None:
+        result[200] = {"description": "OK", "content": {"application/json": {"model": ok}}}
+    if created is not None:
+        result[201] = {"description": "Created", "content": {"application/json": {"model": created}}}
+    for status in statuses:
+        if status == 401:  # API Gateway's own body, not ours
+            result[status] = {"description": _DESCRIPTIONS[status]}
+        else:
+            result[status] = {
+                "description": _DESCRIPTIONS[status],
+                "content": {"application/json": {"model": ErrorResponse}},
+            }
+    return result

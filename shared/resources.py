@@ -1,0 +1,252 @@
+"""The one description of every AWS resource the backend needs.
+
+Read by the CDK constructs in ``infra/`` (production) and by ``local/`` (moto), so the two cannot
+drift: a test compares the synthesized template with the resources the local stack creates, and
+another compares the route table below with the Powertools routers of the functions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+# Environment variable names shared by the Lambda configuration (CDK) and the code that reads them.
+ENV_TABLE_NAME = "TABLE_NAME"
+ENV_UPLOADS_BUCKET = "UPLOADS_BUCKET"
+ENV_USER_POOL_ID = "USER_POOL_ID"
+ENV_USER_POOL_CLIENT_ID = "USER_POOL_CLIENT_ID"
+ENV_DEFAULT_PHONE_REGION = "DEFAULT_PHONE_REGION"
+
+METRICS_NAMESPACE = "LeadCrm"
+LOG_RETENTION_DAYS = 30  # every log group; the policy allows IP addresses in logs, bounded here
+BACKUP_RETENTION_DAYS = 90  # "Deleted information may be kept in encrypted backups for up to 90 days"
+
+
+# --- DynamoDB ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IndexSpec:
+    name: str
+    partition_key: str
+    sort_key: str
+    projection: Literal["ALL", "KEYS_ONLY"] = "KEYS_ONLY"
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    local_name: str
+    partition_key: str
+    sort_key: str
+    ttl_attribute: str
+    pitr_recovery_days: int
+    indexes: tuple[IndexSpec, ...] = ()
+
+
+# Single table; the key design and every access pattern are written down in
+# shared/repositories/keys.py next to the code that builds the keys.
+TABLE = TableSpec(
+    local_name="crm-data",
+    partition_key="pk",
+    sort_key="sk",
+    ttl_attribute="expires_at",
+    pitr_recovery_days=35,
+    indexes=(
+        IndexSpec(name="by_phone", partition_key="phone_pk", sort_key="phone_sk"),
+        IndexSpec(name="by_email", partition_key="email_pk", sort_key="email_sk"),
+    ),
+)
+
+
+# --- S3 ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LifecycleRuleSpec:
+    id: str
+    expiration_days: int | None = None
+    noncurrent_expiration_days: int | None = None
+    expired_object_delete_marker: bool = False
+    abort_incomplete_multipart_days: int | None = None
+
+    def to_s3(self) -> dict[str, object]:
+        """The rule as S3's PutBucketLifecycleConfiguration (and GetBucket…) shape."""
+        rule: dict[str, object] = {"ID": self.id, "Status": "Enabled", "Filter": {"Prefix": ""}}
+        if self.expiration_days is not None:
+            rule["Expiration"] = {"Days": self.expiration_days}
+        if self.expired_object_delete_marker:
+            rule["Expiration"] = {"ExpiredObjectDeleteMarker": True}
+        if self.noncurrent_expiration_days is not None:
+            rule["NoncurrentVersionExpiration"] = {"NoncurrentDays": self.noncurrent_expiration_days}
+        if self.abort_incomplete_multipart_days is not None:
+            rule["AbortIncompleteMultipartUpload"] = {"DaysAfterInitiation": self.abort_incomplete_multipart_days}
+        return rule
+
+
+@dataclass(frozen=True)
+class BucketSpec:
+    key: str  # stable logical name
+    local_name: str
+    versioned: bool
+    kms_encrypted: bool
+    lifecycle: tuple[LifecycleRuleSpec, ...] = ()
+
+
+# Backups: current objects expire after 88 days and the noncurrent version a day later, so every
+# byte is eligible for removal by day 89, leaving S3's asynchronous lifecycle processing a day of
+# slack inside the policy's 90 days. Delete markers and abandoned multipart uploads go too.
+BACKUPS_BUCKET = BucketSpec(
+    key="backups",
+    local_name="crm-backups",
+    versioned=True,
+    kms_encrypted=True,
+    lifecycle=(
+        LifecycleRuleSpec(
+            id="expire-backups-within-90-days",
+            expiration_days=BACKUP_RETENTION_DAYS - 2,
+            noncurrent_expiration_days=1,
+            abort_incomplete_multipart_days=1,
+        ),
+        LifecycleRuleSpec(id="remove-expired-delete-markers", expired_object_delete_marker=True),
+    ),
+)
+
+# Uploads (invoices, PDFs, images): deletion removes every version explicitly; the lifecycle is
+# the safety net that guarantees nothing a user deleted outlives a day.
+UPLOADS_BUCKET = BucketSpec(
+    key="uploads",
+    local_name="crm-uploads",
+    versioned=True,
+    kms_encrypted=True,
+    lifecycle=(
+        LifecycleRuleSpec(
+            id="purge-deleted-uploads",
+            noncurrent_expiration_days=1,
+            abort_incomplete_multipart_days=1,
+        ),
+        LifecycleRuleSpec(id="remove-expired-delete-markers", expired_object_delete_marker=True),
+    ),
+)
+
+BUCKETS = (UPLOADS_BUCKET, BACKUPS_BUCKET)
+
+
+# --- Cognito -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CustomAttributeSpec:
+    name: str  # without the "custom:" prefix
+    max_length: int
+
+
+@dataclass(frozen=True)
+class UserPoolSpec:
+    local_name: str
+    username_attributes: tuple[str, ...]
+    auto_verified_attributes: tuple[str, ...]
+    required_attributes: tuple[str, ...]
+    custom_attributes: tuple[CustomAttributeSpec, ...]
+    password_min_length: int
+    access_token_minutes: int
+    id_token_minutes: int
+    refresh_token_days: int
+    auth_flows: tuple[str, ...] = ("ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH")
+
+
+# Contact information lives in Cognito only ("used for verifying, securing, and accessing your
+# account"); the accepted policy version is recorded atomically with the account.
+USER_POOL = UserPoolSpec(
+    local_name="crm-users",
+    username_attributes=("email",),
+    auto_verified_attributes=("email",),
+    required_attributes=("email", "name", "phone_number"),
+    custom_attributes=(
+        CustomAttributeSpec(name="policy_version", max_length=32),
+        CustomAttributeSpec(name="policy_accepted_at", max_length=40),
+    ),
+    password_min_length=10,
+    access_token_minutes=60,
+    id_token_minutes=60,
+    refresh_token_days=30,
+)
+
+
+# --- Lambda functions and HTTP API routes ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RouteSpec:
+    method: Literal["GET", "POST", "PUT", "PATCH", "DELETE"]
+    path: str  # HTTP API syntax: /v1/leads/{lead_id}
+    public: bool = False  # public routes skip the JWT authorizer
+
+    @property
+    def route_key(self) -> str:
+        return f"{self.method} {self.path}"
+
+    @property
+    def powertools_path(self) -> str:
+        """The same path in Powertools' router syntax (``<lead_id>``)."""
+        return self.path.replace("{", "<").replace("}", ">")
+
+
+@dataclass(frozen=True)
+class FunctionSpec:
+    name: str  # logical name; also the local Lambda function name
+    module: str  # module exposing ``handler(event, context)`` (and ``router`` for API functions)
+    description: str
+    memory_mb: int = 512
+    timeout_s: int = 10
+    routes: tuple[RouteSpec, ...] = field(default_factory=tuple)
+    needs: tuple[Literal["table", "uploads", "user_pool"], ...] = ()
+
+    @property
+    def handler(self) -> str:
+        return f"{self.module}.handler"
+
+
+ACCOUNTS_FUNCTION = FunctionSpec(
+    name="accounts",
+    module="functions.accounts",
+    description="Registration, login, token refresh and the caller's own profile",
+    routes=(
+        RouteSpec("POST", "/v1/auth/register", public=True),
+        RouteSpec("POST", "/v1/auth/confirm", public=True),
+        RouteSpec("POST", "/v1/auth/login", public=True),
+        RouteSpec("POST", "/v1/auth/refresh", public=True),
+        RouteSpec("GET", "/v1/me"),
+        RouteSpec("PATCH", "/v1/me"),
+    ),
+    needs=("user_pool",),
+)
+
+LEADS_FUNCTION = FunctionSpec(
+    name="leads",
+    module="functions.leads",
+    description="Leads of the caller: create, list, read, update, delete",
+    routes=(
+        RouteSpec("POST", "/v1/leads"),
+        RouteSpec("GET", "/v1/leads"),
+        RouteSpec("GET", "/v1/leads/{lead_id}"),
+        RouteSpec("PATCH", "/v1/leads/{lead_id}"),
+        RouteSpec("DELETE", "/v1/leads/{lead_id}"),
+    ),
+    needs=("table",),
+)
+
+HEALTH_FUNCTION = FunctionSpec(
+    name="health",
+    module="functions.health",
+    description="Liveness probe; touches no data",
+    memory_mb=256,
+    timeout_s=3,
+    routes=(RouteSpec("GET", "/v1/health", public=True),),
+)
+
+FUNCTIONS: tuple[FunctionSpec, ...] = (ACCOUNTS_FUNCTION, LEADS_FUNCTION, HEALTH_FUNCTION)
+API_FUNCTIONS = tuple(f for f in FUNCTIONS if f.routes)
+
+
+def all_routes() -> list[tuple[FunctionSpec, RouteSpec]]:
+    return [(function, route) for function in API_FUNCTIONS for route in function.routes]

@@ -1,0 +1,41 @@
+"""Lead rules that need no AWS: cursors, contact rules, one contact per request."""
+
+import pytest
+from pydantic import ValidationError
+
+from shared import leads
+from shared.models.leads import LeadCreate, LeadPatch
+
+
+def test_cursor_round_trips_and_carries_only_a_lead_id() -> None:
+    lead_id = "01JC0000000000000000000000"
+    cursor = leads.encode_cursor(lead_id)
+    assert leads.decode_cursor(cursor) == lead_id
+    assert "USER" not in cursor
+
+
+@pytest.mark.parametrize("cursor", ["", "not-base64!", "bDE6VVNFUiN4", "eyJway", "bDE6" + "A" * 40])
+def test_tampered_cursors_are_a_client_error(cursor: str) -> None:
+    with pytest.raises(leads.InvalidCursor):
+        leads.decode_cursor(cursor)
+
+
+def test_a_lead_needs_a_phone_or_an_email() -> None:
+    with pytest.raises(ValidationError):
+        LeadCreate.model_validate({"name": "A"})
+    assert LeadCreate.model_validate({"name": "A", "email": "a@example.com"}).email == "a@example.com"
+
+
+def test_a_lead_body_is_one_contact_never_a_contact_list() -> None:
+    with pytest.raises(ValidationError):
+        LeadCreate.model_validate([{"name": "A", "phone": "+919876543210"}, {"name": "B", "phone": "+919876543211"}])
+    with pytest.raises(ValidationError):
+        LeadCreate.model_validate({"name": "A", "phone": "+919876543210", "contacts": [{"name": "B"}]})
+
+
+def test_patch_needs_a_change_and_cannot_clear_the_name() -> None:
+    with pytest.raises(ValidationError):
+        LeadPatch.model_validate({})
+    with pytest.raises(ValidationError):
+        LeadPatch.model_validate({"name": None})
+    assert LeadPatch.model_validate({"company": None}).model_fields_set == {"company"}

@@ -1,0 +1,35 @@
+"""The route table in shared.resources (which builds the CDK HTTP API and the local gateway) and
+the Powertools routers of the functions describe exactly the same routes."""
+
+import importlib
+
+import pytest
+
+from functions.openapi import openapi_document
+from shared.resources import API_FUNCTIONS, all_routes
+
+
+@pytest.mark.parametrize("spec", API_FUNCTIONS, ids=lambda s: s.name)
+def test_each_function_router_has_exactly_its_spec_routes(spec) -> None:  # type: ignore[no-untyped-def]
+    router = importlib.import_module(spec.module).router
+    served = set()
+    for key in router._routes:
+        rule, methods = key[0], key[1]
+        for method in (methods,) if isinstance(methods, str) else methods:
+            served.add((method.upper(), rule))
+    declared = {(route.method, route.powertools_path) for route in spec.routes}
+    assert served == declared
+
+
+def test_every_route_documents_request_and_response_models() -> None:
+    document = openapi_document()
+    for _function, route in all_routes():
+        operation = document["paths"][route.path][route.method.lower()]
+        success = [code for code in operation["responses"] if code.startswith("2")]
+        assert success, f"{route.route_key} documents no success response"
+        for code in success:
+            if code != "204":
+                assert "content" in operation["responses"][code], f"{route.route_key} {code} has no model"
+        if route.method in ("POST", "PUT", "PATCH"):
+            assert "requestBody" in operation, f"{route.route_key} has no request model"
+        assert operation["security"] == ([] if route.public else [{"cognito": []}])
