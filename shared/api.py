@@ -12,6 +12,7 @@ from typing import Any, cast
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEventV2
 
@@ -62,10 +63,25 @@ def current_user_id(router: Router | APIGatewayHttpResolver) -> str:
     return str(sub)
 
 
+def require_object_body(app: APIGatewayHttpResolver, next_middleware: NextMiddleware) -> Response[Any]:
+    """Every request body is ONE JSON object. Powertools would read a one-element list as that
+    element; refusing lists here is what makes "no route accepts a contact list" true."""
+    raw = app.current_event.decoded_body
+    if raw and raw.strip():
+        try:
+            parsed = json.loads(raw)
+        except ValueError:
+            return error_response(400, "malformed_json", "The request body is not valid JSON.")
+        if not isinstance(parsed, dict):
+            return error_response(422, "body_must_be_object", "The request body must be one JSON object.")
+    return next_middleware(app)
+
+
 def build_resolver(router: Router) -> APIGatewayHttpResolver:
     # A response that breaks its own model is our bug: 500, never a 422 blamed on the client.
     app = APIGatewayHttpResolver(enable_validation=True, response_validation_error_http_code=500)
     app.include_router(router)
+    app.use(middlewares=[require_object_body])
 
     @app.exception_handler(RequestValidationError)
     def _invalid_request(exc: RequestValidationError) -> Response[Any]:

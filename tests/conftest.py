@@ -1,10 +1,43 @@
-"""Suite-wide settings: no real AWS credentials or endpoints can be reached from tests."""
+"""Suite-wide fixtures. No real AWS credentials or endpoints can be reached from tests."""
+
+from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+from tests.support import Api, TestUser, create_user
 
 os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
-os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
-os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
+os.environ["AWS_ACCESS_KEY_ID"] = "testing"
+os.environ["AWS_SECRET_ACCESS_KEY"] = "testing"
 os.environ.pop("AWS_PROFILE", None)
+os.environ.pop("AWS_SESSION_TOKEN", None)
 os.environ.setdefault("POWERTOOLS_METRICS_NAMESPACE", "LeadCrm")
 os.environ.setdefault("POWERTOOLS_SERVICE_NAME", "tests")
+
+
+@pytest.fixture(scope="session")
+def local_stack() -> Iterator[Any]:
+    """ONE local stack per run: boto3 clients are cached per process, as in a warm Lambda."""
+    from local.stack import LocalStack
+
+    with LocalStack(port=0) as stack:
+        yield stack
+
+
+@pytest.fixture(scope="session")
+def api(local_stack: Any) -> Api:
+    return Api(local_stack.gateway_url)
+
+
+@pytest.fixture
+def make_user(api: Api) -> Callable[[], TestUser]:
+    return lambda: create_user(api)
+
+
+@pytest.fixture
+def user(make_user: Callable[[], TestUser]) -> TestUser:
+    return make_user()

@@ -216,14 +216,13 @@ class DynamoLeadRepository:
         # A lead must stay reachable: clearing one contact field requires the other to remain.
         for cleared, other in (("phone", "email"), ("email", "phone")):
             if cleared in changes and changes[cleared] is None and not changes.get(other):
-                condition += f" AND attribute_exists(#{other}_keep)"
-                names[f"#{other}_keep"] = other
+                condition += f" AND attribute_exists({other})"  # not reserved words
         try:
             response = self._db.update_item(
                 TableName=self._table,
                 Key={"pk": _ser(keys.user_pk(user_id)), "sk": _ser(keys.lead_sk(lead_id))},
                 UpdateExpression=expression,
-                ConditionExpression="attribute_exists(pk)",
+                ConditionExpression=condition,
                 ExpressionAttributeNames=names,
                 ExpressionAttributeValues=values,
                 ReturnValues="ALL_NEW",

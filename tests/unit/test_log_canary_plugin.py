@@ -7,7 +7,9 @@ import pytest
 pytest_plugins = ["pytester"]
 
 
-def test_canary_in_any_captured_output_fails_the_test(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_canary_in_any_captured_output_fails_the_test(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("PYTHONPATH", str(Path(__file__).resolve().parents[2]))
     pytester.makepyfile(
         """
@@ -15,7 +17,7 @@ def test_canary_in_any_captured_output_fails_the_test(pytester: pytest.Pytester,
         from tests.plugins.log_canary import register_canary
 
         def test_logs_an_email():
-            email = register_canary("canary-7f3a@example.test", "email")
+            email = register_canary("canary-7f3a@example.com", "email")
             logging.getLogger("x").warning("user %s", email)
 
         def test_thread_prints_a_phone():
@@ -32,6 +34,6 @@ def test_canary_in_any_captured_output_fails_the_test(pytester: pytest.Pytester,
     result.assert_outcomes(passed=1, failed=2)
     result.stdout.fnmatch_lines(["*personal data reached captured output*['email']*"])
     result.stdout.fnmatch_lines(["*personal data reached captured output*['phone']*"])
-    assert "canary-7f3a@example.test" not in "\n".join(
+    assert "canary-7f3a@example.com" not in "\n".join(
         line for line in result.stdout.lines if "personal data reached" in line
     )

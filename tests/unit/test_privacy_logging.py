@@ -9,12 +9,12 @@ from shared.privacy.pii import MASK
 
 
 def test_pii_is_masked_when_formatted_printed_or_json_encoded() -> None:
-    email = Pii("someone@example.test")
+    email = Pii("someone@example.com")
     assert str(email) == MASK
     assert f"{email}" == MASK
     assert "someone" not in repr(email)
     assert "someone" not in json.dumps({"v": email}, default=str)
-    assert email.reveal() == "someone@example.test"
+    assert email.reveal() == "someone@example.com"
 
 
 @pytest.mark.parametrize(
@@ -34,9 +34,9 @@ def test_redacting_logger_never_writes_personal_fields_or_exception_messages(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     logger = get_logger("privacy-test")
-    logger.info("lead created", extra={"email": "leak-me@example.test", "lead_id": "01XYZ", "who": Pii("Ravi")})
+    logger.info("lead created", extra={"email": "leak-me@example.com", "lead_id": "01XYZ", "who": Pii("Ravi")})
     try:
-        raise ValueError("input was leak-me-too@example.test")
+        raise ValueError("input was leak-me-too@example.com")
     except ValueError as exc:
         logger.exception("failed", extra=safe_exception(exc))
     out = capsys.readouterr().out

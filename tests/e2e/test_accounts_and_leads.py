@@ -1,0 +1,162 @@
+"""Over real HTTP against the local stack: what a mobile client does, start to finish."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from tests.support import Api, TestUser, new_identity, new_lead_body, register_tokens
+
+pytestmark = pytest.mark.e2e
+
+
+def _error_code(response) -> str:  # type: ignore[no-untyped-def]
+    body = response.json()
+    assert set(body) == {"error"}, body
+    assert {"code", "message"} <= set(body["error"])
+    return str(body["error"]["code"])
+
+
+def test_register_confirm_login_manage_leads_refresh_and_refuse_without_token(api: Api) -> None:
+    identity = new_identity()
+    registered = api.post("/v1/auth/register", json=identity)
+    assert registered.status_code == 201
+    assert registered.json()["confirmation_required"] is True
+    user_id = registered.json()["user_id"]
+
+    assert api.post("/v1/auth/confirm", json={"email": identity["email"], "code": "000000"}).status_code == 200
+    login = api.post("/v1/auth/login", json={"email": identity["email"], "password": identity["password"]})
+    assert login.status_code == 200
+    tokens = login.json()
+    register_tokens(tokens)
+    assert tokens["token_type"] == "Bearer"
+    me_api = api.as_user(tokens["access_token"])
+
+    me = me_api.get("/v1/me").json()
+    assert me["user_id"] == user_id
+    assert (me["name"], me["email"], me["phone"]) == (identity["name"], identity["email"], identity["phone"])
+    assert me["policy_version"] == identity["policy_version"]
+    assert me["policy_accepted_at"] is not None
+
+    body = new_lead_body()
+    created = me_api.post("/v1/leads", json=body)
+    assert created.status_code == 201
+    lead = created.json()
+    assert (lead["name"], lead["phone"], lead["source"]) == (body["name"], body["phone"], "phonebook")
+
+    listed = me_api.get("/v1/leads").json()
+    assert [item["lead_id"] for item in listed["items"]] == [lead["lead_id"]]
+    assert me_api.get(f"/v1/leads/{lead['lead_id']}").json() == lead
+
+    patched = me_api.patch(f"/v1/leads/{lead['lead_id']}", json={"company": "Globex", "notes": None})
+    assert patched.status_code == 200
+    assert patched.json()["company"] == "Globex"
+    assert me_api.get(f"/v1/leads/{lead['lead_id']}").json()["company"] == "Globex"
+
+    assert me_api.delete(f"/v1/leads/{lead['lead_id']}").status_code == 204
+    assert me_api.get(f"/v1/leads/{lead['lead_id']}").status_code == 404
+    assert me_api.delete(f"/v1/leads/{lead['lead_id']}").status_code == 404
+
+    refreshed = api.post("/v1/auth/refresh", json={"refresh_token": tokens["refresh_token"]})
+    assert refreshed.status_code == 200
+    new_tokens = refreshed.json()
+    register_tokens(new_tokens)
+    assert api.as_user(new_tokens["access_token"]).get("/v1/me").status_code == 200
+    assert api.as_user(new_tokens["id_token"]).get("/v1/me").status_code == 200
+
+    assert api.get("/v1/me").status_code == 401
+    assert api.get("/v1/leads").status_code == 401
+    assert api.as_user("not-a-jwt").get("/v1/leads").status_code == 401
+
+
+def test_duplicate_email_is_a_conflict_and_creates_nothing(api: Api, user: TestUser, local_stack) -> None:  # type: ignore[no-untyped-def]
+    again = new_identity() | {"email": user.email}
+    response = api.post("/v1/auth/register", json=again)
+    assert response.status_code == 409
+    assert _error_code(response) == "email_taken"
+    assert api.post("/v1/auth/login", json={"email": user.email, "password": user.password}).status_code == 200
+
+
+def test_wrong_password_and_unknown_email_answer_the_same_401(api: Api, user: TestUser) -> None:
+    wrong = api.post("/v1/auth/login", json={"email": user.email, "password": "Wrong-password-1"})
+    unknown = api.post("/v1/auth/login", json={"email": "nobody.here@example.com", "password": "Wrong-password-1"})
+    assert (wrong.status_code, unknown.status_code) == (401, 401)
+    assert _error_code(wrong) == _error_code(unknown) == "invalid_credentials"
+
+
+def test_unconfirmed_account_cannot_log_in(api: Api) -> None:
+    identity = new_identity()
+    assert api.post("/v1/auth/register", json=identity).status_code == 201
+    response = api.post("/v1/auth/login", json={"email": identity["email"], "password": identity["password"]})
+    assert response.status_code == 403
+    assert _error_code(response) == "user_not_confirmed"
+
+
+def test_bad_refresh_token_is_401(api: Api) -> None:
+    response = api.post("/v1/auth/refresh", json={"refresh_token": "x" * 64})
+    assert response.status_code == 401
+    assert _error_code(response) == "invalid_refresh_token"
+
+
+def test_profile_update_normalizes_the_phone(user: TestUser, canary) -> None:  # type: ignore[no-untyped-def]
+    new_name = canary("Canaryname Renamed", "user name")
+    canary("+91 98111 22334", "user phone")
+    response = user.api.patch("/v1/me", json={"name": new_name, "phone": "+91 98111 22334"})
+    assert response.status_code == 200
+    assert (response.json()["name"], response.json()["phone"]) == (new_name, "+919811122334")
+    assert user.api.get("/v1/me").json()["phone"] == "+919811122334"
+
+
+def test_lead_phone_in_national_format_uses_the_given_or_default_region(user: TestUser, canary) -> None:  # type: ignore[no-untyped-def]
+    canary("098765 11223", "lead phone")
+    canary("(202) 555-0143", "lead phone")
+    india = user.api.post("/v1/leads", json=new_lead_body(phone="098765 11223")).json()
+    assert india["phone"] == "+919876511223"
+    us = user.api.post("/v1/leads", json=new_lead_body(phone="(202) 555-0143", phone_region="US")).json()
+    assert us["phone"] == "+12025550143"
+
+
+def test_leads_page_newest_first_with_an_opaque_cursor(user: TestUser) -> None:
+    created = [user.api.post("/v1/leads", json=new_lead_body()).json()["lead_id"] for _ in range(7)]
+    seen: list[str] = []
+    cursor = None
+    pages = 0
+    while True:
+        params = {"limit": 3} | ({"cursor": cursor} if cursor else {})
+        page = user.api.get("/v1/leads", params=params).json()
+        seen += [item["lead_id"] for item in page["items"]]
+        pages += 1
+        cursor = page["next_cursor"]
+        if not cursor:
+            break
+    assert seen == list(reversed(created))
+    assert pages == 3
+
+
+def test_search_finds_leads_by_name_company_email_or_phone(user: TestUser) -> None:
+    target = user.api.post("/v1/leads", json=new_lead_body(company="Zanzibar Spices")).json()
+    for _ in range(3):
+        user.api.post("/v1/leads", json=new_lead_body())
+    for query in ("zanzibar", target["name"].split()[1], target["email"][:12], target["phone"][-6:]):
+        found = user.api.get("/v1/leads", params={"q": query}).json()["items"]
+        assert [lead["lead_id"] for lead in found] == [target["lead_id"]], query
+
+
+def test_a_lead_keeps_a_phone_or_an_email(user: TestUser) -> None:
+    lead = user.api.post("/v1/leads", json=new_lead_body(email=None)).json()
+    response = user.api.patch(f"/v1/leads/{lead['lead_id']}", json={"phone": None})
+    assert response.status_code == 422
+    assert _error_code(response) == "lead_needs_contact"
+    assert user.api.get(f"/v1/leads/{lead['lead_id']}").json()["phone"] == lead["phone"]
+    switched = user.api.patch(f"/v1/leads/{lead['lead_id']}", json={"phone": None, "email": "new.lead@example.com"})
+    assert switched.status_code == 200
+    assert switched.json()["phone"] is None
+
+
+def test_no_route_accepts_a_contact_list(api: Api, make_user: Callable[[], TestUser]) -> None:
+    owner = make_user()
+    batch = [new_lead_body(), new_lead_body()]
+    response = owner.api.post("/v1/leads", json=batch)
+    assert response.status_code == 422
+    assert owner.api.get("/v1/leads").json()["items"] == []
