@@ -46,7 +46,7 @@ synth: $(STAMP)
 
 cfn-lint: $(STAMP)
 	$(PY) -m infra.synth .build/cdk.out >/dev/null
-	$(PY) -m cfnlint .build/cdk.out/*.template.json
+	$(VENV)/bin/cfn-lint .build/cdk.out/*.template.json
 
 clean:
 	rm -rf .build cdk.out .pytest_cache .mypy_cache .ruff_cache

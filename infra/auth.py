@@ -1,0 +1,112 @@
+"""Cognito user pool and the mobile app's client, from ``shared.resources.USER_POOL``."""
+
+from __future__ import annotations
+
+from aws_cdk import Duration, RemovalPolicy
+from aws_cdk import aws_cognito as cognito
+from constructs import Construct
+
+from shared.resources import USER_POOL, UserPoolSpec
+
+# Cognito's standard attribute names (as the spec and the API use them) → CDK keyword names.
+_STANDARD_ATTRIBUTE_KWARGS = {
+    "address": "address",
+    "birthdate": "birthdate",
+    "email": "email",
+    "family_name": "family_name",
+    "gender": "gender",
+    "given_name": "given_name",
+    "locale": "locale",
+    "middle_name": "middle_name",
+    "name": "fullname",
+    "nickname": "nickname",
+    "phone_number": "phone_number",
+    "picture": "profile_picture",
+    "preferred_username": "preferred_username",
+    "profile": "profile_page",
+    "updated_at": "last_update_time",
+    "website": "website",
+    "zoneinfo": "timezone",
+}
+# The refresh flow is always enabled by CDK; the spec lists it for the local (moto) pool.
+_AUTH_FLOW_KWARGS = {
+    "ALLOW_USER_PASSWORD_AUTH": "user_password",
+    "ALLOW_USER_SRP_AUTH": "user_srp",
+    "ALLOW_CUSTOM_AUTH": "custom",
+    "ALLOW_ADMIN_USER_PASSWORD_AUTH": "admin_user_password",
+}
+_ALWAYS_ON_FLOWS = {"ALLOW_REFRESH_TOKEN_AUTH"}
+
+
+def _sign_in_aliases(spec: UserPoolSpec) -> cognito.SignInAliases:
+    unknown = set(spec.username_attributes) - {"email", "phone_number"}
+    if unknown:
+        raise ValueError(f"unsupported username attributes: {sorted(unknown)}")
+    return cognito.SignInAliases(
+        email="email" in spec.username_attributes,
+        phone="phone_number" in spec.username_attributes,
+        username=False,
+    )
+
+
+def _auto_verify(spec: UserPoolSpec) -> cognito.AutoVerifiedAttrs:
+    return cognito.AutoVerifiedAttrs(
+        email="email" in spec.auto_verified_attributes,
+        phone="phone_number" in spec.auto_verified_attributes,
+    )
+
+
+def _standard_attributes(spec: UserPoolSpec) -> cognito.StandardAttributes:
+    kwargs = {
+        _STANDARD_ATTRIBUTE_KWARGS[name]: cognito.StandardAttribute(required=True, mutable=True)
+        for name in spec.required_attributes
+    }
+    return cognito.StandardAttributes(**kwargs)
+
+
+def _auth_flows(spec: UserPoolSpec) -> cognito.AuthFlow:
+    flows = set(spec.auth_flows) - _ALWAYS_ON_FLOWS
+    return cognito.AuthFlow(**{_AUTH_FLOW_KWARGS[flow]: True for flow in sorted(flows)})
+
+
+class Auth(Construct):
+    """User pool (email sign-in, self sign-up) and a secretless public client for the app."""
+
+    def __init__(self, scope: Construct, construct_id: str, *, spec: UserPoolSpec = USER_POOL):
+        super().__init__(scope, construct_id)
+
+        self.user_pool = cognito.UserPool(
+            self,
+            "UserPool",
+            self_sign_up_enabled=True,
+            sign_in_aliases=_sign_in_aliases(spec),
+            auto_verify=_auto_verify(spec),
+            standard_attributes=_standard_attributes(spec),
+            custom_attributes={
+                attribute.name: cognito.StringAttribute(max_len=attribute.max_length, mutable=True)
+                for attribute in spec.custom_attributes
+            },
+            password_policy=cognito.PasswordPolicy(
+                min_length=spec.password_min_length,
+                require_lowercase=True,
+                require_uppercase=True,
+                require_digits=True,
+                require_symbols=True,
+            ),
+            account_recovery=cognito.AccountRecovery.EMAIL_ONLY,
+            mfa=cognito.Mfa.OFF,
+            deletion_protection=True,
+            removal_policy=RemovalPolicy.RETAIN,
+        )
+
+        self.client = self.user_pool.add_client(
+            "AppClient",
+            generate_secret=False,
+            auth_flows=_auth_flows(spec),
+            disable_o_auth=True,
+            prevent_user_existence_errors=True,
+            enable_token_revocation=True,
+            access_token_validity=Duration.minutes(spec.access_token_minutes),
+            id_token_validity=Duration.minutes(spec.id_token_minutes),
+            refresh_token_validity=Duration.days(spec.refresh_token_days),
+        )

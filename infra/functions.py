@@ -1,0 +1,303 @@
+"""One Lambda function per ``FunctionSpec``, a shared dependencies layer, least-privilege roles."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shlex
+import subprocess
+import sys
+import tomllib
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import cast
+
+import jsii
+from aws_cdk import AssetHashType, BundlingOptions, Duration, ILocalBundling, Stack
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
+from constructs import Construct
+
+from infra.auth import Auth
+from infra.data import DataStore
+from shared.resources import (
+    ENV_TABLE_NAME,
+    ENV_UPLOADS_BUCKET,
+    ENV_USER_POOL_CLIENT_ID,
+    ENV_USER_POOL_ID,
+    FUNCTIONS,
+    LOG_RETENTION_DAYS,
+    METRICS_NAMESPACE,
+    TABLE,
+    UPLOADS_BUCKET,
+    FunctionSpec,
+)
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+PYPROJECT = REPO_ROOT / "pyproject.toml"
+
+# cdk-nag's AwsSolutions-L1 wants the newest runtime CDK knows; the layer is built for the same.
+RUNTIME = lambda_.Runtime.PYTHON_3_14
+ARCHITECTURE = lambda_.Architecture.ARM_64
+PIP_PLATFORM = "manylinux2014_aarch64"
+# Shipped by the Lambda runtime; bundling our own would only grow the layer.
+PROVIDED_BY_RUNTIME = frozenset({"boto3", "botocore"})
+
+# The function code asset is the repo root reduced to the two packages the handlers import.
+CODE_EXCLUDES = [
+    "*",
+    "!functions",
+    "!functions/**",
+    "!shared",
+    "!shared/**",
+    "**/__pycache__",
+    "**/*.pyc",
+    "**/.*",
+]
+
+TABLE_ACTIONS = [
+    "dynamodb:GetItem",
+    "dynamodb:PutItem",
+    "dynamodb:UpdateItem",
+    "dynamodb:DeleteItem",
+    "dynamodb:Query",
+    "dynamodb:BatchWriteItem",
+    "dynamodb:ConditionCheckItem",
+]
+KMS_DATA_ACTIONS = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"]
+OBJECT_ACTIONS = [
+    "s3:GetObject",
+    "s3:GetObjectVersion",
+    "s3:PutObject",
+    "s3:DeleteObject",
+    "s3:DeleteObjectVersion",
+]
+USER_POOL_ACTIONS = ["cognito-idp:AdminGetUser", "cognito-idp:AdminUpdateUserAttributes"]
+
+
+def runtime_python_version(runtime: lambda_.Runtime = RUNTIME) -> str:
+    """``python3.14`` → ``3.14``: pip must resolve wheels for the runtime, not for this venv."""
+    match = re.fullmatch(r"python(\d+\.\d+)", runtime.name)
+    if match is None:
+        raise ValueError(f"not a Python runtime: {runtime.name}")
+    return match.group(1)
+
+
+def layer_requirements(pyproject: Path = PYPROJECT) -> list[str]:
+    """The project's runtime dependencies, minus what the Lambda runtime already provides."""
+    with pyproject.open("rb") as handle:
+        dependencies: list[str] = tomllib.load(handle)["project"]["dependencies"]
+
+    def name(requirement: str) -> str:
+        return re.split(r"[\s<>=!~;\[(@]", requirement, maxsplit=1)[0].lower().replace("_", "-")
+
+    return [dep for dep in dependencies if name(dep) not in PROVIDED_BY_RUNTIME]
+
+
+def pip_install_command(python: str, output_dir: str, requirements: Sequence[str], python_version: str) -> list[str]:
+    return [
+        python,
+        "-m",
+        "pip",
+        "install",
+        "--quiet",
+        "--disable-pip-version-check",
+        "--no-compile",
+        "--platform",
+        PIP_PLATFORM,
+        "--implementation",
+        "cp",
+        "--python-version",
+        python_version,
+        "--only-binary=:all:",
+        "--target",
+        str(Path(output_dir) / "python"),
+        *requirements,
+    ]
+
+
+@jsii.implements(ILocalBundling)
+class PipLocalBundling:
+    """Builds the layer with this interpreter's pip, cross-targeting Lambda; no Docker needed.
+
+    ``--only-binary`` with an explicit platform makes pip pick the manylinux aarch64 wheels the
+    runtime can load, whatever this machine's architecture is.
+    """
+
+    def __init__(self, requirements: Sequence[str], python_version: str) -> None:
+        self.requirements = list(requirements)
+        self.python_version = python_version
+
+    # jsii passes the bundling options positionally.
+    def try_bundle(self, output_dir: str, options: object = None) -> bool:
+        command = pip_install_command(sys.executable, output_dir, self.requirements, self.python_version)
+        subprocess.run(command, check=True)  # noqa: S603 - fixed argv, no shell
+        return True
+
+
+def dependencies_layer(scope: Construct, construct_id: str) -> lambda_.LayerVersion:
+    requirements = layer_requirements()
+    python_version = runtime_python_version()
+    # Same install inside the SAM build image, used only if local bundling ever declines.
+    docker_command = " ".join(
+        [
+            "pip install --no-compile --target /asset-output/python",
+            *(shlex.quote(requirement) for requirement in requirements),
+        ]
+    )
+    # The layer changes only when its inputs do, not with every edit of pyproject.toml.
+    fingerprint = "\n".join([PIP_PLATFORM, python_version, *requirements])
+    return lambda_.LayerVersion(
+        scope,
+        construct_id,
+        description="Runtime dependencies from pyproject.toml (without boto3)",
+        compatible_runtimes=[RUNTIME],
+        compatible_architectures=[ARCHITECTURE],
+        code=lambda_.Code.from_asset(
+            str(REPO_ROOT),
+            exclude=["*", "!pyproject.toml"],
+            asset_hash_type=AssetHashType.CUSTOM,
+            asset_hash=hashlib.sha256(fingerprint.encode()).hexdigest(),
+            bundling=BundlingOptions(
+                image=RUNTIME.bundling_image,
+                command=["bash", "-c", docker_command],
+                # jsii's calling convention differs from the generated Protocol (see try_bundle).
+                local=cast(ILocalBundling, PipLocalBundling(requirements, python_version)),
+            ),
+        ),
+    )
+
+
+def log_group(scope: Construct, construct_id: str) -> logs.LogGroup:
+    """A log group whose retention is exactly ``LOG_RETENTION_DAYS`` (IP addresses may be in logs)."""
+    group = logs.LogGroup(scope, construct_id)
+    cfn = group.node.default_child
+    assert isinstance(cfn, logs.CfnLogGroup)
+    cfn.retention_in_days = LOG_RETENTION_DAYS
+    return group
+
+
+def _depend_on_policy_only(function: lambda_.Function, role: iam.Role) -> None:
+    """The function must wait for its policy; CDK also lists the role, which the GetAtt implies
+    already (cfn-lint W3005)."""
+    cfn_function = function.node.default_child
+    cfn_policy = role.node.find_child("DefaultPolicy").node.default_child
+    assert isinstance(cfn_function, lambda_.CfnFunction)
+    assert isinstance(cfn_policy, iam.CfnPolicy)
+    cfn_function.add_override("DependsOn", [Stack.of(function).get_logical_id(cfn_policy)])
+
+
+class Functions(Construct):
+    """The API's Lambda functions; each role holds only what its spec's ``needs`` list."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        data: DataStore,
+        auth: Auth,
+        specs: tuple[FunctionSpec, ...] | None = None,
+        extra_environment: Mapping[str, str] | None = None,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        self.specs = FUNCTIONS if specs is None else specs
+        self._data = data
+        self._auth = auth
+        self.layer = dependencies_layer(self, "DependenciesLayer")
+        code = lambda_.Code.from_asset(str(REPO_ROOT), exclude=CODE_EXCLUDES)
+
+        self.functions: dict[str, lambda_.Function] = {}
+        self.roles: dict[str, iam.Role] = {}
+        for spec in self.specs:
+            construct = Construct(self, spec.name.capitalize())
+            group = log_group(construct, "LogGroup")
+            # Instead of AWSLambdaBasicExecutionRole (logs:* on every group): this group only.
+            statements = [
+                iam.PolicyStatement(
+                    actions=["logs:CreateLogStream", "logs:PutLogEvents"],
+                    resources=[group.log_group_arn],
+                )
+            ]
+            environment = {
+                "POWERTOOLS_SERVICE_NAME": spec.name,
+                "POWERTOOLS_METRICS_NAMESPACE": METRICS_NAMESPACE,
+                "POWERTOOLS_LOG_LEVEL": "INFO",
+                **(extra_environment or {}),
+            }
+            for need in spec.needs:
+                need_statements, need_environment = self._grant(need)
+                statements += need_statements
+                environment.update(need_environment)
+            # Our statements live inline in the role; the role's DefaultPolicy then holds only
+            # what CDK adds (X-Ray), so acknowledging its wildcard cannot hide one of ours.
+            role = iam.Role(
+                construct,
+                "Role",
+                assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
+                description=f"Execution role of the {spec.name} function",
+                inline_policies={"Access": iam.PolicyDocument(statements=statements)},
+            )
+
+            self.functions[spec.name] = lambda_.Function(
+                construct,
+                "Function",
+                description=spec.description,
+                runtime=RUNTIME,
+                architecture=ARCHITECTURE,
+                handler=spec.handler,
+                code=code,
+                layers=[self.layer],
+                memory_size=spec.memory_mb,
+                timeout=Duration.seconds(spec.timeout_s),
+                role=role,
+                log_group=group,
+                environment=environment,
+                tracing=lambda_.Tracing.ACTIVE,
+            )
+            self.roles[spec.name] = role
+            _depend_on_policy_only(self.functions[spec.name], role)
+
+    def _grant(self, need: str) -> tuple[list[iam.PolicyStatement], dict[str, str]]:
+        """The statements one ``needs`` entry requires and the env vars it implies."""
+        region = Stack.of(self).region
+        if need == "table":
+            table = self._data.table
+            table_access = iam.PolicyStatement(
+                actions=TABLE_ACTIONS,
+                resources=[
+                    table.table_arn,
+                    *(f"{table.table_arn}/index/{index.name}" for index in TABLE.indexes),
+                ],
+            )
+            return (
+                [table_access, self._key_use(f"dynamodb.{region}.amazonaws.com")],
+                {ENV_TABLE_NAME: table.table_name},
+            )
+        if need == UPLOADS_BUCKET.key:
+            bucket = self._data.buckets[UPLOADS_BUCKET.key]
+            object_access = iam.PolicyStatement(actions=OBJECT_ACTIONS, resources=[bucket.arn_for_objects("*")])
+            return (
+                [object_access, self._key_use(f"s3.{region}.amazonaws.com")],
+                {ENV_UPLOADS_BUCKET: bucket.bucket_name},
+            )
+        if need == "user_pool":
+            pool = self._auth.user_pool
+            user_access = iam.PolicyStatement(actions=USER_POOL_ACTIONS, resources=[pool.user_pool_arn])
+            return (
+                [user_access],
+                {
+                    ENV_USER_POOL_ID: pool.user_pool_id,
+                    ENV_USER_POOL_CLIENT_ID: self._auth.client.user_pool_client_id,
+                },
+            )
+        raise ValueError(f"unknown need: {need!r}")
+
+    def _key_use(self, via_service: str) -> iam.PolicyStatement:
+        """Key use only through the one service that needs it, never directly."""
+        return iam.PolicyStatement(
+            actions=KMS_DATA_ACTIONS,
+            resources=[self._data.key.key_arn],
+            conditions={"StringEquals": {"kms:ViaService": via_service}},
+        )
