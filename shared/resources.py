@@ -148,6 +148,7 @@ class UserPoolSpec:
     required_attributes: tuple[str, ...]
     custom_attributes: tuple[CustomAttributeSpec, ...]
     password_min_length: int
+    password_needs_every_character_class: bool  # lower, upper, digit and symbol
     access_token_minutes: int
     id_token_minutes: int
     refresh_token_days: int
@@ -166,6 +167,7 @@ USER_POOL = UserPoolSpec(
         CustomAttributeSpec(name="policy_accepted_at", max_length=40),
     ),
     password_min_length=10,
+    password_needs_every_character_class=True,
     access_token_minutes=60,
     id_token_minutes=60,
     refresh_token_days=30,

@@ -22,9 +22,9 @@ os.environ.setdefault("POWERTOOLS_SERVICE_NAME", "tests")
 @pytest.fixture(scope="session")
 def local_stack() -> Iterator[Any]:
     """ONE local stack per run: boto3 clients are cached per process, as in a warm Lambda."""
-    from local.stack import LocalStack
+    from local.testing import running_stack
 
-    with LocalStack(port=0) as stack:
+    with running_stack(port=0) as stack:
         yield stack
 
 
