@@ -246,7 +246,13 @@ HEALTH_FUNCTION = FunctionSpec(
     routes=(RouteSpec("GET", "/v1/health", public=True),),
 )
 
-FUNCTIONS: tuple[FunctionSpec, ...] = (ACCOUNTS_FUNCTION, LEADS_FUNCTION, HEALTH_FUNCTION)
+FUNCTIONS: tuple[FunctionSpec, ...] = (
+    ACCOUNTS_FUNCTION,
+    LEADS_FUNCTION,
+    HEALTH_FUNCTION,
+    # field work (activities, files, preferences, devices, export) — added here
+    # Google Sheets import — added below this line
+)
 API_FUNCTIONS = tuple(f for f in FUNCTIONS if f.routes)
 
 
