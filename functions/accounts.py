@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from functools import cache
-
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
-from shared import aws
-from shared.accounts import Accounts
+from shared import stores
 from shared.api import JSON, build_resolver, current_user_id
-from shared.config import settings
 from shared.models.accounts import (
     ConfirmRequest,
     ConfirmResponse,
@@ -29,13 +25,6 @@ router = Router()
 TAGS = ["accounts"]
 
 
-@cache
-def accounts() -> Accounts:
-    config = settings()
-    config.require("user_pool_id", "user_pool_client_id")
-    return Accounts(aws.cognito(), config.user_pool_id, config.user_pool_client_id)
-
-
 @router.post(
     "/v1/auth/register",
     summary="Create an account",
@@ -43,7 +32,7 @@ def accounts() -> Accounts:
     responses=responses(400, 409, 422, created=RegisterResponse),
 )
 def register(body: RegisterRequest) -> Response[RegisterResponse]:
-    result = accounts().register(body)
+    result = stores.accounts().register(body)
     count("AccountRegistered")
     return Response(status_code=201, content_type=JSON, body=result)
 
@@ -55,7 +44,7 @@ def register(body: RegisterRequest) -> Response[RegisterResponse]:
     responses=responses(400, 409, 422, ok=ConfirmResponse),
 )
 def confirm(body: ConfirmRequest) -> ConfirmResponse:
-    return accounts().confirm(body)
+    return stores.accounts().confirm(body)
 
 
 @router.post(
@@ -65,7 +54,7 @@ def confirm(body: ConfirmRequest) -> ConfirmResponse:
     responses=responses(400, 401, 403, 422, ok=Tokens),
 )
 def login(body: LoginRequest) -> Tokens:
-    tokens = accounts().login(body)
+    tokens = stores.accounts().login(body)
     count("Login")
     return tokens
 
@@ -77,7 +66,7 @@ def login(body: LoginRequest) -> Tokens:
     responses=responses(400, 401, 422, ok=Tokens),
 )
 def refresh(body: RefreshRequest) -> Tokens:
-    return accounts().refresh(body)
+    return stores.accounts().refresh(body)
 
 
 @router.get(
@@ -87,7 +76,7 @@ def refresh(body: RefreshRequest) -> Tokens:
     responses=responses(401, 404, ok=Me),
 )
 def get_me() -> Me:
-    return accounts().get_me(current_user_id(router))
+    return stores.accounts().get_me(current_user_id(router))
 
 
 @router.patch(
@@ -97,7 +86,7 @@ def get_me() -> Me:
     responses=responses(400, 401, 404, 422, ok=Me),
 )
 def patch_me(body: MePatch) -> Me:
-    return accounts().update_me(current_user_id(router), body)
+    return stores.accounts().update_me(current_user_id(router), body)
 
 
 app = build_resolver(router)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from functools import cache
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
-from shared import aws, leads
+from shared import leads, stores
 from shared.api import JSON, build_resolver, current_user_id
 from shared.config import settings
 from shared.models.common import responses
@@ -23,18 +22,10 @@ from shared.models.leads import (
     LeadPatch,
 )
 from shared.observability import api_handler, count
-from shared.repositories.leads import DynamoLeadRepository
 
 router = Router()
 TAGS = ["leads"]
 LeadId = Annotated[str, Path(min_length=1, max_length=64, description="The lead's id")]
-
-
-@cache
-def repository() -> DynamoLeadRepository:
-    config = settings()
-    config.require("table_name")
-    return DynamoLeadRepository(aws.dynamodb(), config.table_name)
 
 
 @router.post(
@@ -44,7 +35,7 @@ def repository() -> DynamoLeadRepository:
     responses=responses(400, 401, 422, created=Lead),
 )
 def create_lead(body: LeadCreate) -> Response[Lead]:
-    lead = leads.create_lead(repository(), current_user_id(router), body, settings().default_phone_region)
+    lead = leads.create_lead(stores.leads(), current_user_id(router), body, settings().default_phone_region)
     count("LeadCreated")
     return Response(status_code=201, content_type=JSON, body=lead)
 
@@ -63,7 +54,7 @@ def list_leads(
         Query(min_length=1, max_length=100, description="Search name, company, email, phone"),
     ] = None,
 ) -> LeadPage:
-    return leads.list_leads(repository(), current_user_id(router), limit=limit, cursor=cursor, query=q)
+    return leads.list_leads(stores.leads(), current_user_id(router), limit=limit, cursor=cursor, query=q)
 
 
 @router.get(
@@ -73,7 +64,7 @@ def list_leads(
     responses=responses(401, 404, ok=Lead),
 )
 def get_lead(lead_id: LeadId) -> Lead:
-    return leads.get_lead(repository(), current_user_id(router), lead_id)
+    return leads.get_lead(stores.leads(), current_user_id(router), lead_id)
 
 
 @router.patch(
@@ -83,17 +74,19 @@ def get_lead(lead_id: LeadId) -> Lead:
     responses=responses(400, 401, 404, 422, ok=Lead),
 )
 def patch_lead(lead_id: LeadId, body: LeadPatch) -> Lead:
-    return leads.update_lead(repository(), current_user_id(router), lead_id, body, settings().default_phone_region)
+    return leads.update_lead(stores.leads(), current_user_id(router), lead_id, body, settings().default_phone_region)
 
 
 @router.delete(
     "/v1/leads/<lead_id>",
-    summary="Delete a lead",
+    summary="Delete a lead with its activities, locations and files",
     tags=TAGS,
     responses={204: {"description": "Deleted"}, **responses(401, 404)},
 )
 def delete_lead(lead_id: LeadId) -> Response[None]:
-    leads.delete_lead(repository(), current_user_id(router), lead_id)
+    leads.delete_lead(
+        stores.leads(), stores.lead_children_deleter(), stores.uploads(), current_user_id(router), lead_id
+    )
     count("LeadDeleted")
     return Response(status_code=204)
 

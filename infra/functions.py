@@ -63,6 +63,7 @@ TABLE_ACTIONS = [
     "dynamodb:DeleteItem",
     "dynamodb:Query",
     "dynamodb:BatchWriteItem",
+    "dynamodb:BatchGetItem",
     "dynamodb:ConditionCheckItem",
 ]
 KMS_DATA_ACTIONS = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"]
@@ -278,8 +279,14 @@ class Functions(Construct):
         if need == UPLOADS_BUCKET.key:
             bucket = self._data.buckets[UPLOADS_BUCKET.key]
             object_access = iam.PolicyStatement(actions=OBJECT_ACTIONS, resources=[bucket.arn_for_objects("*")])
+            # Listing versions is how deletion finds every stored copy; only under users/.
+            version_listing = iam.PolicyStatement(
+                actions=["s3:ListBucketVersions"],
+                resources=[bucket.bucket_arn],
+                conditions={"StringLike": {"s3:prefix": ["users/*"]}},
+            )
             return (
-                [object_access, self._key_use(f"s3.{region}.amazonaws.com")],
+                [object_access, version_listing, self._key_use(f"s3.{region}.amazonaws.com")],
                 {ENV_UPLOADS_BUCKET: bucket.bucket_name},
             )
         if need == "user_pool":

@@ -38,7 +38,8 @@ def cognito() -> Any:
 
 @cache
 def s3() -> Any:
-    return session().client("s3", config=CLIENT_CONFIG)
+    """SigV4 signing: presigned requests for KMS-encrypted objects require it."""
+    return session().client("s3", config=CLIENT_CONFIG.merge(Config(signature_version="s3v4")))
 
 
 def reset_clients() -> None:

@@ -13,16 +13,10 @@ class ConfigurationError(RuntimeError):
     """A required environment variable is missing: a deployment bug, not a client error."""
 
 
-def _required(name: str) -> str:
-    value = os.environ.get(name)
-    if not value:
-        raise ConfigurationError(f"environment variable {name} is not set")
-    return value
-
-
 @dataclass(frozen=True)
 class Settings:
     table_name: str
+    uploads_bucket: str
     user_pool_id: str
     user_pool_client_id: str
     default_phone_region: str
@@ -31,6 +25,7 @@ class Settings:
     def from_env(cls) -> Settings:
         return cls(
             table_name=os.environ.get(resources.ENV_TABLE_NAME, ""),
+            uploads_bucket=os.environ.get(resources.ENV_UPLOADS_BUCKET, ""),
             user_pool_id=os.environ.get(resources.ENV_USER_POOL_ID, ""),
             user_pool_client_id=os.environ.get(resources.ENV_USER_POOL_CLIENT_ID, ""),
             default_phone_region=os.environ.get(resources.ENV_DEFAULT_PHONE_REGION, "IN"),

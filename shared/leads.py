@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import re
+from collections.abc import Callable
 from typing import Any
 
 from ulid import ULID
@@ -13,7 +14,9 @@ from shared.errors import InvalidInput, NotFound
 from shared.models.leads import Lead, LeadCreate, LeadPage, LeadPatch, LeadSource
 from shared.phone import InvalidPhone, to_e164
 from shared.privacy import get_logger
+from shared.repositories import keys
 from shared.repositories.leads import LeadRecord, LeadRepository, LeadUnreachable, utcnow
+from shared.storage import ObjectStore
 
 logger = get_logger()
 
@@ -142,7 +145,25 @@ def update_lead(repo: LeadRepository, user_id: str, lead_id: str, body: LeadPatc
     return to_model(record)
 
 
-def delete_lead(repo: LeadRepository, user_id: str, lead_id: str) -> None:
-    if not is_lead_id(lead_id) or not repo.delete(user_id, lead_id):
+def delete_lead(
+    repo: LeadRepository,
+    delete_children: Callable[[str, str], int],
+    store: ObjectStore,
+    user_id: str,
+    lead_id: str,
+) -> None:
+    """Delete a lead with its activities (and their locations), file records and every stored
+    version of its files. Children go first and are swept again after the lead: a child created
+    concurrently either lands before the sweep or is refused (it must see its lead exist).
+
+    AWS calls: 2 key Queries + ceil(children/25) BatchWriteItem + 1 ListObjectVersions +
+    ceil(objects/1000) DeleteObjects + 1 DeleteItem + 2 sweep Queries.
+    """
+    if not is_lead_id(lead_id):
         raise NotFound("No such lead.", code="lead_not_found")
-    logger.info("lead deleted")
+    removed = delete_children(user_id, lead_id)
+    objects = store.delete_everything_under(keys.lead_prefix(user_id, lead_id))
+    if not repo.delete(user_id, lead_id):
+        raise NotFound("No such lead.", code="lead_not_found")
+    removed += delete_children(user_id, lead_id)
+    logger.info("lead deleted", extra={"children_deleted": removed, "objects_deleted": objects.deleted})

@@ -226,7 +226,8 @@ ACCOUNTS_FUNCTION = FunctionSpec(
 LEADS_FUNCTION = FunctionSpec(
     name="leads",
     module="functions.leads",
-    description="Leads of the caller: create, list, read, update, delete",
+    description="Leads of the caller: create, list, read, update, delete (with activities and files)",
+    timeout_s=29,  # a delete cascades through the lead's activities and files
     routes=(
         RouteSpec("POST", "/v1/leads"),
         RouteSpec("GET", "/v1/leads"),
@@ -234,7 +235,60 @@ LEADS_FUNCTION = FunctionSpec(
         RouteSpec("PATCH", "/v1/leads/{lead_id}"),
         RouteSpec("DELETE", "/v1/leads/{lead_id}"),
     ),
+    needs=("table", "uploads"),
+)
+
+ACTIVITIES_FUNCTION = FunctionSpec(
+    name="activities",
+    module="functions.activities",
+    description="Activities on leads: manual, check-ins with location, and from call/SMS logs",
+    timeout_s=20,  # a log sync of 500 entries looks up each distinct number
+    routes=(
+        RouteSpec("POST", "/v1/leads/{lead_id}/activities"),
+        RouteSpec("GET", "/v1/leads/{lead_id}/activities"),
+        RouteSpec("DELETE", "/v1/activities/{activity_id}"),
+        RouteSpec("POST", "/v1/leads/{lead_id}/check-ins"),
+        RouteSpec("POST", "/v1/device-logs/sync"),
+    ),
     needs=("table",),
+)
+
+FILES_FUNCTION = FunctionSpec(
+    name="files",
+    module="functions.files",
+    description="Files on leads: presigned upload, server-side verification, download, delete",
+    routes=(
+        RouteSpec("POST", "/v1/leads/{lead_id}/files"),
+        RouteSpec("GET", "/v1/leads/{lead_id}/files"),
+        RouteSpec("POST", "/v1/files/{file_id}/complete"),
+        RouteSpec("GET", "/v1/files/{file_id}"),
+        RouteSpec("DELETE", "/v1/files/{file_id}"),
+    ),
+    needs=("table", "uploads"),
+)
+
+PREFERENCES_FUNCTION = FunctionSpec(
+    name="preferences",
+    module="functions.preferences",
+    description="Synced preferences (feature switches) and the caller's devices",
+    routes=(
+        RouteSpec("GET", "/v1/me/preferences"),
+        RouteSpec("PUT", "/v1/me/preferences"),
+        RouteSpec("POST", "/v1/devices"),
+        RouteSpec("GET", "/v1/devices"),
+        RouteSpec("DELETE", "/v1/devices/{device_id}"),
+    ),
+    needs=("table",),
+)
+
+EXPORT_FUNCTION = FunctionSpec(
+    name="export",
+    module="functions.export",
+    description="Everything held about the caller, as pages of JSON",
+    memory_mb=1024,
+    timeout_s=29,
+    routes=(RouteSpec("GET", "/v1/me/export"),),
+    needs=("table", "uploads", "user_pool"),
 )
 
 HEALTH_FUNCTION = FunctionSpec(
@@ -250,7 +304,10 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
     ACCOUNTS_FUNCTION,
     LEADS_FUNCTION,
     HEALTH_FUNCTION,
-    # field work (activities, files, preferences, devices, export) — added here
+    ACTIVITIES_FUNCTION,
+    FILES_FUNCTION,
+    PREFERENCES_FUNCTION,
+    EXPORT_FUNCTION,
     # Google Sheets import — added below this line
 )
 API_FUNCTIONS = tuple(f for f in FUNCTIONS if f.routes)

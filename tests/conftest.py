@@ -41,3 +41,35 @@ def make_user(api: Api) -> Callable[[], TestUser]:
 @pytest.fixture
 def user(make_user: Callable[[], TestUser]) -> TestUser:
     return make_user()
+
+
+class AwsCalls:
+    """Every AWS API call the handlers make (through shared.aws's clients), by operation name."""
+
+    def __init__(self) -> None:
+        self.operations: list[str] = []
+
+    def __call__(self, model: Any, **_: Any) -> None:
+        self.operations.append(model.name)
+
+    def count(self, operation: str) -> int:
+        return self.operations.count(operation)
+
+    def reset(self) -> None:
+        self.operations.clear()
+
+
+@pytest.fixture
+def aws_calls(local_stack: Any) -> Iterator[AwsCalls]:
+    """Counts calls with a botocore ``before-call`` hook on the clients the functions use."""
+    from shared import aws
+
+    calls = AwsCalls()
+    clients = [aws.dynamodb(), aws.s3(), aws.cognito()]
+    for client in clients:
+        client.meta.events.register("before-call.*.*", calls)
+    try:
+        yield calls
+    finally:
+        for client in clients:
+            client.meta.events.unregister("before-call.*.*", calls)

@@ -109,3 +109,28 @@ def new_lead_body(**overrides: Any) -> dict[str, Any]:
     }
     body.update(overrides)
     return body
+
+
+def enable_features(user: TestUser, **switches: bool) -> dict[str, Any]:
+    """Turn preferences switches on (or off) for ``user``; returns the saved document."""
+    current = user.api.get("/v1/me/preferences").json()
+    body = {k: v for k, v in current.items() if k != "updated_at"} | switches
+    response = user.api.request("PUT", "/v1/me/preferences", json=body)
+    assert response.status_code == 200, response.text
+    return dict(response.json())
+
+
+def upload_file(form: dict[str, Any], content: bytes, filename: str = "upload.bin") -> requests.Response:
+    """POST a file through a presigned S3 form with a plain HTTP client, as the app does."""
+    return requests.post(form["url"], data=form["fields"], files={"file": (filename, content)}, timeout=30)
+
+
+# The smallest real files of each kind (valid headers; enough for magic-byte checks).
+PDF_BYTES = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+)
+PNG_BYTES = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+)

@@ -13,13 +13,17 @@ reaches them.
 | lead                  | USER#<user_id> | LEAD#<lead_id>           | by_phone: USER#<uid>#PHONE#<e164>;     |
 |                       |                |                          | by_email: USER#<uid>#EMAIL#<email>     |
 |                       |                |                          | (index sort key: LEAD#<lead_id>)       |
-| activity (planned)    | USER#<user_id> | ACT#<lead_id>#<ulid>     |                                        |
-| file record (planned) | USER#<user_id> | FILE#<lead_id>#<file_id> |                                        |
-| preferences (planned) | USER#<user_id> | PREFS                    |                                        |
-| device (planned)      | USER#<user_id> | DEVICE#<device_id>       |                                        |
+| activity              | USER#<user_id> | ACT#<lead_id>#<ulid>     |                                        |
+| file record           | USER#<user_id> | FILE#<lead_id>#<file_id> |                                        |
+| preferences           | USER#<user_id> | PREFS                    |                                        |
+| device                | USER#<user_id> | DEVICE#<device_id>       |                                        |
 | import job (planned)  | USER#<user_id> | IMPORT#<import_id>       |                                        |
 
-``lead_id`` is a ULID: sorting ``sk`` sorts leads by creation time.
+``lead_id`` is a ULID: sorting ``sk`` sorts leads by creation time. An activity's own ULID carries
+the time it happened (``at``), so an activity Query on ``ACT#<lead_id>#`` returns them by event time.
+A check-in's location lives inside its activity item: deleting the activity deletes the location.
+Uploaded files are S3 objects keyed ``users/<user_id>/leads/<lead_id>/<file ulid>``: no file name
+in a key (keys reach S3 access logs), one prefix per user for erasure and one per lead for cascades.
 
 Access patterns (calls per request):
 1. create lead ............ PutItem, condition attribute_not_exists(pk) ................ 1
@@ -31,6 +35,15 @@ Access patterns (calls per request):
 7. leads by phone ......... Query by_phone: phone_pk = USER#caller#PHONE#<e164> ............ 1
 8. leads by email ......... Query by_email: email_pk = USER#caller#EMAIL#<email> ........... 1
 9. everything of a user ... Query pk = USER#<user_id> (paged), BatchWriteItem deletes ..... n/25
+10. preferences ........... GetItem PREFS; PutItem with condition on version (optimistic) .. 1
+11. devices ............... PutItem/UpdateItem DEVICE#id; Query begins_with DEVICE# ......... 1
+12. activities of a lead .. Query begins_with ACT#<lead_id>#, newest first ................ 1/page
+13. one activity / file ... GetItem / DeleteItem by the composite id's full key ............ 1
+14. create under a lead ... TransactWriteItems: ConditionCheck lead exists + Put child ...... 1
+15. lead delete cascade ... DeleteItem lead; Query ACT#/FILE# keys; BatchWriteItem deletes;
+                            S3 ListObjectVersions + DeleteObjects on the lead's prefix ...... 1 + q + n/25 + 2·f/1000
+16. log sync dedupe ....... BatchGetItem of the entries' deterministic keys ............... n/100
+17. export ................ Query pk = USER#<user_id> over every item, paged ................ 1/page
 """
 
 from __future__ import annotations
@@ -56,3 +69,34 @@ def phone_pk(user_id: str, e164: str) -> str:
 
 def email_pk(user_id: str, email: str) -> str:
     return f"USER#{user_id}#EMAIL#{email.lower()}"
+
+
+PREFS_SK = "PREFS"
+DEVICE_PREFIX = "DEVICE#"
+ACTIVITY_PREFIX = "ACT#"
+FILE_PREFIX = "FILE#"
+
+
+def device_sk(device_id: str) -> str:
+    return f"{DEVICE_PREFIX}{device_id}"
+
+
+def activity_sk(lead_id: str, own_id: str = "") -> str:
+    return f"{ACTIVITY_PREFIX}{lead_id}#{own_id}"
+
+
+def file_sk(lead_id: str, own_id: str = "") -> str:
+    return f"{FILE_PREFIX}{lead_id}#{own_id}"
+
+
+def user_prefix(user_id: str) -> str:
+    """Every S3 object of a user lives under this prefix."""
+    return f"users/{user_id}/"
+
+
+def lead_prefix(user_id: str, lead_id: str) -> str:
+    return f"users/{user_id}/leads/{lead_id}/"
+
+
+def file_object_key(user_id: str, lead_id: str, own_id: str) -> str:
+    return f"{lead_prefix(user_id, lead_id)}{own_id}"

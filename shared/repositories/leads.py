@@ -90,7 +90,7 @@ def _search_value(field_name: str, value: Any) -> str:
     return text.lstrip("+") if field_name == "phone" else text
 
 
-def _to_record(item: dict[str, Any]) -> LeadRecord:
+def to_lead_record(item: dict[str, Any]) -> LeadRecord:
     plain = {k: _deserializer.deserialize(v) for k, v in item.items()}
     return LeadRecord(
         lead_id=keys.lead_id_from_sk(plain["sk"]),
@@ -144,7 +144,7 @@ class DynamoLeadRepository:
             Key={"pk": _ser(keys.user_pk(user_id)), "sk": _ser(keys.lead_sk(lead_id))},
         )
         item = response.get("Item")
-        return _to_record(item) if item else None
+        return to_lead_record(item) if item else None
 
     def page(self, user_id: str, limit: int, after: str | None, query: str | None) -> LeadPageRecord:
         params: dict[str, Any] = {
@@ -171,7 +171,7 @@ class DynamoLeadRepository:
                 params["ExclusiveStartKey"] = start_key
             response = self._db.query(**params)
             for raw in response.get("Items", []):
-                items.append(_to_record(raw))
+                items.append(to_lead_record(raw))
                 if len(items) == limit:
                     # Resume after the last returned lead; the next page re-reads nothing else.
                     more = raw is not response["Items"][-1] or "LastEvaluatedKey" in response
@@ -234,7 +234,7 @@ class DynamoLeadRepository:
                     raise LeadUnreachable() from None
                 return None
             raise
-        return _to_record(response["Attributes"])
+        return to_lead_record(response["Attributes"])
 
     def delete(self, user_id: str, lead_id: str) -> bool:
         try:

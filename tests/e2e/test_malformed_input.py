@@ -45,6 +45,18 @@ def _valid_body(schema_name: str) -> dict[str, Any]:
         "MePatch": {"name": "Someone"},
         "LeadCreate": new_lead_body(),
         "LeadPatch": {"company": "Initech"},
+        "ActivityCreate": {"type": "meeting", "at": "2026-05-01T10:00:00+05:30", "duration_s": 600, "body": "Demo"},
+        "CheckInCreate": {"lat": 12.97, "lng": 77.59, "accuracy_m": 8.5, "at": "2026-05-01T10:00:00Z", "note": "Visit"},
+        "DeviceLogSync": {
+            "device_id": "install-0001",
+            "calls": [
+                {"number": "+919876500000", "direction": "incoming", "at": "2026-05-01T10:00:00Z", "duration_s": 5}
+            ],
+            "sms": [{"number": "+919876500000", "direction": "outgoing", "at": "2026-05-01T10:00:00Z", "body": "Hi"}],
+        },
+        "FileUploadRequest": {"filename": "invoice.pdf", "content_type": "application/pdf", "size": 1024},
+        "PreferencesPut": {"version": 0, "location_enabled": True, "settings": {"theme": "dark"}},
+        "DeviceBody": {"device_id": "install-0001", "platform": "ios", "os_version": "17.4", "app_version": "3.2.1"},
     }
     assert schema_name in bodies, f"add a valid {schema_name} body to this test"
     return bodies[schema_name]
@@ -65,7 +77,8 @@ def _variants(schema_name: str) -> list[tuple[str, Any]]:
         missing.pop(field, None)
         variants.append((f"missing {field}", missing))
     for field, field_schema in schema.get("properties", {}).items():
-        variants.append((f"{field} wrong type", base | {field: {"nested": [1, 2]}}))
+        wrong = "text" if _resolve(field_schema).get("type") == "object" else {"nested": [1, 2]}
+        variants.append((f"{field} wrong type", base | {field: wrong}))
         limit = _string_limits(field_schema)
         if limit is not None:
             variants.append((f"{field} oversized", base | {field: "9" * (limit + 1)}))
@@ -117,15 +130,19 @@ def test_malformed_bodies_are_refused_with_the_error_shape(
     method: str, path: str, label: str, body: Any, owner: TestUser, lead_id: str, local_stack: Any
 ) -> None:
     url = path.replace("{lead_id}", lead_id)
+    for param in ("{activity_id}", "{file_id}", "{device_id}"):
+        url = url.replace(param, "01J00000000000000000000000")
     before = owner.api.get(f"/v1/leads/{lead_id}").json()
+    items_before = _partition(local_stack, owner.user_id)
     count_before = _user_count(local_stack) if path == "/v1/auth/register" else None
     if isinstance(body, str):
         response = owner.api.request(method, url, data=body, headers={"Content-Type": "application/json"})
     else:
         response = owner.api.request(method, url, json=body)
     _assert_client_error(response)
-    # nothing half-written: the lead is as it was, no account appeared
+    # nothing half-written: the lead is as it was, the owner's data unchanged, no account appeared
     assert owner.api.get(f"/v1/leads/{lead_id}").json() == before
+    assert _partition(local_stack, owner.user_id) == items_before
     if count_before is not None:
         assert _user_count(local_stack) == count_before
 
@@ -152,6 +169,18 @@ def test_malformed_lead_ids_answer_404_or_422(owner: TestUser, lead_id_value: st
     for method in ("GET", "DELETE"):
         response = owner.api.request(method, f"/v1/leads/{lead_id_value}")
         _assert_client_error(response)
+
+
+def _partition(local_stack: Any, user_id: str) -> list[dict[str, Any]]:
+    """Every item stored under the user, read straight from the table."""
+    client = local_stack.client("dynamodb")
+    pages = client.get_paginator("query").paginate(
+        TableName=local_stack.table_name,
+        KeyConditionExpression="pk = :pk",
+        ExpressionAttributeValues={":pk": {"S": f"USER#{user_id}"}},
+        ConsistentRead=True,
+    )
+    return [item for page in pages for item in page["Items"]]
 
 
 def _user_count(local_stack: Any) -> int:

@@ -21,7 +21,7 @@ from local.context import FunctionRegistry
 from local.gateway import Gateway, RouteTable, claim_to_string
 from local.stack import LocalStack
 from local.testing import CognitoUser, create_user
-from shared.resources import FunctionSpec, RouteSpec
+from shared.resources import LEADS_FUNCTION, FunctionSpec, RouteSpec
 
 Handler = Callable[[dict[str, Any], Any], Any]
 
@@ -303,8 +303,8 @@ def test_event_shape_for_a_path_with_parameters(
     assert response.headers["apigw-requestid"] == context["requestId"]
     lambda_context = response.json()["context"]
     assert lambda_context["function_name"] == "leads"
-    assert lambda_context["memory_limit_in_mb"] == 512
-    assert 0 < lambda_context["remaining"] <= 10_000
+    assert lambda_context["memory_limit_in_mb"] == LEADS_FUNCTION.memory_mb
+    assert 0 < lambda_context["remaining"] <= LEADS_FUNCTION.timeout_s * 1000
     assert "GET /v1/leads/{lead_id}" in stand_ins.resolved
 
 

@@ -1,0 +1,95 @@
+"""Activities function: activities on leads, geotagged check-ins, and call/SMS log sync."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+
+from shared import activities, stores
+from shared.api import JSON, build_resolver, current_user_id
+from shared.config import settings
+from shared.models.common import responses
+from shared.models.fieldwork import Activity, ActivityCreate, ActivityPage, CheckInCreate, DeviceLogSync, SyncResult
+from shared.observability import api_handler, count
+
+router = Router()
+TAGS = ["activities"]
+LeadId = Annotated[str, Path(min_length=1, max_length=64)]
+ActivityId = Annotated[str, Path(min_length=1, max_length=64)]
+
+
+@router.post(
+    "/v1/leads/<lead_id>/activities",
+    summary="Add an activity (note, call, SMS, meeting, email, visit) to a lead",
+    tags=TAGS,
+    responses=responses(400, 401, 404, 422, created=Activity),
+)
+def create_activity(lead_id: LeadId, body: ActivityCreate) -> Response[Activity]:
+    activity = activities.create_activity(stores.activities(), current_user_id(router), lead_id, body)
+    count("ActivityCreated")
+    return Response(status_code=201, content_type=JSON, body=activity)
+
+
+@router.get(
+    "/v1/leads/<lead_id>/activities",
+    summary="A lead's activities, newest first",
+    tags=TAGS,
+    responses=responses(400, 401, 404, 422, ok=ActivityPage),
+)
+def list_activities(
+    lead_id: LeadId,
+    limit: Annotated[int, Query(ge=1, le=100)] = 25,
+    cursor: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
+) -> ActivityPage:
+    return activities.list_activities(
+        stores.activities(), stores.leads(), current_user_id(router), lead_id, limit, cursor
+    )
+
+
+@router.delete(
+    "/v1/activities/<activity_id>",
+    summary="Delete an activity (its location goes with it)",
+    tags=TAGS,
+    responses={204: {"description": "Deleted"}, **responses(401, 404)},
+)
+def delete_activity(activity_id: ActivityId) -> Response[None]:
+    activities.delete_activity(stores.activities(), current_user_id(router), activity_id)
+    return Response(status_code=204)
+
+
+@router.post(
+    "/v1/leads/<lead_id>/check-ins",
+    summary="Record a geotagged visit (refused while location is off in preferences)",
+    tags=TAGS,
+    responses=responses(400, 401, 404, 409, 422, created=Activity),
+)
+def check_in(lead_id: LeadId, body: CheckInCreate) -> Response[Activity]:
+    activity = activities.check_in(stores.activities(), stores.preferences(), current_user_id(router), lead_id, body)
+    count("CheckIn")
+    return Response(status_code=201, content_type=JSON, body=activity)
+
+
+@router.post(
+    "/v1/device-logs/sync",
+    summary="Turn call and SMS log entries into activities on matching leads; others are discarded",
+    tags=TAGS,
+    responses=responses(400, 401, 409, 422, ok=SyncResult),
+)
+def sync_device_logs(body: DeviceLogSync) -> SyncResult:
+    result = activities.sync_device_logs(
+        stores.activities(),
+        stores.leads(),
+        stores.preferences(),
+        current_user_id(router),
+        body,
+        settings().default_phone_region,
+    )
+    count("LogActivitiesCreated", result.created)
+    return result
+
+
+app = build_resolver(router)
+handler = api_handler(app)

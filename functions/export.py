@@ -1,0 +1,35 @@
+"""Export function: everything held about the caller, page by page."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Query
+
+from shared import aws, export, stores
+from shared.api import build_resolver, current_user_id
+from shared.config import settings
+from shared.models.common import responses
+from shared.models.fieldwork import ExportPage
+from shared.observability import api_handler, count
+
+router = Router()
+
+
+@router.get(
+    "/v1/me/export",
+    summary="Export your data: follow next_cursor until null and concatenate the pages",
+    tags=["accounts"],
+    responses=responses(400, 401, 422, ok=ExportPage),
+)
+def export_data(cursor: Annotated[str | None, Query(min_length=1, max_length=400)] = None) -> ExportPage:
+    page = export.export_page(
+        aws.dynamodb(), settings().table_name, stores.accounts(), stores.uploads(), current_user_id(router), cursor
+    )
+    count("ExportPage")
+    return page
+
+
+app = build_resolver(router)
+handler = api_handler(app)

@@ -1,0 +1,81 @@
+"""Files function: upload forms, server-side verification, download links and deletion."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Path
+
+from shared import files, stores
+from shared.api import JSON, build_resolver, current_user_id
+from shared.models.common import responses
+from shared.models.fieldwork import FileInfo, FileList, FileUpload, FileUploadRequest
+from shared.observability import api_handler, count
+
+router = Router()
+TAGS = ["files"]
+LeadId = Annotated[str, Path(min_length=1, max_length=64)]
+FileId = Annotated[str, Path(min_length=1, max_length=64)]
+
+
+@router.post(
+    "/v1/leads/<lead_id>/files",
+    summary="Announce one file and get a presigned upload form for it",
+    tags=TAGS,
+    responses=responses(400, 401, 404, 409, 422, created=FileUpload),
+)
+def request_upload(lead_id: LeadId, body: FileUploadRequest) -> Response[FileUpload]:
+    upload = files.request_upload(
+        stores.file_records(), stores.preferences(), stores.uploads(), current_user_id(router), lead_id, body
+    )
+    count("UploadRequested")
+    return Response(status_code=201, content_type=JSON, body=upload)
+
+
+@router.get(
+    "/v1/leads/<lead_id>/files",
+    summary="A lead's files",
+    tags=TAGS,
+    responses=responses(401, 404, ok=FileList),
+)
+def list_files(lead_id: LeadId) -> FileList:
+    return files.list_files(stores.file_records(), stores.leads(), current_user_id(router), lead_id)
+
+
+@router.post(
+    "/v1/files/<file_id>/complete",
+    summary="Verify the uploaded object (size, type, magic bytes); a mismatch is deleted",
+    tags=TAGS,
+    responses=responses(400, 401, 404, 409, ok=FileInfo),
+)
+def complete_upload(file_id: FileId) -> FileInfo:
+    info = files.verify_upload(stores.file_records(), stores.uploads(), current_user_id(router), file_id)
+    count("UploadAccepted" if info.status == "ready" else "UploadRejected")
+    return info
+
+
+@router.get(
+    "/v1/files/<file_id>",
+    summary="A file's details and a short-lived download link",
+    tags=TAGS,
+    responses=responses(401, 404, ok=FileInfo),
+)
+def get_file(file_id: FileId) -> FileInfo:
+    return files.get_file(stores.file_records(), stores.uploads(), current_user_id(router), file_id)
+
+
+@router.delete(
+    "/v1/files/<file_id>",
+    summary="Delete a file and every stored version of it",
+    tags=TAGS,
+    responses={204: {"description": "Deleted"}, **responses(401, 404)},
+)
+def delete_file(file_id: FileId) -> Response[None]:
+    files.delete_file(stores.file_records(), stores.uploads(), current_user_id(router), file_id)
+    return Response(status_code=204)
+
+
+app = build_resolver(router)
+handler = api_handler(app)
