@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 
-.PHONY: run test lint format unit integration e2e infra synth cfn-lint clean
+.PHONY: run test lint format unit integration e2e infra synth cfn-lint clean backup retention
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -50,3 +50,8 @@ cfn-lint: $(STAMP)
 
 clean:
 	rm -rf .build cdk.out .pytest_cache .mypy_cache .ruff_cache
+
+# Operator commands against `make run`'s stack (it writes .build/local.env); in AWS, run
+# `python -m shared.operator …` with the deployment's environment instead.
+backup retention: $(STAMP)
+	set -a && . ./.build/local.env && set +a && $(PY) -m shared.operator $@

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Path
 
-from shared import stores
+from shared import erasure, stores
 from shared.api import JSON, build_resolver, current_user_id
 from shared.models.accounts import (
     ConfirmRequest,
     ConfirmResponse,
+    DeleteAccountRequest,
+    DeletionScheduled,
+    DeletionStatus,
     LoginRequest,
     Me,
     MePatch,
@@ -54,7 +60,7 @@ def confirm(body: ConfirmRequest) -> ConfirmResponse:
     responses=responses(400, 401, 403, 422, ok=Tokens),
 )
 def login(body: LoginRequest) -> Tokens:
-    tokens = stores.accounts().login(body)
+    tokens = erasure.refuse_tokens_of_deleted_accounts(stores.deletions(), stores.accounts().login(body))
     count("Login")
     return tokens
 
@@ -66,7 +72,7 @@ def login(body: LoginRequest) -> Tokens:
     responses=responses(400, 401, 422, ok=Tokens),
 )
 def refresh(body: RefreshRequest) -> Tokens:
-    return stores.accounts().refresh(body)
+    return erasure.refuse_tokens_of_deleted_accounts(stores.deletions(), stores.accounts().refresh(body))
 
 
 @router.get(
@@ -87,6 +93,42 @@ def get_me() -> Me:
 )
 def patch_me(body: MePatch) -> Me:
     return stores.accounts().update_me(current_user_id(router), body)
+
+
+@router.delete(
+    "/v1/me",
+    summary="Delete your account and all your data (re-enter your password)",
+    description=(
+        "Revokes the account at once (no login, every token refused) and erases everything "
+        "asynchronously. Encrypted backups holding it expire within 90 days."
+    ),
+    tags=TAGS,
+    responses={
+        202: {"description": "Scheduled", "content": {JSON: {"model": DeletionScheduled}}},
+        **responses(400, 401, 422),
+    },
+)
+def delete_me(body: DeleteAccountRequest) -> Response[DeletionScheduled]:
+    scheduled = erasure.schedule_erasure(
+        stores.accounts(),
+        stores.deletions(),
+        stores.receipt_hasher(),
+        stores.start_erasure_workflow,
+        current_user_id(router),
+        body.password.get_secret_value(),
+    )
+    count("AccountDeletionRequested")
+    return Response(status_code=202, content_type=JSON, body=scheduled)
+
+
+@router.get(
+    "/v1/deletions/<deletion_id>",
+    summary="Whether an account deletion has completed, and when backups holding it expire",
+    tags=TAGS,
+    responses=responses(404, ok=DeletionStatus),
+)
+def get_deletion(deletion_id: Annotated[str, Path(min_length=1, max_length=64)]) -> DeletionStatus:
+    return erasure.deletion_status(stores.deletions(), deletion_id)
 
 
 app = build_resolver(router)

@@ -13,7 +13,7 @@ from aws_cdk import aws_lambda as lambda_
 from constructs import Construct
 
 from infra.auth import Auth
-from infra.functions import log_group
+from infra.logs import bounded_log_group as log_group
 from shared.resources import API_FUNCTIONS, FunctionSpec
 
 THROTTLE_RATE_PER_SECOND = 50

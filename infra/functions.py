@@ -16,18 +16,25 @@ import jsii
 from aws_cdk import AssetHashType, BundlingOptions, Duration, ILocalBundling, Stack
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
-from aws_cdk import aws_logs as logs
 from constructs import Construct
 
 from infra.auth import Auth
 from infra.data import DataStore
+from infra.logs import bounded_log_group
+from infra.termination import ErasureWorkflow, ReceiptKey, state_machine_start
 from shared.resources import (
+    BACKUPS_BUCKET,
+    ENV_BACKUPS_BUCKET,
+    ENV_DATA_KEY_ARN,
+    ENV_ERASURE_STATE_MACHINE_ARN,
+    ENV_RECEIPT_KEY_ID,
+    ENV_TABLE_ARN,
     ENV_TABLE_NAME,
     ENV_UPLOADS_BUCKET,
     ENV_USER_POOL_CLIENT_ID,
     ENV_USER_POOL_ID,
+    ERASURE_FUNCTION,
     FUNCTIONS,
-    LOG_RETENTION_DAYS,
     METRICS_NAMESPACE,
     TABLE,
     UPLOADS_BUCKET,
@@ -170,15 +177,6 @@ def dependencies_layer(scope: Construct, construct_id: str) -> lambda_.LayerVers
     )
 
 
-def log_group(scope: Construct, construct_id: str) -> logs.LogGroup:
-    """A log group whose retention is exactly ``LOG_RETENTION_DAYS`` (IP addresses may be in logs)."""
-    group = logs.LogGroup(scope, construct_id)
-    cfn = group.node.default_child
-    assert isinstance(cfn, logs.CfnLogGroup)
-    cfn.retention_in_days = LOG_RETENTION_DAYS
-    return group
-
-
 def _depend_on_policy_only(function: lambda_.Function, role: iam.Role) -> None:
     """The function must wait for its policy; CDK also lists the role, which the GetAtt implies
     already (cfn-lint W3005)."""
@@ -211,9 +209,12 @@ class Functions(Construct):
 
         self.functions: dict[str, lambda_.Function] = {}
         self.roles: dict[str, iam.Role] = {}
-        for spec in self.specs:
+        self._receipt_key: ReceiptKey | None = None
+        self._erasure_workflow: ErasureWorkflow | None = None
+        # A function that starts a workflow is built after the functions the workflow invokes.
+        for spec in sorted(self.specs, key=lambda spec: "erasure_workflow" in spec.needs):
             construct = Construct(self, spec.name.capitalize())
-            group = log_group(construct, "LogGroup")
+            group = bounded_log_group(construct, "LogGroup")
             # Instead of AWSLambdaBasicExecutionRole (logs:* on every group): this group only.
             statements = [
                 iam.PolicyStatement(
@@ -299,7 +300,44 @@ class Functions(Construct):
                     ENV_USER_POOL_CLIENT_ID: self._auth.client.user_pool_client_id,
                 },
             )
+        if need == "receipt_key":
+            key = self.receipt_key.key
+            mac = iam.PolicyStatement(actions=["kms:GenerateMac"], resources=[key.key_arn])
+            return [mac], {ENV_RECEIPT_KEY_ID: key.key_id}
+        if need == "erasure_workflow":
+            state_machine = self.erasure_workflow.state_machine
+            return [state_machine_start(state_machine)], {
+                ENV_ERASURE_STATE_MACHINE_ARN: state_machine.state_machine_arn
+            }
+        if need == "backups":
+            table, bucket = self._data.table, self._data.buckets[BACKUPS_BUCKET.key]
+            export = iam.PolicyStatement(actions=["dynamodb:ExportTableToPointInTime"], resources=[table.table_arn])
+            write = iam.PolicyStatement(
+                actions=["s3:PutObject", "s3:AbortMultipartUpload"], resources=[bucket.arn_for_objects("exports/*")]
+            )
+            return (
+                [export, write, self._key_use(f"s3.{region}.amazonaws.com")],
+                {
+                    ENV_TABLE_ARN: table.table_arn,
+                    ENV_BACKUPS_BUCKET: bucket.bucket_name,
+                    ENV_DATA_KEY_ARN: self._data.key.key_arn,
+                },
+            )
         raise ValueError(f"unknown need: {need!r}")
+
+    @property
+    def receipt_key(self) -> ReceiptKey:
+        if self._receipt_key is None:
+            self._receipt_key = ReceiptKey(self, "ReceiptKey")
+        return self._receipt_key
+
+    @property
+    def erasure_workflow(self) -> ErasureWorkflow:
+        if self._erasure_workflow is None:
+            self._erasure_workflow = ErasureWorkflow(
+                self, "ErasureWorkflow", erasure_function=self.functions[ERASURE_FUNCTION.name], key=self._data.key
+            )
+        return self._erasure_workflow
 
     def _key_use(self, via_service: str) -> iam.PolicyStatement:
         """Key use only through the one service that needs it, never directly."""

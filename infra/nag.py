@@ -11,7 +11,13 @@ from typing import TYPE_CHECKING
 from aws_cdk import Acknowledgment, Validations
 from constructs import IConstruct
 
-from shared.resources import UPLOADS_BUCKET
+from shared.resources import (
+    BACKUP_FUNCTION,
+    BACKUPS_BUCKET,
+    ERASURE_FUNCTION,
+    RETENTION_FUNCTION,
+    UPLOADS_BUCKET,
+)
 
 if TYPE_CHECKING:
     from infra.stack import CrmStack
@@ -46,6 +52,45 @@ UPLOADS_OBJECTS_REASON = (
 )
 
 
+WORKFLOW_ROLE_WILDCARD = (
+    "AwsSolutions-IAM5[Resource::*]",
+    "Added by CDK for the state machine's X-Ray tracing and CloudWatch Logs delivery "
+    "(logs:CreateLogDelivery and friends, xray:PutTraceSegments): these actions support no "
+    "resource-level permissions.",
+)
+INVOKE_QUALIFIERS_REASON = (
+    "Added by CDK's grant_invoke: <function ARN>:* covers the versions and aliases of this one "
+    "function and nothing else."
+)
+EXPORTS_REASON = (
+    "A table export writes many objects under a prefix chosen at run time; the grant covers "
+    "PutObject/AbortMultipartUpload under exports/ of the backups bucket only."
+)
+
+
+def _arn_wildcard(stack: CrmStack, construct: IConstruct, suffix: str, reason: str) -> tuple[str, str]:
+    child = construct.node.default_child
+    assert child is not None
+    logical_id = stack.resolve(stack.get_logical_id(child))  # type: ignore[arg-type]
+    return (f"AwsSolutions-IAM5[Resource::<{logical_id}.Arn>{suffix}]", reason)
+
+
+def acknowledge_termination_findings(stack: CrmStack) -> None:
+    """The erasure workflow's role, the schedules' roles and the backup export."""
+    functions = stack.functions
+    workflow = functions.erasure_workflow
+    erasure_function = functions.functions[ERASURE_FUNCTION.name]
+    _acknowledge(
+        workflow.state_machine.role,
+        WORKFLOW_ROLE_WILDCARD,
+        _arn_wildcard(stack, erasure_function, ":*", INVOKE_QUALIFIERS_REASON),
+    )
+    for spec in (BACKUP_FUNCTION, RETENTION_FUNCTION):
+        _acknowledge(stack, _arn_wildcard(stack, functions.functions[spec.name], ":*", INVOKE_QUALIFIERS_REASON))
+    backups = stack.data.buckets[BACKUPS_BUCKET.key]
+    _acknowledge(functions.roles[BACKUP_FUNCTION.name], _arn_wildcard(stack, backups, "/exports/*", EXPORTS_REASON))
+
+
 def _acknowledge(scope: IConstruct, *rules: tuple[str, str]) -> None:
     Validations.of(scope).acknowledge(*(Acknowledgment(id=rule_id, reason=reason) for rule_id, reason in rules))
 
@@ -57,6 +102,7 @@ def acknowledge_findings(stack: CrmStack) -> None:
         policy = role.node.find_child("DefaultPolicy")
         _acknowledge(policy, XRAY_WILDCARD)
     _acknowledge(stack.auth.user_pool, NO_MFA, NO_PLUS_TIER)
+    acknowledge_termination_findings(stack)
 
     uploads = stack.data.buckets[UPLOADS_BUCKET.key].node.default_child
     assert uploads is not None

@@ -16,7 +16,8 @@ from infra.data import DataStore
 from infra.functions import Functions
 from infra.monitoring import Monitoring
 from infra.nag import acknowledge_findings
-from shared.resources import ENV_DEFAULT_PHONE_REGION
+from infra.termination import DailySchedules
+from shared.resources import BACKUP_FUNCTION, ENV_DEFAULT_PHONE_REGION, RETENTION_FUNCTION
 
 CDK_JSON = Path(__file__).resolve().parent.parent / "cdk.json"
 STACK_NAME = "CrmStack"
@@ -34,6 +35,12 @@ class CrmStack(Stack):
             self, "Functions", data=self.data, auth=self.auth, extra_environment=extra_environment
         )
         self.api = Api(self, "Api", auth=self.auth, functions=self.functions.functions)
+        self.schedules = DailySchedules(
+            self,
+            "Schedules",
+            backup=self.functions.functions[BACKUP_FUNCTION.name],
+            retention=self.functions.functions[RETENTION_FUNCTION.name],
+        )
         self.monitoring = Monitoring(self, "Monitoring", functions=self.functions.functions, http_api=self.api.http_api)
         acknowledge_findings(self)
 

@@ -8,6 +8,7 @@ import signal
 import sys
 import threading
 import time
+from pathlib import Path
 from types import FrameType
 
 
@@ -45,6 +46,10 @@ def main() -> int:
         print(f"  Lambda edge    {stack.edge_url}", flush=True)
         print(f"  User pool id   {stack.user_pool_id}", flush=True)
         print(f"  App client id  {stack.client_id}", flush=True)
+        env_file = Path(".build/local.env")
+        env_file.parent.mkdir(exist_ok=True)
+        env_file.write_text("".join(f"{key}={value}\n" for key, value in stack.client_env().items()))
+        print(f"  Operator env   {env_file} (e.g. make backup, make retention)", flush=True)
         print(f"Try: curl -s {api}/v1/health", flush=True)
         print("Ctrl-C to stop.", flush=True)
         while not stop.wait(0.5):

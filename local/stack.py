@@ -23,7 +23,7 @@ import boto3
 from moto.core.config import default_user_config
 from moto.moto_server.threaded_moto_server import ThreadedMotoServer
 
-from local.context import FunctionRegistry
+from local.context import ACCOUNT_ID, FunctionRegistry
 from local.gateway import Gateway, HandlerResolver
 from local.lambda_edge import LambdaEdge
 from shared import resources as spec
@@ -140,6 +140,8 @@ class LocalStack:
         self.client_id = ""
         self.kms_key_id = ""
         self.kms_key_arn = ""
+        self.receipt_key_id = ""
+        self.erasure_state_machine_arn = ""
         self.table_name = spec.TABLE.local_name
         self.bucket_names: dict[str, str] = {b.key: b.local_name for b in spec.BUCKETS}
         self.startup_seconds = 0.0
@@ -291,12 +293,24 @@ class LocalStack:
             spec.ENV_DEFAULT_PHONE_REGION: DEFAULT_PHONE_REGION,
         }
 
+    def client_env(self) -> dict[str, str]:
+        """What an operator command needs to reach this stack (written to .build/local.env by
+        ``make run``): the AWS endpoint and the resource names, as a deployment's env would."""
+        values = {**self._base_env(), **self._resource_env()}
+        keep = {"AWS_ENDPOINT_URL", "AWS_DEFAULT_REGION", "AWS_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"}
+        return {k: v for k, v in values.items() if v is not None and (k in keep or k in self._resource_env())}
+
     def _resource_env(self) -> dict[str, str | None]:
         return {
             spec.ENV_TABLE_NAME: self.table_name,
             spec.ENV_UPLOADS_BUCKET: self.bucket_names[spec.UPLOADS_BUCKET.key],
             spec.ENV_USER_POOL_ID: self.user_pool_id,
             spec.ENV_USER_POOL_CLIENT_ID: self.client_id,
+            spec.ENV_TABLE_ARN: f"arn:aws:dynamodb:{self.region}:{ACCOUNT_ID}:table/{self.table_name}",
+            spec.ENV_BACKUPS_BUCKET: self.bucket_names[spec.BACKUPS_BUCKET.key],
+            spec.ENV_DATA_KEY_ARN: self.kms_key_arn,
+            spec.ENV_RECEIPT_KEY_ID: self.receipt_key_id,
+            spec.ENV_ERASURE_STATE_MACHINE_ARN: self.erasure_state_machine_arn,
         }
 
     # --- resources ----------------------------------------------------------------------------
@@ -318,19 +332,39 @@ class LocalStack:
             KeySpec="SYMMETRIC_DEFAULT",
         )["KeyMetadata"]
         self.kms_key_id, self.kms_key_arn = key["KeyId"], key["Arn"]
+        self.receipt_key_id = self.client("kms").create_key(
+            Description="crm local receipt HMAC key", KeyUsage="GENERATE_VERIFY_MAC", KeySpec="HMAC_256"
+        )["KeyMetadata"]["KeyId"]
         self._create_table()
         for bucket in spec.BUCKETS:
             self._create_bucket(bucket)
         self._create_user_pool()
+        self._create_erasure_workflow()
+
+    def _create_erasure_workflow(self) -> None:
+        from shared import erasure_workflow
+
+        function_arn = f"arn:aws:lambda:{self.region}:{ACCOUNT_ID}:function:{spec.ERASURE_FUNCTION.name}"
+        self.erasure_state_machine_arn = self.client("stepfunctions").create_state_machine(
+            name=erasure_workflow.STATE_MACHINE_NAME,
+            definition=json.dumps(erasure_workflow.definition(function_arn)),
+            roleArn=f"arn:aws:iam::{ACCOUNT_ID}:role/local-erasure",
+            type="STANDARD",
+        )["stateMachineArn"]
 
     def _create_table(self) -> None:
+        self.create_table_like_spec(self.table_name)
+
+    def create_table_like_spec(self, name: str) -> None:
+        """A table built from the spec (keys, indexes, TTL, PITR, KMS); also the target of a
+        restore drill and of tests that need a table of a chosen size."""
         table = spec.TABLE
         dynamodb = self.client("dynamodb")
         attributes = [table.partition_key, table.sort_key]
         for index in table.indexes:
             attributes += [index.partition_key, index.sort_key]
         dynamodb.create_table(
-            TableName=self.table_name,
+            TableName=name,
             AttributeDefinitions=[{"AttributeName": name, "AttributeType": "S"} for name in dict.fromkeys(attributes)],
             KeySchema=[
                 {"AttributeName": table.partition_key, "KeyType": "HASH"},
@@ -355,11 +389,11 @@ class LocalStack:
             },
         )
         dynamodb.update_time_to_live(
-            TableName=self.table_name,
+            TableName=name,
             TimeToLiveSpecification={"Enabled": True, "AttributeName": table.ttl_attribute},
         )
         dynamodb.update_continuous_backups(
-            TableName=self.table_name,
+            TableName=name,
             PointInTimeRecoverySpecification={
                 "PointInTimeRecoveryEnabled": True,
                 "RecoveryPeriodInDays": table.pitr_recovery_days,

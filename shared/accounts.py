@@ -173,6 +173,32 @@ class Accounts:
         logger.info("profile updated", extra={"fields": sorted(body.model_fields_set)})
         return self.get_me(user_id)
 
+    def verify_password(self, user_id: str, password: str) -> None:
+        """Fresh proof of identity before an irreversible action; the tokens it yields are dropped."""
+        wrong = Unauthenticated("The password is wrong.", "invalid_credentials")
+        with _cognito_errors({"NotAuthorizedException": wrong, "UserNotFoundException": wrong}):
+            self._idp.initiate_auth(
+                ClientId=self._client,
+                AuthFlow="USER_PASSWORD_AUTH",
+                AuthParameters={"USERNAME": user_id, "PASSWORD": password},
+            )
+
+    def disable(self, user_id: str) -> None:
+        """No more logins, and every refresh token revoked."""
+        with _cognito_errors({"UserNotFoundException": NotFound("No such account.", "account_not_found")}):
+            self._idp.admin_disable_user(UserPoolId=self._pool, Username=user_id)
+            self._idp.admin_user_global_sign_out(UserPoolId=self._pool, Username=user_id)
+
+    def user_id_for_email(self, email: str) -> str | None:
+        """The operator path for deletion requests received by email."""
+        quoted = email.replace("\\", "").replace('"', "")
+        response = self._idp.list_users(UserPoolId=self._pool, Filter=f'email = "{quoted}"', Limit=2)
+        users = response.get("Users", [])
+        if len(users) != 1:
+            return None
+        attrs = {a["Name"]: a["Value"] for a in users[0].get("Attributes", [])}
+        return str(attrs.get("sub") or users[0]["Username"])
+
 
 def _tokens(response: dict[str, Any]) -> Tokens:
     result = response.get("AuthenticationResult")

@@ -8,6 +8,7 @@ Each Lambda owns one Powertools ``Router``; :func:`build_resolver` wraps it in a
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from typing import Any, cast
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
@@ -16,6 +17,7 @@ from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEventV2
 
+from shared import stores
 from shared.errors import DomainError, Unauthenticated
 from shared.privacy import get_logger, safe_exception
 
@@ -75,6 +77,23 @@ def require_object_body(app: APIGatewayHttpResolver, next_middleware: NextMiddle
         if not isinstance(parsed, dict):
             return error_response(422, "body_must_be_object", "The request body must be one JSON object.")
     return next_middleware(app)
+
+
+def refusal_for_revoked_token(event: dict[str, Any]) -> dict[str, Any] | None:
+    """A deleted account's tokens stay valid JWTs until they expire; API Gateway cannot know.
+    Every authenticated request checks the revocation marker (one consistent GetItem) before
+    anything else runs — validation included — so nothing can be read or written with them."""
+    claims = ((event.get("requestContext") or {}).get("authorizer") or {}).get("jwt", {}).get("claims") or {}
+    sub = claims.get("sub")
+    if not sub or not stores.deletions().is_revoked(str(sub), datetime.now(UTC)):
+        return None
+    body = json.dumps({"error": {"code": "account_deleted", "message": "This account has been deleted."}})
+    return {
+        "statusCode": 401,
+        "headers": {"Content-Type": JSON, **SECURITY_HEADERS},
+        "body": body,
+        "isBase64Encoded": False,
+    }
 
 
 def build_resolver(router: Router) -> APIGatewayHttpResolver:

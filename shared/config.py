@@ -20,6 +20,11 @@ class Settings:
     user_pool_id: str
     user_pool_client_id: str
     default_phone_region: str
+    table_arn: str = ""
+    backups_bucket: str = ""
+    data_key_arn: str = ""
+    receipt_key_id: str = ""
+    erasure_state_machine_arn: str = ""
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -29,6 +34,11 @@ class Settings:
             user_pool_id=os.environ.get(resources.ENV_USER_POOL_ID, ""),
             user_pool_client_id=os.environ.get(resources.ENV_USER_POOL_CLIENT_ID, ""),
             default_phone_region=os.environ.get(resources.ENV_DEFAULT_PHONE_REGION, "IN"),
+            table_arn=os.environ.get(resources.ENV_TABLE_ARN, ""),
+            backups_bucket=os.environ.get(resources.ENV_BACKUPS_BUCKET, ""),
+            data_key_arn=os.environ.get(resources.ENV_DATA_KEY_ARN, ""),
+            receipt_key_id=os.environ.get(resources.ENV_RECEIPT_KEY_ID, ""),
+            erasure_state_machine_arn=os.environ.get(resources.ENV_ERASURE_STATE_MACHINE_ARN, ""),
         )
 
     def require(self, *names: str) -> None:

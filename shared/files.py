@@ -10,7 +10,7 @@ File names are personal data: kept in the file record only, never in S3 keys, UR
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import filetype
@@ -22,6 +22,7 @@ from shared.preferences import enforce_file_upload_consent, load_preferences
 from shared.privacy import get_logger
 from shared.repositories import keys
 from shared.repositories.activities import ChildRepository, LeadMissing
+from shared.repositories.due import DUE_ATTRS, due_attrs
 from shared.repositories.leads import LeadRepository
 from shared.repositories.preferences import PreferencesRepository
 from shared.storage import ObjectStore
@@ -29,6 +30,7 @@ from shared.storage import ObjectStore
 logger = get_logger()
 
 UPLOAD_EXPIRES_S = 600
+PENDING_UPLOAD_LIFETIME = timedelta(hours=24)
 DOWNLOAD_EXPIRES_S = 300
 
 # What the magic bytes must say for each accepted content type (filetype's MIME names).
@@ -71,13 +73,14 @@ def request_upload(
     if not ids.is_id(lead_id):
         raise NotFound("No such lead.", "lead_not_found")
     own_id = ids.new_id()
+    now = datetime.now(UTC)
     item = {
         "filename": body.filename,
         "content_type": body.content_type,
         "size": body.size,
         "status": FileStatus.PENDING.value,
-        "created_at": datetime.now(UTC).isoformat(),
-    }
+        "created_at": now.isoformat(),
+    } | due_attrs(now + PENDING_UPLOAD_LIFETIME)  # never completed → removed by the retention job
     try:
         records.create(user_id, lead_id, own_id, item)
     except LeadMissing:
@@ -124,7 +127,9 @@ def verify_upload(records: ChildRepository, store: ObjectStore, user_id: str, fi
         if reason != "not_uploaded":
             store.delete_everything_under(keys.file_object_key(user_id, lead_id, own_id))
         changes = {"status": FileStatus.REJECTED.value, "rejection": reason}
-    if not records.update(user_id, lead_id, own_id, changes, "#status = :pending", {":pending": "pending"}):
+    if not records.update(
+        user_id, lead_id, own_id, changes, "#status = :pending", {":pending": "pending"}, remove=DUE_ATTRS
+    ):
         raise Conflict("The file changed while it was being checked; try again.", "file_changed")
     logger.info("upload verified", extra={"accepted": reason is None, "reason": reason})
     if reason == "not_uploaded":
@@ -162,3 +167,20 @@ def delete_file(records: ChildRepository, store: ObjectStore, user_id: str, file
     store.delete_everything_under(keys.file_object_key(user_id, *parts))
     records.delete(user_id, *parts)
     logger.info("file deleted")
+
+
+def expire_pending_upload(
+    records: ChildRepository, store: ObjectStore, user_id: str, lead_id: str, own_id: str
+) -> bool:
+    """An upload never completed within a day: whatever reached S3 is deleted (every version)
+    and the file is marked rejected. False if it was completed meanwhile."""
+    store.delete_everything_under(keys.file_object_key(user_id, lead_id, own_id))
+    return records.update(
+        user_id,
+        lead_id,
+        own_id,
+        {"status": FileStatus.REJECTED.value, "rejection": "upload_expired"},
+        "#status = :pending",
+        {":pending": FileStatus.PENDING.value},
+        remove=DUE_ATTRS,
+    )

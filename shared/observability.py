@@ -15,6 +15,7 @@ from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from shared.api import refusal_for_revoked_token
 from shared.privacy import get_logger
 
 logger = get_logger()
@@ -35,10 +36,22 @@ def api_handler(app: APIGatewayHttpResolver) -> LambdaHandler:
     @metrics.log_metrics(raise_on_empty_metrics=False)
     def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         logger.append_keys(route_key=event.get("routeKey"))
-        return app.resolve(event, context)
+        return refusal_for_revoked_token(event) or app.resolve(event, context)
 
     return handler
 
 
 # An API call that adds no metric is normal; Powertools would warn on every such invocation.
 warnings.filterwarnings("ignore", message="No application metrics to publish")
+
+
+def job_handler(work: Callable[[dict[str, Any]], dict[str, Any]]) -> LambdaHandler:
+    """The Lambda entry point of a job or workflow task: context in logs, metrics flushed, no
+    event in logs (a task's input carries ids only, but the rule is the same everywhere)."""
+
+    @logger.inject_lambda_context(clear_state=True, log_event=False)
+    @metrics.log_metrics(raise_on_empty_metrics=False)
+    def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+        return work(event)
+
+    return handler

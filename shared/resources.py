@@ -21,6 +21,17 @@ METRICS_NAMESPACE = "LeadCrm"
 LOG_RETENTION_DAYS = 30  # every log group; the policy allows IP addresses in logs, bounded here
 BACKUP_RETENTION_DAYS = 90  # "Deleted information may be kept in encrypted backups for up to 90 days"
 
+# Account termination, backups and retention jobs.
+ENV_TABLE_ARN = "TABLE_ARN"
+ENV_BACKUPS_BUCKET = "BACKUPS_BUCKET"
+ENV_DATA_KEY_ARN = "DATA_KEY_ARN"  # the customer-managed key backups are encrypted with
+ENV_RECEIPT_KEY_ID = "RECEIPT_KEY_ID"  # HMAC key: deletion receipts hold a keyed hash, not the user id
+ENV_ERASURE_STATE_MACHINE_ARN = "ERASURE_STATE_MACHINE_ARN"
+# A deletion receipt outlives the last backup that could still hold the account, then expires.
+RECEIPT_RETENTION_DAYS = BACKUP_RETENTION_DAYS + 30
+# How far back the daily retention jobs look in the expiry index (missed days are caught up).
+RETENTION_LOOKBACK_DAYS = 14
+
 
 # --- DynamoDB ----------------------------------------------------------------------------------
 
@@ -54,6 +65,9 @@ TABLE = TableSpec(
     indexes=(
         IndexSpec(name="by_phone", partition_key="phone_pk", sort_key="phone_sk"),
         IndexSpec(name="by_email", partition_key="email_pk", sort_key="email_sk"),
+        # Sparse expiry index: only items with something due (pending uploads, erasures, OAuth
+        # states, import jobs) carry due_pk = DUE#<yyyy-mm-dd>, due_sk = <due time ISO>.
+        IndexSpec(name="by_due", partition_key="due_pk", sort_key="due_sk"),
     ),
 )
 
@@ -193,6 +207,12 @@ class RouteSpec:
         return self.path.replace("{", "<").replace("}", ">")
 
 
+# What a function may touch; infra/functions.py turns each into least-privilege IAM statements.
+# receipt_key: GenerateMac with the receipts' HMAC key; erasure_workflow: start the erasure state
+# machine; backups: export the table to the backups bucket.
+Need = Literal["table", "uploads", "user_pool", "receipt_key", "erasure_workflow", "backups"]
+
+
 @dataclass(frozen=True)
 class FunctionSpec:
     name: str  # logical name; also the local Lambda function name
@@ -201,7 +221,7 @@ class FunctionSpec:
     memory_mb: int = 512
     timeout_s: int = 10
     routes: tuple[RouteSpec, ...] = field(default_factory=tuple)
-    needs: tuple[Literal["table", "uploads", "user_pool"], ...] = ()
+    needs: tuple[Need, ...] = ()
 
     @property
     def handler(self) -> str:
@@ -219,8 +239,10 @@ ACCOUNTS_FUNCTION = FunctionSpec(
         RouteSpec("POST", "/v1/auth/refresh", public=True),
         RouteSpec("GET", "/v1/me"),
         RouteSpec("PATCH", "/v1/me"),
+        RouteSpec("DELETE", "/v1/me"),
+        RouteSpec("GET", "/v1/deletions/{deletion_id}", public=True),
     ),
-    needs=("user_pool",),
+    needs=("user_pool", "table", "receipt_key", "erasure_workflow"),
 )
 
 LEADS_FUNCTION = FunctionSpec(
@@ -300,6 +322,33 @@ HEALTH_FUNCTION = FunctionSpec(
     routes=(RouteSpec("GET", "/v1/health", public=True),),
 )
 
+# --- account termination, backups and retention (no routes: workflow tasks and scheduled jobs) --
+
+ERASURE_FUNCTION = FunctionSpec(
+    name="erasure",
+    module="functions.erasure",
+    description="Erasure workflow task: every item, object version and the Cognito user of one account",
+    memory_mb=1024,
+    timeout_s=900,
+    needs=("table", "uploads", "user_pool"),
+)
+
+RETENTION_FUNCTION = FunctionSpec(
+    name="retention",
+    module="functions.retention",
+    description="Daily: restart stuck erasures, delete uploads never completed within 24 hours",
+    timeout_s=300,
+    needs=("table", "uploads", "erasure_workflow"),
+)
+
+BACKUP_FUNCTION = FunctionSpec(
+    name="backup",
+    module="functions.backup",
+    description="Daily: export the table to the encrypted backups bucket (expires within 90 days)",
+    timeout_s=60,
+    needs=("backups",),
+)
+
 FUNCTIONS: tuple[FunctionSpec, ...] = (
     ACCOUNTS_FUNCTION,
     LEADS_FUNCTION,
@@ -308,6 +357,9 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
     FILES_FUNCTION,
     PREFERENCES_FUNCTION,
     EXPORT_FUNCTION,
+    ERASURE_FUNCTION,
+    RETENTION_FUNCTION,
+    BACKUP_FUNCTION,
     # Google Sheets import — added below this line
 )
 API_FUNCTIONS = tuple(f for f in FUNCTIONS if f.routes)

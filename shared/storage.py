@@ -64,6 +64,18 @@ class ObjectStore:
         size = int(content_range.rsplit("/", 1)[-1]) if "/" in content_range else int(response["ContentLength"])
         return StoredObject(size=size, content_type=response.get("ContentType", ""), head=head)
 
+    def count_everything_under(self, prefix: str) -> int:
+        """Object versions and delete markers under ``prefix`` (ListObjectVersions pages)."""
+        total = 0
+        params: dict[str, Any] = {"Bucket": self._bucket, "Prefix": prefix, "MaxKeys": DELETE_OBJECTS_MAX}
+        while True:
+            response = self._s3.list_object_versions(**params)
+            total += len(response.get("Versions", [])) + len(response.get("DeleteMarkers", []))
+            if not response.get("IsTruncated"):
+                return total
+            params["KeyMarker"] = response["NextKeyMarker"]
+            params["VersionIdMarker"] = response["NextVersionIdMarker"]
+
     def delete_everything_under(self, prefix: str) -> DeletionCount:
         """Every version and delete marker under ``prefix``: nothing deleted outlives this call."""
         count = DeletionCount()

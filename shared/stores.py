@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import json
 from functools import cache, partial
 from typing import Any
+
+from botocore.exceptions import ClientError
 
 from shared import aws
 from shared.accounts import Accounts
 from shared.config import settings
+from shared.erasure import ErasureStores
 from shared.repositories import keys
 from shared.repositories.activities import ChildRepository, delete_children
+from shared.repositories.deletions import DeletionRepository, ReceiptHasher
 from shared.repositories.leads import DynamoLeadRepository
 from shared.repositories.preferences import DeviceRepository, PreferencesRepository
+from shared.retention import RetentionStores
 from shared.storage import ObjectStore
 
 
@@ -58,6 +64,58 @@ def accounts() -> Accounts:
     config = settings()
     config.require("user_pool_id", "user_pool_client_id")
     return Accounts(aws.cognito(), config.user_pool_id, config.user_pool_client_id)
+
+
+@cache
+def deletions() -> DeletionRepository:
+    return DeletionRepository(aws.dynamodb(), _table())
+
+
+@cache
+def receipt_hasher() -> ReceiptHasher:
+    config = settings()
+    config.require("receipt_key_id")
+    return ReceiptHasher(aws.kms(), config.receipt_key_id)
+
+
+def start_erasure_workflow(deletion_id: str, attempt: str = "") -> None:
+    """Executions are named after the deletion (and the restart attempt): starting the same one
+    twice is refused by Step Functions, and erasure itself is idempotent anyway."""
+    config = settings()
+    config.require("erasure_state_machine_arn")
+    try:
+        aws.stepfunctions().start_execution(
+            stateMachineArn=config.erasure_state_machine_arn,
+            name=f"{deletion_id}{'-' + attempt if attempt else ''}"[:80],
+            input=json.dumps({"deletion_id": deletion_id}),
+        )
+    except ClientError as exc:
+        if exc.response["Error"]["Code"] != "ExecutionAlreadyExists":
+            raise
+
+
+def erasure_stores() -> ErasureStores:
+    config = settings()
+    config.require("user_pool_id")
+    return ErasureStores(
+        dynamodb=aws.dynamodb(),
+        table=_table(),
+        uploads=uploads(),
+        cognito=aws.cognito(),
+        user_pool_id=config.user_pool_id,
+        deletions=deletions(),
+    )
+
+
+def retention_stores() -> RetentionStores:
+    return RetentionStores(
+        dynamodb=aws.dynamodb(),
+        table=_table(),
+        file_records=file_records(),
+        uploads=uploads(),
+        deletions=deletions(),
+        restart_erasure=start_erasure_workflow,
+    )
 
 
 def lead_children_deleter() -> Any:

@@ -44,7 +44,7 @@ def user(make_user: Callable[[], TestUser]) -> TestUser:
 
 
 class AwsCalls:
-    """Every AWS API call the handlers make (through shared.aws's clients), by operation name."""
+    """Every AWS API call the handlers make (through shared.aws clients), by operation name."""
 
     def __init__(self) -> None:
         self.operations: list[str] = []
@@ -65,7 +65,7 @@ def aws_calls(local_stack: Any) -> Iterator[AwsCalls]:
     from shared import aws
 
     calls = AwsCalls()
-    clients = [aws.dynamodb(), aws.s3(), aws.cognito()]
+    clients = [aws.dynamodb(), aws.s3(), aws.cognito(), aws.kms(), aws.stepfunctions()]
     for client in clients:
         client.meta.events.register("before-call.*.*", calls)
     try:

@@ -42,7 +42,10 @@ _DESCRIPTIONS = {
 
 
 def responses(
-    *statuses: int, ok: type[BaseModel] | None = None, created: type[BaseModel] | None = None
+    *statuses: int,
+    ok: type[BaseModel] | None = None,
+    created: type[BaseModel] | None = None,
+    accepted: type[BaseModel] | None = None,
 ) -> dict[int, OpenAPIResponse]:
     """OpenAPI responses of a route: its success model and error statuses (with the error model)."""
     result: dict[int, OpenAPIResponse] = {}
@@ -50,6 +53,8 @@ def responses(
         result[200] = {"description": "OK", "content": {"application/json": {"model": ok}}}
     if created is not None:
         result[201] = {"description": "Created", "content": {"application/json": {"model": created}}}
+    if accepted is not None:
+        result[202] = {"description": "Accepted", "content": {"application/json": {"model": accepted}}}
     for status in statuses:
         if status == 401:  # API Gateway's own body, not ours
             result[status] = {"description": _DESCRIPTIONS[status]}

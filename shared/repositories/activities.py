@@ -80,15 +80,19 @@ class ChildRepository:
         changes: dict[str, Any],
         condition: str,
         condition_values: dict[str, Any],
+        remove: tuple[str, ...] = (),
     ) -> bool:
-        names = {f"#{name}": name for name in changes}
+        names = {f"#{name}": name for name in (*changes, *remove)}
         values = {f":{name}": ser(value) for name, value in changes.items()}
         values |= {k: ser(v) for k, v in condition_values.items()}
+        expression = "SET " + ", ".join(f"#{name} = :{name}" for name in changes)
+        if remove:
+            expression += " REMOVE " + ", ".join(f"#{name}" for name in remove)
         try:
             self._db.update_item(
                 TableName=self._table,
                 Key=key(keys.user_pk(user_id), self.sk(lead_id, own_id)),
-                UpdateExpression="SET " + ", ".join(f"#{name} = :{name}" for name in changes),
+                UpdateExpression=expression,
                 ConditionExpression=condition,
                 ExpressionAttributeNames=names,
                 ExpressionAttributeValues=values,

@@ -70,6 +70,8 @@ def _operations_with_path_ids() -> list[tuple[str, str, dict[str, Any]]]:
         if "{" not in path:
             continue
         for method, operation in operations.items():
+            if operation.get("security") == []:
+                continue  # public by design: reachable by its unguessable id (a deletion receipt)
             found.append((method.upper(), path, operation))
     return found
 

@@ -56,6 +56,7 @@ def _valid_body(schema_name: str) -> dict[str, Any]:
         },
         "FileUploadRequest": {"filename": "invoice.pdf", "content_type": "application/pdf", "size": 1024},
         "PreferencesPut": {"version": 0, "location_enabled": True, "settings": {"theme": "dark"}},
+        "DeleteAccountRequest": {"password": "Some-password-1"},
         "DeviceBody": {"device_id": "install-0001", "platform": "ios", "os_version": "17.4", "app_version": "3.2.1"},
     }
     assert schema_name in bodies, f"add a valid {schema_name} body to this test"

@@ -15,8 +15,14 @@ from constructs import IConstruct
 
 from infra.stack import CrmStack
 from shared.resources import (
+    BACKUP_FUNCTION,
     BACKUPS_BUCKET,
     BUCKETS,
+    ENV_BACKUPS_BUCKET,
+    ENV_DATA_KEY_ARN,
+    ENV_ERASURE_STATE_MACHINE_ARN,
+    ENV_RECEIPT_KEY_ID,
+    ENV_TABLE_ARN,
     ENV_TABLE_NAME,
     ENV_UPLOADS_BUCKET,
     ENV_USER_POOL_CLIENT_ID,
@@ -24,6 +30,7 @@ from shared.resources import (
     FUNCTIONS,
     LOG_RETENTION_DAYS,
     METRICS_NAMESPACE,
+    RETENTION_FUNCTION,
     TABLE,
     USER_POOL,
     BucketSpec,
@@ -40,8 +47,18 @@ NEED_ENV = {
     "table": {ENV_TABLE_NAME},
     "uploads": {ENV_UPLOADS_BUCKET},
     "user_pool": {ENV_USER_POOL_ID, ENV_USER_POOL_CLIENT_ID},
+    "receipt_key": {ENV_RECEIPT_KEY_ID},
+    "erasure_workflow": {ENV_ERASURE_STATE_MACHINE_ARN},
+    "backups": {ENV_TABLE_ARN, ENV_BACKUPS_BUCKET, ENV_DATA_KEY_ARN},
 }
-NEED_ACTION_PREFIXES = {"table": {"dynamodb", "kms"}, "uploads": {"s3", "kms"}, "user_pool": {"cognito-idp"}}
+NEED_ACTION_PREFIXES = {
+    "table": {"dynamodb", "kms"},
+    "uploads": {"s3", "kms"},
+    "user_pool": {"cognito-idp"},
+    "receipt_key": {"kms"},
+    "erasure_workflow": {"states"},
+    "backups": {"dynamodb", "s3", "kms"},
+}
 ALWAYS_ALLOWED_PREFIXES = {"logs", "xray"}
 
 
@@ -414,3 +431,44 @@ def test_app_client_matches_spec(template_json: dict[str, Any], crm_stack: CrmSt
     assert minutes("AccessToken") == USER_POOL.access_token_minutes
     assert minutes("IdToken") == USER_POOL.id_token_minutes
     assert minutes("RefreshToken") == USER_POOL.refresh_token_days * MINUTES_PER_UNIT["days"]
+
+
+# --- account termination, backups, retention ---------------------------------------------------
+
+
+def test_erasure_workflow_logs_no_execution_data_is_encrypted_and_traced(
+    template_json: dict[str, Any], crm_stack: CrmStack
+) -> None:
+    props = properties(template_json, crm_stack, crm_stack.functions.erasure_workflow.state_machine)
+    assert props["LoggingConfiguration"]["IncludeExecutionData"] is False
+    assert props["LoggingConfiguration"]["Level"] == "ALL"
+    assert props["TracingConfiguration"] == {"Enabled": True}
+    assert props["EncryptionConfiguration"]["Type"] == "CUSTOMER_MANAGED_KMS_KEY"
+    assert props["StateMachineType"] == "STANDARD"
+
+
+def test_backup_and_retention_run_daily_on_eventbridge_scheduler(
+    template_json: dict[str, Any], crm_stack: CrmStack
+) -> None:
+    schedules = resources(template_json, "AWS::Scheduler::Schedule")
+    targets = {
+        crm_stack.resolve(crm_stack.functions.functions[name].function_arn)["Fn::GetAtt"][0]: None
+        for name in (BACKUP_FUNCTION.name, RETENTION_FUNCTION.name)
+    }
+    found = {}
+    for schedule in schedules.values():
+        props = schedule["Properties"]
+        found[props["Target"]["Arn"]["Fn::GetAtt"][0]] = props["ScheduleExpression"]
+    assert set(found) == set(targets)
+    assert all(expression.startswith("cron(0 ") and expression.endswith(" * * ? *)") for expression in found.values())
+
+
+def test_receipts_are_hashed_with_an_hmac_key(template_json: dict[str, Any], crm_stack: CrmStack) -> None:
+    props = properties(template_json, crm_stack, crm_stack.functions.receipt_key.key)
+    assert (props["KeySpec"], props["KeyUsage"]) == ("HMAC_256", "GENERATE_VERIFY_MAC")
+
+
+def test_the_table_has_the_expiry_index_for_retention_jobs(template_json: dict[str, Any], crm_stack: CrmStack) -> None:
+    props = properties(template_json, crm_stack, crm_stack.data.table)
+    names = {index["IndexName"] for index in props["GlobalSecondaryIndexes"]}
+    assert "by_due" in names

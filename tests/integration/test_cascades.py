@@ -105,5 +105,6 @@ def test_lead_delete_batches_its_work(user: TestUser, local_stack: Any, aws_call
     assert aws_calls.count("ListObjectVersions") == 1
     assert aws_calls.count("Query") == 4  # keys of both kinds, before and after the lead goes
     assert aws_calls.count("DeleteItem") == 1
-    assert len(aws_calls.operations) == 6 + math.ceil((n_activities + n_files) / 25) + math.ceil(n_files / 1000)
+    assert aws_calls.count("GetItem") == 1  # the revocation check every authenticated call makes
+    assert len(aws_calls.operations) == 7 + math.ceil((n_activities + n_files) / 25) + math.ceil(n_files / 1000)
     assert _partition(local_stack, user.user_id) == ["PREFS"]

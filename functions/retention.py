@@ -1,0 +1,18 @@
+"""Daily retention job (EventBridge Scheduler): stuck erasures, abandoned uploads."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from shared import retention, stores
+from shared.observability import count, job_handler
+
+
+def run(_event: dict[str, Any]) -> dict[str, Any]:
+    done = retention.run_retention(stores.retention_stores())
+    for name, value in done.items():
+        count(name, value)
+    return done
+
+
+handler = job_handler(run)
