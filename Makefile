@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 
-.PHONY: run test lint format unit integration e2e infra synth cfn-lint clean backup retention
+.PHONY: run test lint format unit integration e2e infra synth cfn-lint clean backup retention fuzz
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -39,6 +39,10 @@ e2e: $(STAMP)
 	$(PY) -m pytest -q tests/e2e
 infra: $(STAMP)
 	$(PY) -m pytest -q tests/infra
+
+# Schemathesis with a larger budget than `make test`'s 25 cases per operation.
+fuzz: $(STAMP)
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-150} $(PY) -m pytest -q -p no:cacheprovider tests/e2e/test_fuzz_api.py
 
 # Production template (offline); needs the CDK CLI: `npx aws-cdk synth` works too.
 synth: $(STAMP)

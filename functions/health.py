@@ -5,7 +5,7 @@ from __future__ import annotations
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
 from shared.api import build_resolver
-from shared.models.common import Output
+from shared.models.common import Output, responses
 from shared.observability import api_handler
 
 router = Router()
@@ -15,7 +15,7 @@ class Health(Output):
     status: str
 
 
-@router.get("/v1/health", summary="Liveness probe", tags=["health"])
+@router.get("/v1/health", summary="Liveness probe", tags=["health"], responses=responses(ok=Health))
 def health() -> Health:
     return Health(status="ok")
 

@@ -513,6 +513,13 @@ class _GatewayHandler(QuietHandler):
 
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _dispatch
 
+    def __getattr__(self, name: str) -> Any:
+        # Any other method (TRACE, QUERY, …) gets API Gateway's answer for a route it does not
+        # have — 404 Not Found — rather than the stdlib's 501.
+        if name.startswith("do_"):
+            return self._dispatch
+        raise AttributeError(name)
+
 
 __all__ = [
     "DOCS_PATH",

@@ -22,6 +22,7 @@ from shared.preferences import preferences_from_item
 from shared.repositories import keys
 from shared.repositories.items import from_item, key, ser
 from shared.repositories.leads import to_lead_record
+from shared.repositories.preferences import from_stored
 from shared.storage import ObjectStore
 
 EXPORT_PAGE_ITEMS = 500
@@ -81,7 +82,7 @@ def export_page(
         elif sk.startswith(keys.DEVICE_PREFIX):
             page.devices.append(to_device(item))
         elif sk == keys.PREFS_SK:
-            page.preferences = preferences_from_item(item)
+            page.preferences = preferences_from_item(from_stored(item))
     last = response.get("LastEvaluatedKey")
     page.next_cursor = _encode(last["sk"]["S"]) if last else None
     return page

@@ -15,11 +15,13 @@ from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from shared.api import refusal_for_revoked_token
+from shared.api import refusal_before_routing
 from shared.privacy import get_logger
+from shared.privacy.error_reporting import init_error_reporting
 
 logger = get_logger()
 metrics = Metrics()
+init_error_reporting()  # only when SENTRY_DSN is configured
 
 LambdaHandler = Callable[[dict[str, Any], LambdaContext], dict[str, Any]]
 
@@ -36,7 +38,7 @@ def api_handler(app: APIGatewayHttpResolver) -> LambdaHandler:
     @metrics.log_metrics(raise_on_empty_metrics=False)
     def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         logger.append_keys(route_key=event.get("routeKey"))
-        return refusal_for_revoked_token(event) or app.resolve(event, context)
+        return refusal_before_routing(event) or app.resolve(event, context)
 
     return handler
 

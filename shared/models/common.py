@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, RootModel
 
 
 class StrictInput(BaseModel):
-    """Base of every request body: unknown fields are refused, strings are trimmed."""
+    """Base of every request body: unknown fields are refused, strings are trimmed, and types are
+    strict (``false`` is not ``0``, ``"1"`` is not ``1``) so the schema means what it says.
+    Timestamps and enumerations opt out per field (``strict=False``): JSON carries them as strings."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, strict=True)
 
 
 class Output(BaseModel):
@@ -31,12 +33,24 @@ class ErrorResponse(Output):
     error: ErrorBody
 
 
+class GatewayMessage(Output):
+    """API Gateway's own error body (its JWT authorizer's 401, an unknown route's 404)."""
+
+    message: str
+
+
+class Unauthorized(RootModel[ErrorResponse | GatewayMessage]):
+    """401: API Gateway's authorizer (``{"message"}``) or ours (``{"error"}``: a revoked account,
+    wrong credentials)."""
+
+
 _DESCRIPTIONS = {
     400: "Malformed request (e.g. the body is not JSON, or a bad cursor)",
-    401: "Missing or invalid token (answered by API Gateway's JWT authorizer)",
+    401: "Missing, invalid or revoked token, or wrong credentials",
     403: "Not allowed",
     404: "No such object for this user",
     409: "Conflicts with the current state",
+    415: "The body is declared as something other than application/json",
     422: "The request does not match its schema",
 }
 
@@ -55,12 +69,9 @@ def responses(
         result[201] = {"description": "Created", "content": {"application/json": {"model": created}}}
     if accepted is not None:
         result[202] = {"description": "Accepted", "content": {"application/json": {"model": accepted}}}
-    for status in statuses:
-        if status == 401:  # API Gateway's own body, not ours
-            result[status] = {"description": _DESCRIPTIONS[status]}
-        else:
-            result[status] = {
-                "description": _DESCRIPTIONS[status],
-                "content": {"application/json": {"model": ErrorResponse}},
-            }
+    # Every route validates something (a body, a path or query parameter): 422 is always possible;
+    # any request may carry a body declared as non-JSON: 415.
+    for status in sorted({*statuses, 415, 422}):
+        model = Unauthorized if status == 401 else ErrorResponse
+        result[status] = {"description": _DESCRIPTIONS[status], "content": {"application/json": {"model": model}}}
     return result

@@ -98,9 +98,9 @@ Duration = Annotated[int, Field(ge=0, le=86_400)]
 
 
 class ActivityCreate(StrictInput):
-    type: ActivityType
-    at: AwareDatetime = Field(description="When it happened (with a time zone)")
-    direction: Direction | None = None
+    type: ActivityType = Field(strict=False)
+    at: AwareDatetime = Field(strict=False, description="When it happened (with a time zone)")
+    direction: Direction | None = Field(default=None, strict=False)
     duration_s: Duration | None = None
     body: Body | None = None
 
@@ -115,7 +115,7 @@ class CheckInCreate(StrictInput):
     lat: float = Field(ge=-90, le=90, allow_inf_nan=False)
     lng: float = Field(ge=-180, le=180, allow_inf_nan=False)
     accuracy_m: float = Field(ge=0, le=100_000, allow_inf_nan=False)
-    at: AwareDatetime
+    at: AwareDatetime = Field(strict=False)
     note: Body | None = None
 
 
@@ -145,15 +145,15 @@ LogNumber = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1
 
 class CallLogEntry(StrictInput):
     number: LogNumber
-    direction: Direction
-    at: AwareDatetime
+    direction: Direction = Field(strict=False)
+    at: AwareDatetime = Field(strict=False)
     duration_s: Duration = 0
 
 
 class SmsLogEntry(StrictInput):
     number: LogNumber
     direction: Literal["incoming", "outgoing"]
-    at: AwareDatetime
+    at: AwareDatetime = Field(strict=False)
     body: Annotated[str, StringConstraints(max_length=2000)] | None = None
 
 

@@ -5,6 +5,7 @@ Integrations: DynamoDB (GetItem, PutItem, UpdateItem, DeleteItem, Query).
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any
 
@@ -26,14 +27,18 @@ class PreferencesRepository:
     def get(self, user_id: str) -> dict[str, Any] | None:
         response = self._db.get_item(TableName=self._table, Key=key(keys.user_pk(user_id), keys.PREFS_SK))
         item = response.get("Item")
-        return from_item(item) if item else None
+        return from_stored(from_item(item)) if item else None
 
     def put(self, user_id: str, document: dict[str, Any], expected_version: int, now: datetime) -> dict[str, Any]:
         """Write version ``expected_version + 1`` if the stored one is ``expected_version``."""
         values = document | {"version": expected_version + 1, "updated_at": now.isoformat()}
+        # Free-form settings are stored as JSON text: any JSON number or key survives unchanged
+        # (DynamoDB maps refuse floats and empty keys).
+        stored = {k: v for k, v in values.items() if k != "settings"}
+        stored["settings_json"] = json.dumps(values.get("settings") or {}, separators=(",", ":"))
         params: dict[str, Any] = {
             "TableName": self._table,
-            "Item": to_item({"pk": keys.user_pk(user_id), "sk": keys.PREFS_SK} | values),
+            "Item": to_item({"pk": keys.user_pk(user_id), "sk": keys.PREFS_SK} | stored),
         }
         if expected_version == 0:
             params["ConditionExpression"] = "attribute_not_exists(pk)"
@@ -47,6 +52,13 @@ class PreferencesRepository:
                 raise StaleVersion() from None
             raise
         return values
+
+
+def from_stored(item: dict[str, Any]) -> dict[str, Any]:
+    """A stored preferences item with its settings parsed back."""
+    plain = dict(item)
+    plain["settings"] = json.loads(plain.pop("settings_json", None) or "{}")
+    return plain
 
 
 class DeviceRepository:

@@ -158,6 +158,7 @@ def test_malformed_bodies_are_refused_with_the_error_shape(
         {"cursor": "x" * 500},
         {"q": "x" * 101},
         {"q": ""},
+        {"limt": "10"},
     ],
     ids=lambda q: ",".join(f"{k}={str(v)[:12]}" for k, v in q.items()),
 )
