@@ -160,3 +160,17 @@ def test_no_route_accepts_a_contact_list(api: Api, make_user: Callable[[], TestU
     response = owner.api.post("/v1/leads", json=batch)
     assert response.status_code == 422
     assert owner.api.get("/v1/leads").json()["items"] == []
+
+
+def test_contact_information_is_kept_only_in_the_identity_provider(user: TestUser, local_stack) -> None:  # type: ignore[no-untyped-def]
+    """Name, email and phone serve "verifying, securing, and accessing your account": they live in
+    Cognito, not copied into the data table where leads and activities are."""
+    user.api.post("/v1/leads", json=new_lead_body())
+    user.api.patch("/v1/me", json={"name": user.name})
+    client = local_stack.client("dynamodb")
+    items = [
+        i for page in client.get_paginator("scan").paginate(TableName=local_stack.table_name) for i in page["Items"]
+    ]
+    dump = str(items)
+    for value in (user.name, user.email, user.phone, user.phone.removeprefix("+")):
+        assert value not in dump
