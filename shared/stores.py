@@ -1,24 +1,31 @@
-"""The repositories and object store a function uses, built once per cold start from settings."""
+"""The repositories and object store a function uses, built once per cold start from settings.
+
+Every function imports this module, so it imports only the light repository classes at the top;
+feature modules (accounts, erasure, retention) load inside the factory that needs them, and a
+function that never calls that factory never pays for their imports at cold start.
+"""
 
 from __future__ import annotations
 
 import json
 from functools import cache, partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
 from shared import aws
-from shared.accounts import Accounts
 from shared.config import settings
-from shared.erasure import ErasureStores
 from shared.repositories import keys
 from shared.repositories.activities import ChildRepository, delete_children
 from shared.repositories.deletions import DeletionRepository, ReceiptHasher
 from shared.repositories.leads import DynamoLeadRepository
 from shared.repositories.preferences import DeviceRepository, PreferencesRepository
-from shared.retention import RetentionStores
 from shared.storage import ObjectStore
+
+if TYPE_CHECKING:
+    from shared.accounts import Accounts
+    from shared.erasure import ErasureStores
+    from shared.retention import RetentionStores
 
 
 def _table() -> str:
@@ -61,6 +68,8 @@ def uploads() -> ObjectStore:
 
 @cache
 def accounts() -> Accounts:
+    from shared.accounts import Accounts
+
     config = settings()
     config.require("user_pool_id", "user_pool_client_id")
     return Accounts(aws.cognito(), config.user_pool_id, config.user_pool_client_id)
@@ -95,6 +104,8 @@ def start_erasure_workflow(deletion_id: str, attempt: str = "") -> None:
 
 
 def erasure_stores() -> ErasureStores:
+    from shared.erasure import ErasureStores
+
     config = settings()
     config.require("user_pool_id")
     return ErasureStores(
@@ -108,6 +119,8 @@ def erasure_stores() -> ErasureStores:
 
 
 def retention_stores() -> RetentionStores:
+    from shared.retention import RetentionStores
+
     return RetentionStores(
         dynamodb=aws.dynamodb(),
         table=_table(),
