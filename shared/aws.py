@@ -41,7 +41,22 @@ def s3() -> Any:
     return session().client("s3", config=CLIENT_CONFIG)
 
 
+@cache
+def kms() -> Any:
+    return session().client("kms", config=CLIENT_CONFIG)
+
+
+@cache
+def stepfunctions() -> Any:
+    return session().client("stepfunctions", config=CLIENT_CONFIG)
+
+
+@cache
+def secretsmanager() -> Any:
+    return session().client("secretsmanager", config=CLIENT_CONFIG)
+
+
 def reset_clients() -> None:
     """Forget cached clients (tests that move the endpoint call this)."""
-    for factory in (session, dynamodb, cognito, s3):
+    for factory in (session, dynamodb, cognito, s3, kms, stepfunctions, secretsmanager):
         factory.cache_clear()
