@@ -20,6 +20,9 @@ pytestmark = pytest.mark.e2e
 # How to create an object a path parameter names, as its owner; returns its id.
 OBJECT_FACTORIES: dict[str, Callable[[TestUser], str]] = {
     "lead_id": lambda owner: owner.api.post("/v1/leads", json=new_lead_body()).json()["lead_id"],
+    "import_id": lambda owner: owner.api.post(
+        "/v1/imports/google-sheets", json={"spreadsheet": "demo-leads-sheet", "on_duplicate": "skip"}
+    ).json()["import_id"],
 }
 
 # A valid request body per schema, so the 404 cannot be blamed on validation.

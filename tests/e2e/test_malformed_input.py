@@ -45,6 +45,11 @@ def _valid_body(schema_name: str) -> dict[str, Any]:
         "MePatch": {"name": "Someone"},
         "LeadCreate": new_lead_body(),
         "LeadPatch": {"company": "Initech"},
+        "GoogleSheetsImportRequest": {
+            "spreadsheet": "https://docs.google.com/spreadsheets/d/1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789abc/edit",
+            "on_duplicate": "skip",
+            "mapping": {"Full name": "name", "Mobile": "phone"},
+        },
     }
     assert schema_name in bodies, f"add a valid {schema_name} body to this test"
     return bodies[schema_name]

@@ -17,6 +17,10 @@ from infra.stack import CrmStack
 from shared.resources import (
     BACKUPS_BUCKET,
     BUCKETS,
+    ENV_GOOGLE_CLIENT_ID,
+    ENV_GOOGLE_CLIENT_SECRET_ARN,
+    ENV_IMPORT_KEY_ID,
+    ENV_IMPORT_STATE_MACHINE_ARN,
     ENV_TABLE_NAME,
     ENV_UPLOADS_BUCKET,
     ENV_USER_POOL_CLIENT_ID,
@@ -40,8 +44,20 @@ NEED_ENV = {
     "table": {ENV_TABLE_NAME},
     "uploads": {ENV_UPLOADS_BUCKET},
     "user_pool": {ENV_USER_POOL_ID, ENV_USER_POOL_CLIENT_ID},
+    "import_key": {ENV_IMPORT_KEY_ID},
+    "import_workflow": {ENV_IMPORT_STATE_MACHINE_ARN},
+    "google_client": {ENV_GOOGLE_CLIENT_ID},
+    "google_secret": {ENV_GOOGLE_CLIENT_SECRET_ARN},
 }
-NEED_ACTION_PREFIXES = {"table": {"dynamodb", "kms"}, "uploads": {"s3", "kms"}, "user_pool": {"cognito-idp"}}
+NEED_ACTION_PREFIXES = {
+    "table": {"dynamodb", "kms"},
+    "uploads": {"s3", "kms"},
+    "user_pool": {"cognito-idp"},
+    "import_key": {"kms"},
+    "import_workflow": {"states"},
+    "google_client": set(),
+    "google_secret": {"secretsmanager"},
+}
 ALWAYS_ALLOWED_PREFIXES = {"logs", "xray"}
 
 
