@@ -242,12 +242,15 @@ class FakeGoogle:
         with self._lock:
             self._spreadsheets[spreadsheet_id] = [sheet]
 
-    def fail(self, statuses: Sequence[int], *, kind: str = "values", at_row: int | None = None) -> None:
-        """The next matching requests answer these statuses, one each (403 = rate limit)."""
+    def fail(
+        self, statuses: Sequence[int], *, kind: str = "values", at_row: int | None = None, reason: str | None = None
+    ) -> None:
+        """The next matching requests answer these statuses, one each (403: rate limit, unless
+        another ``reason`` such as "forbidden" is given)."""
         with self._lock:
             for status in statuses:
-                reason = "rateLimitExceeded" if status == 403 else None
-                self._faults.append(_Fault(kind=kind, status=status, at_row=at_row, reason=reason))
+                why = reason or ("rateLimitExceeded" if status == 403 else None)
+                self._faults.append(_Fault(kind=kind, status=status, at_row=at_row, reason=why))
 
     def revoke_when_reading(self, row: int) -> None:
         """The user revokes access just as a block starting at ``row`` (or later) is read."""
@@ -258,9 +261,18 @@ class FakeGoogle:
         with self._lock:
             self._revoked |= set(self._tokens)
 
+    def revoke(self, token: str) -> None:
+        with self._lock:
+            self._revoked.add(token)
+
     def deny_next_consent(self) -> None:
         with self._lock:
             self._deny += 1
+
+    def grant(self, token: str, scope: str = SHEETS_SCOPE) -> None:
+        """A valid access token, as if issued by a consent and token exchange."""
+        with self._lock:
+            self._tokens[token] = scope
 
     def issue_next_token(self, token: str) -> None:
         with self._lock:
