@@ -7,7 +7,8 @@
                   └────────────────────────────────┘
     any step's error (after retries) ──▶ MarkFailed (finalize, failed + error code) ──▶ Failed
 
-State carried between steps: ``import_id``, ``user_id`` and ``cursor`` {next_row, last_row} —
+State carried between steps: ``import_id``, ``user_id``, ``cursor`` {next_row, last_row} and at
+the end ``outcome`` {status} —
 every Parameters and ResultSelector below names its paths explicitly, so nothing a Lambda might
 return beyond the cursor (and nothing from the sheet) enters the execution's state.
 """
@@ -45,6 +46,7 @@ ALLOWED_PATHS = frozenset(
         "$.Payload.next_row",
         "$.Payload.last_row",
         "$.failure.Error",
+        "$.Payload.status",
     }
 )
 
@@ -80,6 +82,9 @@ def definition(function_arns: dict[str, str], *, retry_interval_s: int = 2) -> d
     """The ASL document; ``function_arns`` maps each step function's spec name to its ARN."""
     prepare, chunk, finalize = (function_arns[spec.name] for spec in STEP_FUNCTIONS)
     cursor_only = {"next_row.$": "$.Payload.next_row", "last_row.$": "$.Payload.last_row"}
+    outcome_only = {"status.$": "$.Payload.status"}
+    # No null anywhere: CDK's JSON rendering drops nulls, and the document must be the same
+    # in both places (tests/infra/test_import_workflow.py compares them).
     return {
         "Comment": IMPORT_WORKFLOW.description,
         "TimeoutSeconds": IMPORT_WORKFLOW.timeout_s,
@@ -129,7 +134,8 @@ def definition(function_arns: dict[str, str], *, retry_interval_s: int = 2) -> d
                 "Type": "Task",
                 "Resource": LAMBDA_INVOKE,
                 "Parameters": {"FunctionName": finalize, "Payload": {**_ids(), "outcome": "succeeded"}},
-                "ResultPath": None,
+                "ResultSelector": outcome_only,
+                "ResultPath": "$.outcome",
                 "TimeoutSeconds": _task_timeout(IMPORT_FINALIZE_FUNCTION),
                 "Retry": _retry(retry_interval_s, 6),
                 "Catch": _catch(),
@@ -142,7 +148,8 @@ def definition(function_arns: dict[str, str], *, retry_interval_s: int = 2) -> d
                     "FunctionName": finalize,
                     "Payload": {**_ids(), "outcome": "failed", "error.$": "$.failure.Error"},
                 },
-                "ResultPath": None,
+                "ResultSelector": outcome_only,
+                "ResultPath": "$.outcome",
                 "TimeoutSeconds": _task_timeout(IMPORT_FINALIZE_FUNCTION),
                 "Retry": _retry(retry_interval_s, 6),
                 "Next": "Failed",

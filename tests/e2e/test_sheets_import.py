@@ -8,7 +8,6 @@ import hashlib
 import io
 import json
 import logging
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -188,10 +187,12 @@ def test_phone_columns_are_read_as_text_and_scientific_display_is_reread_raw(use
 @contextmanager
 def _function_logs() -> Iterator[io.StringIO]:
     """Every line the functions' (redacting) logger writes, as it writes it."""
-    logger = logging.getLogger(os.environ.get("POWERTOOLS_SERVICE_NAME", "local"))
+    from shared.imports.steps import logger as functions_logger
+
+    logger = logging.getLogger(functions_logger.name)
     stream = io.StringIO()
     copy = logging.StreamHandler(stream)
-    copy.setFormatter(logger.handlers[0].formatter)
+    copy.setFormatter(functions_logger.registered_formatter)
     logger.addHandler(copy)
     try:
         yield stream
@@ -254,7 +255,8 @@ def test_no_sheet_data_or_token_is_kept_anywhere_after_an_import(
     leaked = [value for value in canaries if value in stored]
     assert leaked == []
     assert _token_item(local_stack, user, job["import_id"]) is None
-    assert not [i for i in items if i["pk"]["S"].startswith("OAUTHSTATE#")]  # states are spent
+    states = [i for i in items if i["pk"]["S"].startswith("OAUTHSTATE#")]
+    assert job["import_id"] not in [state["import_id"]["S"] for state in states]  # spent by the callback
     job_item = next(i for i in items if i["sk"]["S"] == f"IMPORT#{job['import_id']}")
     assert set(job_item) <= {
         "pk", "sk", "status", "on_duplicate", "created_at", "started_at", "finished_at", "rows_read",
