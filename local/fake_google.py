@@ -450,6 +450,9 @@ class FakeGoogle:
             spreadsheet_id = str(body.get("spreadsheet_id") or secrets.token_urlsafe(30))
             self.generate_sheet(spreadsheet_id, int(body.get("rows", 100)), columns=int(body.get("columns", 10)))
             return 201, {"spreadsheet_id": spreadsheet_id}
+        if path == "/_fake/tokens":  # a valid access token without a consent (benchmarks)
+            self.grant(str(body["token"]))
+            return 201, {}
         if path == "/_fake/faults":
             self.fail([int(s) for s in body.get("statuses", [])], kind=str(body.get("kind", "values")))
             return 201, {}
