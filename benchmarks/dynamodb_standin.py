@@ -80,6 +80,7 @@ class _Handler(QuietHandler):
     def do_POST(self) -> None:
         body = json.loads(self.read_body() or b"{}")
         target = self.headers.get("X-Amz-Target", "")
+        payload: dict[str, Any]
         if self.path == "/_standin/reset":
             with self.standin.lock:
                 self.standin.stats.clear()

@@ -302,7 +302,7 @@ IMPORT_CHUNK_FUNCTION = FunctionSpec(
     name="import_chunk",
     module="functions.import_chunk",
     description="Import workflow: one block of rows from the Sheets API into leads",
-    memory_mb=512,
+    memory_mb=1024,  # CPU, not memory: Lambda's vCPU share grows with memory; a block needs ~12 MiB
     timeout_s=120,
     needs=("table", "import_key"),
 )

@@ -104,14 +104,3 @@ def error_code_for(step_functions_error: str | None) -> str:
 class InvalidSpreadsheet(InvalidInput):
     code = "invalid_spreadsheet"
     message = "Give a Google Sheets URL (…/spreadsheets/d/<id>/…) or a spreadsheet id."
-
-
-class InvalidMapping(InvalidInput):
-    code = "invalid_mapping"
-    message = "Each lead field may come from one column only, and the columns must give a name and a phone or email."
-
-
-class ImportNotConfigured(InvalidInput):
-    status = 503
-    code = "import_unavailable"
-    message = "Importing from Google Sheets is not configured on this server."
