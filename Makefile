@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 
-.PHONY: run test lint format unit integration e2e infra synth cfn-lint clean backup retention fuzz
+.PHONY: run test lint format unit integration e2e infra synth cfn-lint clean backup retention fuzz browser bench
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -18,9 +18,20 @@ venv: $(STAMP)
 run: $(STAMP)
 	$(PY) -m local
 
-test: lint $(STAMP)
+test: lint $(STAMP) browser
 	$(PY) -m pytest -q
 	$(MAKE) --no-print-directory cfn-lint
+
+# The OAuth callback page is tested in a real headless Chromium: Debian's package (Playwright
+# cannot download browsers here). Without root/apt the browser test is skipped, and says why.
+browser:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
+	  { (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium) >/dev/null 2>&1 \
+	    && echo "installed chromium" || echo "chromium could not be installed: the browser test will be skipped"; }
+
+# Google Sheets import at scale (100,000 rows); prints the figures kept in docs/benchmarks.md.
+bench: $(STAMP)
+	$(PY) -m benchmarks.sheets_import
 
 lint: $(STAMP)
 	$(PY) -m ruff check .

@@ -10,7 +10,7 @@ import sys
 import tomllib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 import jsii
 from aws_cdk import AssetHashType, BundlingOptions, Duration, ILocalBundling, Stack
@@ -27,6 +27,10 @@ from shared.resources import (
     ENV_BACKUPS_BUCKET,
     ENV_DATA_KEY_ARN,
     ENV_ERASURE_STATE_MACHINE_ARN,
+    ENV_GOOGLE_CLIENT_ID,
+    ENV_GOOGLE_CLIENT_SECRET_ARN,
+    ENV_IMPORT_KEY_ID,
+    ENV_IMPORT_STATE_MACHINE_ARN,
     ENV_RECEIPT_KEY_ID,
     ENV_TABLE_ARN,
     ENV_TABLE_NAME,
@@ -41,7 +45,12 @@ from shared.resources import (
     FunctionSpec,
 )
 
+if TYPE_CHECKING:
+    from infra.imports import ImportSecrets
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
+# Until `-c google_client_id=…` is given, the import's consent URL names no real client.
+GOOGLE_CLIENT_ID_PLACEHOLDER = "set-google-client-id-at-deploy"
 PYPROJECT = REPO_ROOT / "pyproject.toml"
 
 # cdk-nag's AwsSolutions-L1 wants the newest runtime CDK knows; the layer is built for the same.
@@ -197,13 +206,17 @@ class Functions(Construct):
         *,
         data: DataStore,
         auth: Auth,
+        imports: ImportSecrets,
         specs: tuple[FunctionSpec, ...] | None = None,
         extra_environment: Mapping[str, str] | None = None,
+        google_client_id: str | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
         self.specs = FUNCTIONS if specs is None else specs
         self._data = data
         self._auth = auth
+        self._imports = imports
+        self._google_client_id = google_client_id or GOOGLE_CLIENT_ID_PLACEHOLDER
         self.layer = dependencies_layer(self, "DependenciesLayer")
         code = lambda_.Code.from_asset(str(REPO_ROOT), exclude=CODE_EXCLUDES)
 
@@ -323,6 +336,17 @@ class Functions(Construct):
                     ENV_DATA_KEY_ARN: self._data.key.key_arn,
                 },
             )
+        if need == "import_key":
+            return [self._imports.key_use()], {ENV_IMPORT_KEY_ID: self._imports.key.key_arn}
+        if need == "import_workflow":
+            start = iam.PolicyStatement(actions=["states:StartExecution"], resources=[self._imports.state_machine_arn])
+            return [start], {ENV_IMPORT_STATE_MACHINE_ARN: self._imports.state_machine_arn}
+        if need == "google_client":
+            return [], {ENV_GOOGLE_CLIENT_ID: self._google_client_id}
+        if need == "google_secret":
+            secret = self._imports.google_client_secret
+            read = iam.PolicyStatement(actions=["secretsmanager:GetSecretValue"], resources=[secret.secret_arn])
+            return [read], {ENV_GOOGLE_CLIENT_SECRET_ARN: secret.secret_arn}
         raise ValueError(f"unknown need: {need!r}")
 
     @property

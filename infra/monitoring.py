@@ -6,13 +6,14 @@ from aws_cdk import Duration
 from aws_cdk import aws_apigatewayv2 as apigwv2
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_stepfunctions as sfn
 from constructs import Construct
 
 PERIOD = Duration.minutes(5)
 
 
 class Monitoring(Construct):
-    """Any Lambda error or API 5xx within five minutes raises an alarm."""
+    """Any Lambda error, API 5xx or failed workflow execution within five minutes raises an alarm."""
 
     def __init__(
         self,
@@ -21,6 +22,7 @@ class Monitoring(Construct):
         *,
         functions: dict[str, lambda_.Function],
         http_api: apigwv2.HttpApi,
+        state_machines: dict[str, sfn.StateMachine] | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
         self.alarms: list[cloudwatch.Alarm] = []
@@ -47,3 +49,15 @@ class Monitoring(Construct):
                 treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
             )
         )
+        for name, machine in (state_machines or {}).items():
+            self.alarms.append(
+                machine.metric_failed(period=PERIOD, statistic="Sum").create_alarm(
+                    self,
+                    f"{name}Failed",
+                    alarm_description=f"An execution of {name} failed",
+                    threshold=1,
+                    evaluation_periods=1,
+                    comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+                    treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+                )
+            )

@@ -46,6 +46,21 @@ NO_PLUS_TIER = (
 )
 
 
+GOOGLE_SECRET_ROTATION = (
+    "AwsSolutions-SMG4",
+    "The value is the OAuth client secret Google issues for this app. It is rotated in Google "
+    "Cloud Console (which creates the new secret) and then written here with put-secret-value; "
+    "a rotation Lambda cannot mint a Google client secret.",
+)
+WORKFLOW_LOG_DELIVERY = (
+    "AwsSolutions-IAM5[Resource::*]",
+    "Added by CDK for the state machine's logging and X-Ray tracing: the CloudWatch Logs "
+    "delivery actions (logs:CreateLogDelivery, …) and xray:PutTraceSegments support no "
+    "resource-level permissions. The role's own statement (inline Access) invokes only the "
+    "three import step functions, by ARN.",
+)
+
+
 UPLOADS_OBJECTS_REASON = (
     "Object keys are created per user and upload at run time, so the grant covers the uploads "
     "bucket's objects (<bucket>/*) and nothing else: no bucket-level or other-bucket actions."
@@ -103,6 +118,8 @@ def acknowledge_findings(stack: CrmStack) -> None:
         _acknowledge(policy, XRAY_WILDCARD)
     _acknowledge(stack.auth.user_pool, NO_MFA, NO_PLUS_TIER)
     acknowledge_termination_findings(stack)
+    _acknowledge(stack.import_secrets.google_client_secret, GOOGLE_SECRET_ROTATION)
+    _acknowledge(stack.import_workflow.role.node.find_child("DefaultPolicy"), WORKFLOW_LOG_DELIVERY)
 
     uploads = stack.data.buckets[UPLOADS_BUCKET.key].node.default_child
     assert uploads is not None

@@ -14,10 +14,19 @@ from infra.api import Api
 from infra.auth import Auth
 from infra.data import DataStore
 from infra.functions import Functions
+from infra.imports import ImportSecrets, ImportWorkflow
 from infra.monitoring import Monitoring
 from infra.nag import acknowledge_findings
 from infra.termination import DailySchedules
-from shared.resources import BACKUP_FUNCTION, ENV_DEFAULT_PHONE_REGION, RETENTION_FUNCTION
+from shared.resources import (
+    BACKUP_FUNCTION,
+    ENV_APP_LINK_SCHEME,
+    ENV_DEFAULT_PHONE_REGION,
+    ENV_OAUTH_REDIRECT_URI,
+    RETENTION_FUNCTION,
+)
+
+OAUTH_CALLBACK_PATH = "v1/oauth/google/callback"
 
 CDK_JSON = Path(__file__).resolve().parent.parent / "cdk.json"
 STACK_NAME = "CrmStack"
@@ -30,9 +39,19 @@ class CrmStack(Stack):
         super().__init__(scope, construct_id, **kwargs)
         self.data = DataStore(self, "Data")
         self.auth = Auth(self, "Auth")
-        extra_environment = _phone_region_environment(self)
+        self.import_secrets = ImportSecrets(self, "ImportSecrets")
+        extra_environment = {**_phone_region_environment(self), **_app_link_environment(self)}
         self.functions = Functions(
-            self, "Functions", data=self.data, auth=self.auth, extra_environment=extra_environment
+            self,
+            "Functions",
+            data=self.data,
+            auth=self.auth,
+            imports=self.import_secrets,
+            extra_environment=extra_environment,
+            google_client_id=self.node.try_get_context("google_client_id"),
+        )
+        self.import_workflow = ImportWorkflow(
+            self, "ImportWorkflow", secrets=self.import_secrets, functions=self.functions.functions
         )
         self.api = Api(self, "Api", auth=self.auth, functions=self.functions.functions)
         self.schedules = DailySchedules(
@@ -41,19 +60,41 @@ class CrmStack(Stack):
             backup=self.functions.functions[BACKUP_FUNCTION.name],
             retention=self.functions.functions[RETENTION_FUNCTION.name],
         )
-        self.monitoring = Monitoring(self, "Monitoring", functions=self.functions.functions, http_api=self.api.http_api)
+        # Google redirects to the callback route; `-c oauth_redirect_uri=…` for a custom domain.
+        redirect_uri = self.node.try_get_context("oauth_redirect_uri") or f"{self.api.url}{OAUTH_CALLBACK_PATH}"
+        for spec in self.functions.specs:
+            if "google_client" in spec.needs:
+                self.functions.functions[spec.name].add_environment(ENV_OAUTH_REDIRECT_URI, redirect_uri)
+        self.monitoring = Monitoring(
+            self,
+            "Monitoring",
+            functions=self.functions.functions,
+            http_api=self.api.http_api,
+            state_machines={
+                "ImportWorkflow": self.import_workflow.state_machine,
+                "ErasureWorkflow": self.functions.erasure_workflow.state_machine,
+            },
+        )
         acknowledge_findings(self)
 
         CfnOutput(self, "ApiUrl", value=self.api.url)
         CfnOutput(self, "UserPoolId", value=self.auth.user_pool.user_pool_id)
         CfnOutput(self, "UserPoolClientId", value=self.auth.client.user_pool_client_id)
         CfnOutput(self, "TableName", value=self.data.table.table_name)
+        CfnOutput(self, "ImportStateMachineArn", value=self.import_workflow.state_machine.state_machine_arn)
+        CfnOutput(self, "GoogleClientSecretArn", value=self.import_secrets.google_client_secret.secret_arn)
 
 
 def _phone_region_environment(scope: Construct) -> dict[str, str]:
     """``-c default_phone_region=DE`` overrides the code's default region for phone parsing."""
     region = scope.node.try_get_context("default_phone_region")
     return {ENV_DEFAULT_PHONE_REGION: str(region)} if region else {}
+
+
+def _app_link_environment(scope: Construct) -> dict[str, str]:
+    """``-c app_link_scheme=acme`` changes the scheme of the callback page's link into the app."""
+    scheme = scope.node.try_get_context("app_link_scheme")
+    return {ENV_APP_LINK_SCHEME: str(scheme)} if scheme else {}
 
 
 def cdk_json_context() -> dict[str, Any]:

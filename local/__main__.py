@@ -18,6 +18,7 @@ def main() -> int:
         level=os.environ.get("LOG_LEVEL", "INFO"),
         format="%(asctime)s %(levelname)s %(name)s %(message)s",
     )
+    from local.fake_google import DEMO_SPREADSHEET_ID
     from local.stack import LocalStack  # after logging is configured; moto import is the bulk
 
     host = os.environ.get("HOST", "127.0.0.1")
@@ -50,7 +51,16 @@ def main() -> int:
         env_file.parent.mkdir(exist_ok=True)
         env_file.write_text("".join(f"{key}={value}\n" for key, value in stack.client_env().items()))
         print(f"  Operator env   {env_file} (e.g. make backup, make retention)", flush=True)
+        print(f"  Google (fake)  {stack.google_url}", flush=True)
         print(f"Try: curl -s {api}/v1/health", flush=True)
+        print(
+            f"Google Sheets import: a demo sheet is loaded as spreadsheet {DEMO_SPREADSHEET_ID!r}; load your own with\n"
+            f"  curl -s -XPOST {stack.google_url}/_fake/spreadsheets -H 'content-type: application/json' \\\n"
+            """    -d '{"spreadsheet_id": "my-sheet-0001", "title": "Leads", "rows": [["Name", "Phone"], """
+            """["Priya Shah", "090000 12345"]]}'\n"""
+            f"  then POST {api}/v1/imports/google-sheets and open its authorization_url (README: Import).",
+            flush=True,
+        )
         print("Ctrl-C to stop.", flush=True)
         while not stop.wait(0.5):
             pass

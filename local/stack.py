@@ -24,15 +24,19 @@ from moto.core.config import default_user_config
 from moto.moto_server.threaded_moto_server import ThreadedMotoServer
 
 from local.context import ACCOUNT_ID, FunctionRegistry
+from local.fake_google import DEMO_ROWS, DEMO_SPREADSHEET_ID, FakeGoogle
 from local.gateway import Gateway, HandlerResolver
 from local.lambda_edge import LambdaEdge
 from shared import resources as spec
+from shared.imports import workflow
 
 LOG = logging.getLogger("local_aws.stack")
 
 DUMMY_ACCESS_KEY = "local"
 DUMMY_SECRET_KEY = "local"
 DEFAULT_PHONE_REGION = "IN"
+OAUTH_CALLBACK_PATH = "/v1/oauth/google/callback"
+GOOGLE_SECRET_NAME = "crm-google-oauth-client-secret"
 
 _RUNNING_LOCK = threading.Lock()
 _running: LocalStack | None = None
@@ -132,6 +136,10 @@ class LocalStack:
         self._moto: ThreadedMotoServer | None = None
         self.edge: LambdaEdge | None = None
         self.gateway: Gateway | None = None
+        self.google: FakeGoogle | None = None
+        self.import_key_id = ""
+        self.google_secret_arn = ""
+        self.import_state_machine_arn = ""
         self._saved_env: dict[str, str | None] = {}
         self._saved_sfn_config: dict[str, Any] | None = None
         self._saved_logging: dict[str, tuple[int, bool, logging.Handler]] = {}
@@ -159,6 +167,12 @@ class LocalStack:
         if self.edge is None:
             raise RuntimeError("stack not started")
         return self.edge.url
+
+    @property
+    def google_url(self) -> str:
+        if self.google is None:
+            raise RuntimeError("stack not started")
+        return self.google.url
 
     @property
     def issuer(self) -> str:
@@ -212,6 +226,9 @@ class LocalStack:
 
         self.edge = LambdaEdge(self.moto_url, self.registry, host="127.0.0.1", region=self.region)
         self.edge.start()
+        self.google = FakeGoogle(host="127.0.0.1")
+        self.google.load_sheet(DEMO_SPREADSHEET_ID, DEMO_ROWS, title="Leads")
+        self.google.start()
         self._set_env(self._base_env())
         self._create_resources()
         self._set_env(self._resource_env())
@@ -226,15 +243,18 @@ class LocalStack:
             registry=self.registry,
             resolver=self._resolver,
         )
+        # Google redirects the browser to the gateway's public callback route.
+        self._set_env({spec.ENV_OAUTH_REDIRECT_URI: f"{self.gateway.url}{OAUTH_CALLBACK_PATH}"})
         self.gateway.start()
 
     def stop(self) -> None:
         """Stop servers (threads joined, ports closed), reset moto, restore the environment."""
         global _running
-        for server in (self.gateway, self.edge):
+        for server in (self.gateway, self.edge, self.google):
             if server is not None:
                 server.stop()
         self.gateway = self.edge = None
+        self.google = None
         if self._moto is not None:
             try:
                 _http_json("POST", f"{self.moto_url}/moto-api/reset")
@@ -291,6 +311,14 @@ class LocalStack:
             "POWERTOOLS_SERVICE_NAME": "local",
             "POWERTOOLS_METRICS_NAMESPACE": spec.METRICS_NAMESPACE,
             spec.ENV_DEFAULT_PHONE_REGION: DEFAULT_PHONE_REGION,
+            # Google is local/fake_google.py over plain http, which oauthlib refuses unless told:
+            # set here (local and test processes) only, never in any Lambda configuration.
+            "OAUTHLIB_INSECURE_TRANSPORT": "1",
+            spec.ENV_GOOGLE_AUTH_URI: f"{self.google_url}/o/oauth2/auth",
+            spec.ENV_GOOGLE_TOKEN_URI: f"{self.google_url}/token",
+            spec.ENV_GOOGLE_SHEETS_URL: self.google_url,
+            spec.ENV_GOOGLE_CLIENT_ID: FakeGoogle.client_id,
+            spec.ENV_GOOGLE_RETRY_BASE_MS: "20",  # backoff against the fake: milliseconds, not seconds
         }
 
     def client_env(self) -> dict[str, str]:
@@ -311,6 +339,9 @@ class LocalStack:
             spec.ENV_DATA_KEY_ARN: self.kms_key_arn,
             spec.ENV_RECEIPT_KEY_ID: self.receipt_key_id,
             spec.ENV_ERASURE_STATE_MACHINE_ARN: self.erasure_state_machine_arn,
+            spec.ENV_IMPORT_KEY_ID: self.import_key_id,
+            spec.ENV_GOOGLE_CLIENT_SECRET_ARN: self.google_secret_arn,
+            spec.ENV_IMPORT_STATE_MACHINE_ARN: self.import_state_machine_arn,
         }
 
     # --- resources ----------------------------------------------------------------------------
@@ -339,17 +370,52 @@ class LocalStack:
         for bucket in spec.BUCKETS:
             self._create_bucket(bucket)
         self._create_user_pool()
+        self._create_import_resources()
         self._create_erasure_workflow()
+
+    def function_arn(self, name: str) -> str:
+        return f"arn:aws:lambda:{self.region}:{ACCOUNT_ID}:function:{name}"
 
     def _create_erasure_workflow(self) -> None:
         from shared import erasure_workflow
 
-        function_arn = f"arn:aws:lambda:{self.region}:{ACCOUNT_ID}:function:{spec.ERASURE_FUNCTION.name}"
         self.erasure_state_machine_arn = self.client("stepfunctions").create_state_machine(
             name=erasure_workflow.STATE_MACHINE_NAME,
-            definition=json.dumps(erasure_workflow.definition(function_arn)),
+            definition=json.dumps(erasure_workflow.definition(self.function_arn(spec.ERASURE_FUNCTION.name))),
             roleArn=f"arn:aws:iam::{ACCOUNT_ID}:role/local-erasure",
             type="STANDARD",
+        )["stateMachineArn"]
+
+    def _create_import_resources(self) -> None:
+        """The import's KMS key, the Google client secret and the workflow (same ASL as CDK)."""
+        self.import_key_id = self.client("kms").create_key(
+            Description="crm local import key (OAuth state, Google access token, workflow)",
+            KeyUsage="ENCRYPT_DECRYPT",
+            KeySpec="SYMMETRIC_DEFAULT",
+        )["KeyMetadata"]["Arn"]
+        self.google_secret_arn = self.client("secretsmanager").create_secret(
+            Name=GOOGLE_SECRET_NAME, SecretString=FakeGoogle.client_secret
+        )["ARN"]
+        function_arns = {f.name: self.function_arn(f.name) for f in workflow.STEP_FUNCTIONS}
+        machine = spec.IMPORT_WORKFLOW
+        self.import_state_machine_arn = self.client("stepfunctions").create_state_machine(
+            name=machine.name,
+            definition=json.dumps(workflow.definition(function_arns)),
+            roleArn=f"arn:aws:iam::{ACCOUNT_ID}:role/{machine.name}-role",
+            type="STANDARD",
+            loggingConfiguration={
+                "level": machine.log_level,
+                "includeExecutionData": machine.include_execution_data,
+                "destinations": [
+                    {
+                        "cloudWatchLogsLogGroup": {
+                            "logGroupArn": f"arn:aws:logs:{self.region}:{ACCOUNT_ID}:log-group:/local/{machine.name}:*"
+                        }
+                    }
+                ],
+            },
+            tracingConfiguration={"enabled": machine.tracing},
+            encryptionConfiguration={"type": "CUSTOMER_MANAGED_KMS_KEY", "kmsKeyId": self.import_key_id},
         )["stateMachineArn"]
 
     def _create_table(self) -> None:
@@ -509,7 +575,16 @@ class LocalStack:
             "UserPoolClient"
         ]
         key = kms.describe_key(KeyId=self.kms_key_id)["KeyMetadata"]
+        machine = self.client("stepfunctions").describe_state_machine(stateMachineArn=self.import_state_machine_arn)
         return {
+            "import_workflow": {
+                "name": machine["name"],
+                "type": machine["type"],
+                "definition": json.loads(machine["definition"]),
+                "logging": machine.get("loggingConfiguration"),
+                "tracing": machine.get("tracingConfiguration"),
+                "encryption": machine.get("encryptionConfiguration"),
+            },
             "kms_key": {
                 "id": key["KeyId"],
                 "arn": key["Arn"],

@@ -143,11 +143,14 @@ def refusal_for_revoked_token(event: dict[str, Any]) -> dict[str, Any] | None:
     return _bare_error(401, "account_deleted", "This account has been deleted.")
 
 
-def build_resolver(router: Router) -> APIGatewayHttpResolver:
+def build_resolver(router: Router, *, strict_query: bool = True) -> APIGatewayHttpResolver:
+    """``strict_query=False`` only where a third party writes the query string (Google's OAuth
+    redirect adds scope, authuser, prompt… to the parameters the route reads)."""
     # A response that breaks its own model is our bug: 500, never a 422 blamed on the client.
     app = APIGatewayHttpResolver(enable_validation=True, response_validation_error_http_code=500)
     app.include_router(router)
-    app.use(middlewares=[refuse_unknown_query_parameters])
+    if strict_query:
+        app.use(middlewares=[refuse_unknown_query_parameters])
 
     @app.exception_handler(RequestValidationError)
     def _invalid_request(exc: RequestValidationError) -> Response[Any]:

@@ -52,7 +52,12 @@ def stepfunctions() -> Any:
     return session().client("stepfunctions", config=CLIENT_CONFIG)
 
 
+@cache
+def secretsmanager() -> Any:
+    return session().client("secretsmanager", config=CLIENT_CONFIG)
+
+
 def reset_clients() -> None:
     """Forget cached clients (tests that move the endpoint call this)."""
-    for factory in (session, dynamodb, cognito, s3, kms, stepfunctions):
+    for factory in (session, dynamodb, cognito, s3, kms, stepfunctions, secretsmanager):
         factory.cache_clear()

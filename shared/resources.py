@@ -16,6 +16,19 @@ ENV_UPLOADS_BUCKET = "UPLOADS_BUCKET"
 ENV_USER_POOL_ID = "USER_POOL_ID"
 ENV_USER_POOL_CLIENT_ID = "USER_POOL_CLIENT_ID"
 ENV_DEFAULT_PHONE_REGION = "DEFAULT_PHONE_REGION"
+# Google Sheets import. Google's endpoints default to Google's own (shared.config); the local
+# stack points them at local/fake_google.py.
+ENV_IMPORT_KEY_ID = "IMPORT_KEY_ID"  # KMS key that seals the OAuth state and the access token
+ENV_IMPORT_STATE_MACHINE_ARN = "IMPORT_STATE_MACHINE_ARN"
+ENV_IMPORT_BLOCK_ROWS = "IMPORT_BLOCK_ROWS"
+ENV_GOOGLE_CLIENT_ID = "GOOGLE_CLIENT_ID"
+ENV_GOOGLE_CLIENT_SECRET_ARN = "GOOGLE_CLIENT_SECRET_ARN"
+ENV_GOOGLE_AUTH_URI = "GOOGLE_AUTH_URI"
+ENV_GOOGLE_TOKEN_URI = "GOOGLE_TOKEN_URI"
+ENV_GOOGLE_SHEETS_URL = "GOOGLE_SHEETS_URL"
+ENV_GOOGLE_RETRY_BASE_MS = "GOOGLE_RETRY_BASE_MS"
+ENV_OAUTH_REDIRECT_URI = "OAUTH_REDIRECT_URI"
+ENV_APP_LINK_SCHEME = "APP_LINK_SCHEME"
 
 METRICS_NAMESPACE = "LeadCrm"
 LOG_RETENTION_DAYS = 30  # every log group; the policy allows IP addresses in logs, bounded here
@@ -208,9 +221,23 @@ class RouteSpec:
 
 
 # What a function may touch; infra/functions.py turns each into least-privilege IAM statements.
+# table, uploads, user_pool: data stores. import_key: seal/open with the import KMS key (only
+# under the import's encryption context); import_workflow: start the import state machine;
+# google_client: the OAuth client id; google_secret: read the OAuth client secret.
 # receipt_key: GenerateMac with the receipts' HMAC key; erasure_workflow: start the erasure state
 # machine; backups: export the table to the backups bucket.
-Need = Literal["table", "uploads", "user_pool", "receipt_key", "erasure_workflow", "backups"]
+Need = Literal[
+    "table",
+    "uploads",
+    "user_pool",
+    "import_key",
+    "import_workflow",
+    "google_client",
+    "google_secret",
+    "receipt_key",
+    "erasure_workflow",
+    "backups",
+]
 
 
 @dataclass(frozen=True)
@@ -349,6 +376,82 @@ BACKUP_FUNCTION = FunctionSpec(
     needs=("backups",),
 )
 
+# --- Google Sheets import --------------------------------------------------------------------
+# API (start, status) → OAuth callback (public) → Step Functions: prepare → chunk… → finalize.
+# The workflow definition (ASL) is shared.imports.workflow.definition(), used by CDK and local.
+
+IMPORTS_FUNCTION = FunctionSpec(
+    name="imports",
+    module="functions.imports",
+    description="Google Sheets imports of the caller: start (authorization URL), list, status",
+    routes=(
+        RouteSpec("POST", "/v1/imports/google-sheets"),
+        RouteSpec("GET", "/v1/imports"),
+        RouteSpec("GET", "/v1/imports/{import_id}"),
+    ),
+    needs=("table", "import_key", "google_client"),
+)
+
+GOOGLE_OAUTH_FUNCTION = FunctionSpec(
+    name="google_oauth",
+    module="functions.google_oauth",
+    description="Google's OAuth redirect: spends the code, seals the token, starts the import workflow",
+    timeout_s=15,
+    routes=(RouteSpec("GET", "/v1/oauth/google/callback", public=True),),
+    needs=("table", "import_key", "google_client", "google_secret", "import_workflow"),
+)
+
+IMPORT_PREPARE_FUNCTION = FunctionSpec(
+    name="import_prepare",
+    module="functions.import_prepare",
+    description="Import workflow: read the sheet's size and header row, resolve the column mapping",
+    timeout_s=30,
+    needs=("table", "import_key"),
+)
+
+IMPORT_CHUNK_FUNCTION = FunctionSpec(
+    name="import_chunk",
+    module="functions.import_chunk",
+    description="Import workflow: one block of rows from the Sheets API into leads",
+    memory_mb=1024,  # CPU, not memory: Lambda's vCPU share grows with memory; a block needs ~12 MiB
+    timeout_s=120,
+    needs=("table", "import_key"),
+)
+
+IMPORT_FINALIZE_FUNCTION = FunctionSpec(
+    name="import_finalize",
+    module="functions.import_finalize",
+    description="Import workflow: delete the sealed token, record the outcome",
+    timeout_s=15,
+    needs=("table",),
+)
+
+
+@dataclass(frozen=True)
+class WorkflowSpec:
+    name: str  # state machine name (locally); CDK prefixes it with the stack name
+    description: str
+    timeout_s: int  # whole execution
+    rows_per_chunk: int  # default block size; ENV_IMPORT_BLOCK_ROWS overrides it
+    # Execution logs record which state ran and how it ended, never its input or output.
+    log_level: Literal["ALL", "ERROR", "FATAL", "OFF"] = "ALL"
+    include_execution_data: bool = False
+    tracing: bool = True
+
+
+IMPORT_WORKFLOW = WorkflowSpec(
+    name="sheets-import",
+    description="Google Sheets import: rows to leads in bounded chunks; keeps nothing else",
+    timeout_s=2 * 3600,
+    rows_per_chunk=5000,
+)
+
+# The sealed Google access token lives at most this long (the policy: "discarded after each
+# insertion"; the item is deleted when the import ends, TTL is the backstop).
+IMPORT_TOKEN_MAX_SECONDS = 3600
+# An authorization that is not completed within this time is refused (TTL + explicit age check).
+OAUTH_STATE_MAX_SECONDS = 600
+
 FUNCTIONS: tuple[FunctionSpec, ...] = (
     ACCOUNTS_FUNCTION,
     LEADS_FUNCTION,
@@ -360,7 +463,12 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
     ERASURE_FUNCTION,
     RETENTION_FUNCTION,
     BACKUP_FUNCTION,
-    # Google Sheets import — added below this line
+    # Google Sheets import
+    IMPORTS_FUNCTION,
+    GOOGLE_OAUTH_FUNCTION,
+    IMPORT_PREPARE_FUNCTION,
+    IMPORT_CHUNK_FUNCTION,
+    IMPORT_FINALIZE_FUNCTION,
 )
 API_FUNCTIONS = tuple(f for f in FUNCTIONS if f.routes)
 

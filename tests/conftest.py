@@ -17,6 +17,8 @@ os.environ.pop("AWS_PROFILE", None)
 os.environ.pop("AWS_SESSION_TOKEN", None)
 os.environ.setdefault("POWERTOOLS_METRICS_NAMESPACE", "LeadCrm")
 os.environ.setdefault("POWERTOOLS_SERVICE_NAME", "tests")
+# Small import blocks, so a sheet of a few hundred rows runs through several workflow chunks.
+os.environ.setdefault("IMPORT_BLOCK_ROWS", "40")
 
 
 @pytest.fixture(scope="session")

@@ -116,8 +116,31 @@ class RedactingFormatter(LambdaPowertoolsFormatter):
         return super().serialize(cleaned)
 
 
+# Libraries whose DEBUG and INFO records quote URLs, request bodies or tokens: requests_oauthlib
+# logs the token request body (code, client secret) and the token response (access token),
+# botocore the parameters of every call (KMS plaintext, items), urllib3 request paths
+# (spreadsheet ids). They may warn; they never chatter, whatever the root logger's level.
+QUIET_LIBRARIES = (
+    "requests_oauthlib",
+    "oauthlib",
+    "google",
+    "google_auth_oauthlib",
+    "urllib3",
+    "requests",
+    "botocore",
+    "boto3",
+    "s3transfer",
+)
+
+
+def quiet_libraries() -> None:
+    for name in QUIET_LIBRARIES:
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
 def get_logger(service: str | None = None) -> Logger:
     """The logger every module uses; one Powertools logger per service, redacting formatter."""
+    quiet_libraries()
     logger = Logger(
         service=service,
         logger_formatter=RedactingFormatter(serialize_stacktrace=False),

@@ -48,11 +48,18 @@ def _device(owner: TestUser) -> tuple[str, Reader]:
     return device_id, lambda: owner.api.get("/v1/devices").json()
 
 
+def _import(owner: TestUser) -> tuple[str, Reader]:
+    body = {"spreadsheet": "demo-leads-sheet", "on_duplicate": "skip"}
+    import_id = owner.api.post("/v1/imports/google-sheets", json=body).json()["import_id"]
+    return import_id, lambda: owner.api.get(f"/v1/imports/{import_id}").json()
+
+
 OBJECT_FACTORIES: dict[str, Callable[[TestUser], tuple[str, Reader]]] = {
     "lead_id": _lead,
     "activity_id": _activity,
     "file_id": _file,
     "device_id": _device,
+    "import_id": _import,
 }
 
 # A valid request body per schema, so the 404 cannot be blamed on validation.

@@ -29,7 +29,7 @@ def _all_table_items(local_stack: Any) -> str:
     """Every item of the table as text: test code may scan; request code never does."""
     client = local_stack.client("dynamodb")
     pages = client.get_paginator("scan").paginate(TableName=local_stack.table_name)
-    return json.dumps([item for page in pages for item in page["Items"]])
+    return json.dumps([item for page in pages for item in page["Items"]], default=str)
 
 
 # --- call and SMS logs -------------------------------------------------------------------------

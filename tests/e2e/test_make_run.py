@@ -67,3 +67,6 @@ def test_python_m_local_serves_api_and_docs_then_stops_on_sigterm() -> None:
     print(output)  # captured, so the log-canary plugin reads the child's output too
     assert process.returncode == 0
     assert f"{base}/v1/docs" in output
+    assert "Google (fake)  http://127.0.0.1:" in output  # the fake Google runs with the stack
+    assert "spreadsheet 'demo-leads-sheet'" in output  # and the banner says how to load a sheet
+    assert "/_fake/spreadsheets" in output

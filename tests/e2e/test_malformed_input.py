@@ -58,6 +58,11 @@ def _valid_body(schema_name: str) -> dict[str, Any]:
         "PreferencesPut": {"version": 0, "location_enabled": True, "settings": {"theme": "dark"}},
         "DeleteAccountRequest": {"password": "Some-password-1"},
         "DeviceBody": {"device_id": "install-0001", "platform": "ios", "os_version": "17.4", "app_version": "3.2.1"},
+        "GoogleSheetsImportRequest": {
+            "spreadsheet": "https://docs.google.com/spreadsheets/d/1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789abc/edit",
+            "on_duplicate": "skip",
+            "mapping": {"Full name": "name", "Mobile": "phone"},
+        },
     }
     assert schema_name in bodies, f"add a valid {schema_name} body to this test"
     return bodies[schema_name]

@@ -21,6 +21,10 @@ from shared.resources import (
     ENV_BACKUPS_BUCKET,
     ENV_DATA_KEY_ARN,
     ENV_ERASURE_STATE_MACHINE_ARN,
+    ENV_GOOGLE_CLIENT_ID,
+    ENV_GOOGLE_CLIENT_SECRET_ARN,
+    ENV_IMPORT_KEY_ID,
+    ENV_IMPORT_STATE_MACHINE_ARN,
     ENV_RECEIPT_KEY_ID,
     ENV_TABLE_ARN,
     ENV_TABLE_NAME,
@@ -50,6 +54,10 @@ NEED_ENV = {
     "receipt_key": {ENV_RECEIPT_KEY_ID},
     "erasure_workflow": {ENV_ERASURE_STATE_MACHINE_ARN},
     "backups": {ENV_TABLE_ARN, ENV_BACKUPS_BUCKET, ENV_DATA_KEY_ARN},
+    "import_key": {ENV_IMPORT_KEY_ID},
+    "import_workflow": {ENV_IMPORT_STATE_MACHINE_ARN},
+    "google_client": {ENV_GOOGLE_CLIENT_ID},
+    "google_secret": {ENV_GOOGLE_CLIENT_SECRET_ARN},
 }
 NEED_ACTION_PREFIXES = {
     "table": {"dynamodb", "kms"},
@@ -58,6 +66,10 @@ NEED_ACTION_PREFIXES = {
     "receipt_key": {"kms"},
     "erasure_workflow": {"states"},
     "backups": {"dynamodb", "s3", "kms"},
+    "import_key": {"kms"},
+    "import_workflow": {"states"},
+    "google_client": set(),
+    "google_secret": {"secretsmanager"},
 }
 ALWAYS_ALLOWED_PREFIXES = {"logs", "xray"}
 

@@ -49,7 +49,7 @@ def populate(user: TestUser, leads: int = 2, file_versions: int = 2) -> None:
 def table_dump(local_stack: Any) -> str:
     client = local_stack.client("dynamodb")
     pages = client.get_paginator("scan").paginate(TableName=local_stack.table_name)
-    return json.dumps([item for page in pages for item in page["Items"]])
+    return json.dumps([item for page in pages for item in page["Items"]], default=str)
 
 
 def partition_size(local_stack: Any, user_id: str) -> int:

@@ -1,0 +1,1 @@
+"""Benchmarks (``make bench``): figures printed and kept in docs/benchmarks.md, never asserted."""

@@ -1,0 +1,70 @@
+"""Imports function: start a Google Sheets import (returns Google's consent URL), list, status."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+
+from shared.api import JSON, build_resolver, current_user_id
+from shared.imports import service
+from shared.imports.wiring import authorization_client, import_repository, vault
+from shared.models.common import responses
+from shared.models.imports import (
+    IMPORT_PAGE_DEFAULT,
+    IMPORT_PAGE_MAX,
+    GoogleSheetsImportRequest,
+    ImportOut,
+    ImportPage,
+    ImportStarted,
+)
+from shared.models.leads import CURSOR_MAX_LENGTH
+from shared.observability import api_handler, count
+from shared.repositories.leads import utcnow
+
+router = Router()
+TAGS = ["imports"]
+ImportId = Annotated[str, Path(min_length=1, max_length=64, description="The import's id")]
+
+
+@router.post(
+    "/v1/imports/google-sheets",
+    summary="Start importing leads from a Google Sheet: open the returned authorization_url",
+    tags=TAGS,
+    responses=responses(400, 401, 422, created=ImportStarted),
+)
+def start_google_sheets_import(body: GoogleSheetsImportRequest) -> Response[ImportStarted]:
+    started = service.start_import(
+        import_repository(), vault(), authorization_client(), current_user_id(router), body, utcnow()
+    )
+    count("ImportRequested")
+    return Response(status_code=201, content_type=JSON, body=started)
+
+
+@router.get(
+    "/v1/imports",
+    summary="The caller's imports, newest first",
+    tags=TAGS,
+    responses=responses(400, 401, 422, ok=ImportPage),
+)
+def list_imports(
+    limit: Annotated[int, Query(ge=1, le=IMPORT_PAGE_MAX)] = IMPORT_PAGE_DEFAULT,
+    cursor: Annotated[str | None, Query(min_length=1, max_length=CURSOR_MAX_LENGTH)] = None,
+) -> ImportPage:
+    return service.list_imports(import_repository(), current_user_id(router), limit, cursor, utcnow())
+
+
+@router.get(
+    "/v1/imports/<import_id>",
+    summary="One import: status, counts, progress and per-row error codes",
+    tags=TAGS,
+    responses=responses(401, 404, ok=ImportOut),
+)
+def get_import(import_id: ImportId) -> ImportOut:
+    return service.get_import(import_repository(), current_user_id(router), import_id, utcnow())
+
+
+app = build_resolver(router)
+handler = api_handler(app)

@@ -1,0 +1,131 @@
+"""Google Sheets import: its KMS key, the Google client secret and the Step Functions workflow.
+
+``ImportSecrets`` exists before the functions (their roles and environment name it);
+``ImportWorkflow`` after them (its definition names their ARNs). The workflow's name is fixed,
+so the OAuth callback function can be granted StartExecution on its ARN without a reference
+cycle.
+"""
+
+from __future__ import annotations
+
+from aws_cdk import ArnFormat, Duration, RemovalPolicy, Stack
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_secretsmanager as secretsmanager
+from aws_cdk import aws_stepfunctions as sfn
+from constructs import Construct
+
+from infra.logs import bounded_log_group as log_group
+from shared.imports import workflow
+from shared.imports.vault import PURPOSE
+from shared.resources import IMPORT_WORKFLOW, WorkflowSpec
+
+_LOG_LEVELS = {
+    "ALL": sfn.LogLevel.ALL,
+    "ERROR": sfn.LogLevel.ERROR,
+    "FATAL": sfn.LogLevel.FATAL,
+    "OFF": sfn.LogLevel.OFF,
+}
+
+
+class ImportSecrets(Construct):
+    """The import's KMS keys and the OAuth client secret (its value is set by the operator).
+
+    Two keys: ``key`` seals the OAuth state and the access token (only the import functions may
+    use it, only under the import's encryption context); ``workflow_key`` encrypts the state
+    machine's data and its logs, which the log delivery service must be able to read — so that
+    grant never reaches the key that seals tokens.
+    """
+
+    def __init__(self, scope: Construct, construct_id: str, *, spec: WorkflowSpec = IMPORT_WORKFLOW) -> None:
+        super().__init__(scope, construct_id)
+        stack = Stack.of(self)
+        self.key = kms.Key(
+            self,
+            "Key",
+            description="Seals the Google Sheets import's OAuth state and access token",
+            enable_key_rotation=True,
+            removal_policy=RemovalPolicy.RETAIN,
+        )
+        self.workflow_key = kms.Key(
+            self,
+            "WorkflowKey",
+            description="Encrypts the Google Sheets import workflow's state and logs",
+            enable_key_rotation=True,
+            removal_policy=RemovalPolicy.RETAIN,
+        )
+        self.google_client_secret = secretsmanager.Secret(
+            self,
+            "GoogleClientSecret",
+            description="Google OAuth client secret of the Sheets import (set the value from Google Cloud Console)",
+            removal_policy=RemovalPolicy.RETAIN,
+        )
+        self.state_machine_name = f"{stack.stack_name}-{spec.name}"
+        self.state_machine_arn = stack.format_arn(
+            service="states",
+            resource="stateMachine",
+            resource_name=self.state_machine_name,
+            arn_format=ArnFormat.COLON_RESOURCE_NAME,
+        )
+
+    def key_use(self) -> iam.PolicyStatement:
+        """Encrypt/Decrypt with the import key, and only under the import's encryption context."""
+        return iam.PolicyStatement(
+            actions=["kms:Encrypt", "kms:Decrypt"],
+            resources=[self.key.key_arn],
+            conditions={"StringEquals": {"kms:EncryptionContext:purpose": PURPOSE}},
+        )
+
+
+class ImportWorkflow(Construct):
+    """Standard state machine from the shared ASL; logs without execution data, KMS, X-Ray."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        secrets: ImportSecrets,
+        functions: dict[str, lambda_.Function],
+        spec: WorkflowSpec = IMPORT_WORKFLOW,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        stack = Stack.of(self)
+        steps = {f.name: functions[f.name].function_arn for f in workflow.STEP_FUNCTIONS}
+        self.log_group = log_group(self, "Logs")
+        self.role = iam.Role(
+            self,
+            "Role",
+            assumed_by=iam.ServicePrincipal("states.amazonaws.com"),
+            description="Import workflow: invokes its three step functions and nothing else",
+            inline_policies={
+                "Access": iam.PolicyDocument(
+                    statements=[iam.PolicyStatement(actions=["lambda:InvokeFunction"], resources=list(steps.values()))]
+                )
+            },
+        )
+        self.state_machine = sfn.StateMachine(
+            self,
+            "StateMachine",
+            state_machine_name=secrets.state_machine_name,
+            state_machine_type=sfn.StateMachineType.STANDARD,
+            definition_body=sfn.DefinitionBody.from_string(stack.to_json_string(workflow.definition(steps))),
+            role=self.role,
+            logs=sfn.LogOptions(
+                destination=self.log_group,
+                level=_LOG_LEVELS[spec.log_level],
+                include_execution_data=spec.include_execution_data,
+            ),
+            tracing_enabled=spec.tracing,
+            encryption_configuration=sfn.CustomerManagedEncryptionConfiguration(
+                secrets.workflow_key, Duration.minutes(5)
+            ),
+            removal_policy=RemovalPolicy.DESTROY,
+        )
+        # Wait for the role's policy (logs, KMS); the role itself is implied by RoleArn (W3005).
+        cfn_machine = self.state_machine.node.default_child
+        cfn_policy = self.role.node.find_child("DefaultPolicy").node.default_child
+        assert isinstance(cfn_machine, sfn.CfnStateMachine)
+        assert isinstance(cfn_policy, iam.CfnPolicy)
+        cfn_machine.add_override("DependsOn", [stack.get_logical_id(cfn_policy)])

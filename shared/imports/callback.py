@@ -1,0 +1,138 @@
+"""Google's redirect back to us: the one place an authorization code is spent.
+
+The state is consumed first (delete-on-read), so a replayed, unknown or expired state starts
+nothing and the code that came with it is never sent anywhere. The access token is sealed (KMS,
+bound to the user and import) onto a TTL-bounded item; the workflow gets ids only.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Literal, Protocol
+
+from botocore.exceptions import ClientError
+
+from shared.google.oauth import SHEETS_SCOPE, AccessToken, AuthorizationRejected, GoogleUnavailable
+from shared.imports.sealed import ImportAccess, PendingAuthorization
+from shared.imports.service import AUTHORIZATION_TIMEOUT, state_hash
+from shared.imports.vault import SealBroken, Vault
+from shared.privacy import Pii, get_logger, safe_exception
+from shared.repositories.imports import (
+    AWAITING,
+    CANCELLED,
+    FAILED,
+    RUNNING,
+    ImportRepository,
+    SealedToken,
+    epoch,
+)
+from shared.resources import IMPORT_TOKEN_MAX_SECONDS, OAUTH_STATE_MAX_SECONDS
+
+logger = get_logger()
+
+Outcome = Literal["started", "cancelled", "refused", "authorization_failed", "unavailable"]
+
+
+@dataclass(frozen=True)
+class CallbackOutcome:
+    kind: Outcome
+    import_id: str | None = None
+
+    @property
+    def status_code(self) -> int:
+        return {"started": 200, "cancelled": 200, "unavailable": 503}.get(self.kind, 400)
+
+
+class TokenExchanger(Protocol):
+    def exchange(self, code: str, code_verifier: Pii[str]) -> AccessToken: ...
+
+
+class WorkflowStarter(Protocol):
+    def start(self, import_id: str, user_id: str) -> None: ...
+
+
+class StepFunctionsStarter:
+    """Integrations: Step Functions (StartExecution; the execution is named after the import)."""
+
+    def __init__(self, client: Any, state_machine_arn: str) -> None:
+        self._sfn = client
+        self._arn = state_machine_arn
+
+    def start(self, import_id: str, user_id: str) -> None:
+        try:
+            self._sfn.start_execution(
+                stateMachineArn=self._arn,
+                name=import_id,  # one execution per import, even if asked twice
+                input=json.dumps({"import_id": import_id, "user_id": user_id}),
+            )
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] != "ExecutionAlreadyExists":
+                raise
+
+
+def complete_authorization(
+    jobs: ImportRepository,
+    vault: Vault,
+    oauth: TokenExchanger,
+    workflow: WorkflowStarter,
+    *,
+    state: str | None,
+    code: str | None,
+    error: str | None,
+    now: datetime,
+) -> CallbackOutcome:
+    """Integrations: DynamoDB (DeleteItem state, PutItem token, UpdateItem job), KMS (Decrypt,
+    Encrypt), Google's token endpoint, Step Functions (StartExecution)."""
+    if not state:
+        return CallbackOutcome("refused")
+    record = jobs.consume_state(state_hash(Pii(state)))
+    if record is None:  # unknown, or already used (consumed by the first callback)
+        logger.info("oauth callback refused", extra={"reason": "unknown_state"})
+        return CallbackOutcome("refused")
+    user_id, import_id = record.user_id, record.import_id
+    if now - record.created_at > timedelta(seconds=OAUTH_STATE_MAX_SECONDS):  # TTL deletion lags
+        jobs.transition(user_id, import_id, AWAITING, FAILED, now, AUTHORIZATION_TIMEOUT)
+        logger.info("oauth callback refused", extra={"reason": "expired_state", "import_id": import_id})
+        return CallbackOutcome("refused", import_id)
+    if error or not code:
+        # access_denied (the user said no) or any other refusal by Google: nothing to import.
+        jobs.transition(user_id, import_id, AWAITING, CANCELLED, now)
+        logger.info("import cancelled at consent", extra={"import_id": import_id})
+        return CallbackOutcome("cancelled", import_id)
+
+    try:
+        pending = PendingAuthorization.from_bytes(vault.open(record.sealed, user_id=user_id, import_id=import_id))
+    except SealBroken:
+        jobs.transition(user_id, import_id, AWAITING, FAILED, now, "internal_error")
+        return CallbackOutcome("authorization_failed", import_id)
+    try:
+        token = oauth.exchange(code, pending.code_verifier)
+    except AuthorizationRejected:
+        jobs.transition(user_id, import_id, AWAITING, FAILED, now, "authorization_failed")
+        logger.info("authorization code refused by Google", extra={"import_id": import_id})
+        return CallbackOutcome("authorization_failed", import_id)
+    except GoogleUnavailable:
+        jobs.transition(user_id, import_id, AWAITING, FAILED, now, "google_unavailable")
+        return CallbackOutcome("unavailable", import_id)
+    if SHEETS_SCOPE not in token.scopes:
+        jobs.transition(user_id, import_id, AWAITING, FAILED, now, "scope_not_granted")
+        return CallbackOutcome("authorization_failed", import_id)
+
+    access = ImportAccess(access_token=token.token, sheet=pending.sheet)
+    lifetime = max(1, min(token.expires_in, IMPORT_TOKEN_MAX_SECONDS))
+    sealed = vault.seal(access.to_bytes(), user_id=user_id, import_id=import_id)
+    jobs.put_token(user_id, import_id, SealedToken(sealed=sealed, expires_at=epoch(now) + lifetime))
+    if not jobs.transition(user_id, import_id, AWAITING, RUNNING, now):
+        jobs.delete_token(user_id, import_id)
+        return CallbackOutcome("refused", import_id)
+    try:
+        workflow.start(import_id, user_id)
+    except Exception as exc:
+        logger.error("import workflow did not start", extra={"import_id": import_id, **safe_exception(exc)})
+        jobs.delete_token(user_id, import_id)
+        jobs.transition(user_id, import_id, RUNNING, FAILED, now, "workflow_unavailable")
+        return CallbackOutcome("unavailable", import_id)
+    logger.info("import running", extra={"import_id": import_id})
+    return CallbackOutcome("started", import_id)

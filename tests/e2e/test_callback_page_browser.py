@@ -1,0 +1,97 @@
+"""The OAuth callback page in a real headless Chromium (Debian's ``chromium``, driven by
+Playwright; ``make test`` installs it): it renders, loads nothing, and cleans the address bar."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.importing import sheet_id, start_import, wait_for_import
+from tests.support import TestUser, unique_phone
+
+CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SCREENSHOT = Path(__file__).resolve().parents[2] / ".build" / "callback-page.png"
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.skipif(
+        CHROMIUM is None,
+        reason="no chromium: `make test` installs Debian's chromium (needs root and apt); "
+        "set CHROMIUM=/path to use another",
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+class PageWatch:
+    def __init__(self, page: Any) -> None:
+        self.requests: list[str] = []
+        self.console: list[str] = []
+        page.on("request", lambda request: self.requests.append(request.url))
+        page.on("console", lambda message: self.console.append(f"{message.type}: {message.text}"))
+        page.on("pageerror", lambda error: self.console.append(f"pageerror: {error}"))
+
+
+def test_callback_page_renders_loads_nothing_and_removes_the_code_from_the_address_bar(
+    browser: Any, user: TestUser, local_stack: Any
+) -> None:
+    spreadsheet = sheet_id()
+    local_stack.google.load_sheet(spreadsheet, [["Name", "Phone"], ["Browser Lead", unique_phone()]], row_count=3)
+    started = start_import(user, spreadsheet)
+    callback_url = f"{local_stack.gateway_url}/v1/oauth/google/callback"
+    page = browser.new_page()
+    watch = PageWatch(page)
+
+    response = page.goto(started["authorization_url"])  # Google's consent → redirect → callback
+    page.wait_for_load_state("load")
+
+    assert response is not None
+    assert response.status == 200
+    assert page.inner_text("h1") == "Import started"
+    assert page.url == callback_url  # no code, no state: replaced before anything else ran
+    assert "code=" not in page.evaluate("location.href")
+    assert page.evaluate("history.length") == 2  # about:blank, then the cleaned callback entry
+    assert page.get_attribute("a.button", "href") == f"leadcrm://imports/{started['import_id']}"
+    # Exactly two requests: Google's consent URL and the callback document. No script, style,
+    # font, image or favicon from anywhere.
+    assert len(watch.requests) == 2, watch.requests
+    assert watch.requests[0] == started["authorization_url"]
+    assert watch.requests[1].startswith(callback_url + "?")
+    # The strict CSP let the page's own inline style and script run (by hash) and nothing else.
+    assert watch.console == []
+    assert page.eval_on_selector("main", "element => getComputedStyle(element).maxWidth") == "448px"
+    SCREENSHOT.parent.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOT))
+
+    # The same link again (back button, a shared URL): refused, and still cleaned up.
+    replay = page.goto(watch.requests[1])
+    assert replay is not None
+    assert replay.status == 400
+    assert page.inner_text("h1") == "This link can't be used"
+    assert page.url == callback_url
+    page.close()
+
+    assert wait_for_import(user, started["import_id"])["status"] == "succeeded"

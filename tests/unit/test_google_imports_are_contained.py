@@ -1,0 +1,36 @@
+"""Only the import functions load Google's libraries: every other function starts without them."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from shared.resources import FUNCTIONS
+
+ROOT = Path(__file__).resolve().parents[2]
+IMPORT_FUNCTIONS = {"imports", "google_oauth", "import_prepare", "import_chunk", "import_finalize"}
+PROBE = """
+import importlib, json, sys
+importlib.import_module(sys.argv[1])
+print(json.dumps(sorted(m for m in sys.modules if m.split(".")[0] in ("google", "google_auth_oauthlib",
+      "googleapiclient", "oauthlib", "requests_oauthlib"))))
+"""
+
+
+@pytest.mark.parametrize("spec", [f for f in FUNCTIONS if f.name not in IMPORT_FUNCTIONS], ids=lambda f: f.name)
+def test_non_import_functions_never_import_google_libraries(spec) -> None:  # type: ignore[no-untyped-def]
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE, spec.module], cwd=ROOT, capture_output=True, text=True, check=True, timeout=60
+    )
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == []
+
+
+def test_the_probe_sees_google_libraries_where_they_are_used() -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE, "functions.import_chunk"], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert "google.auth" in json.loads(result.stdout.strip().splitlines()[-1])
