@@ -192,6 +192,25 @@ USER_POOL = UserPoolSpec(
 
 
 @dataclass(frozen=True)
+class ThrottleSpec:
+    """API Gateway's token bucket for one route: ``burst`` tokens, refilled at ``rate_per_second``."""
+
+    rate_per_second: float
+    burst: int
+
+    def scaled(self, factor: float) -> ThrottleSpec:
+        return ThrottleSpec(self.rate_per_second * factor, max(1, round(self.burst * factor)))
+
+
+# Abuse limits. In an HTTP API, a stage's default route settings apply to EACH route separately
+# (one bucket per route, shared by all callers). Authenticated routes get the stage default.
+STAGE_THROTTLE = ThrottleSpec(rate_per_second=50, burst=100)
+# Public routes (no JWT: sign-up, login, token refresh, OAuth callbacks, receipts, health) are
+# where credential stuffing and sign-up floods arrive, so each gets a tighter bucket of its own.
+PUBLIC_ROUTE_THROTTLE = ThrottleSpec(rate_per_second=10, burst=20)
+
+
+@dataclass(frozen=True)
 class RouteSpec:
     method: Literal["GET", "POST", "PUT", "PATCH", "DELETE"]
     path: str  # HTTP API syntax: /v1/leads/{lead_id}
@@ -200,6 +219,11 @@ class RouteSpec:
     @property
     def route_key(self) -> str:
         return f"{self.method} {self.path}"
+
+    @property
+    def throttle(self) -> ThrottleSpec:
+        """Derived from ``public``, so a new public route is throttled tightly without a second edit."""
+        return PUBLIC_ROUTE_THROTTLE if self.public else STAGE_THROTTLE
 
     @property
     def powertools_path(self) -> str:
