@@ -81,7 +81,11 @@ OBJECT_ACTIONS = [
     "s3:DeleteObject",
     "s3:DeleteObjectVersion",
 ]
-USER_POOL_ACTIONS = ["cognito-idp:AdminGetUser", "cognito-idp:AdminUpdateUserAttributes"]
+USER_POOL_ACTIONS = {
+    "user_pool": ["cognito-idp:AdminGetUser", "cognito-idp:AdminUpdateUserAttributes"],
+    "user_pool_revoke": ["cognito-idp:AdminDisableUser", "cognito-idp:AdminUserGlobalSignOut"],
+    "user_pool_erase": ["cognito-idp:AdminDeleteUser"],
+}
 
 
 def runtime_python_version(runtime: lambda_.Runtime = RUNTIME) -> str:
@@ -290,16 +294,13 @@ class Functions(Construct):
                 [object_access, version_listing, self._key_use(f"s3.{region}.amazonaws.com")],
                 {ENV_UPLOADS_BUCKET: bucket.bucket_name},
             )
-        if need == "user_pool":
+        if need in USER_POOL_ACTIONS:
             pool = self._auth.user_pool
-            user_access = iam.PolicyStatement(actions=USER_POOL_ACTIONS, resources=[pool.user_pool_arn])
-            return (
-                [user_access],
-                {
-                    ENV_USER_POOL_ID: pool.user_pool_id,
-                    ENV_USER_POOL_CLIENT_ID: self._auth.client.user_pool_client_id,
-                },
-            )
+            user_access = iam.PolicyStatement(actions=USER_POOL_ACTIONS[need], resources=[pool.user_pool_arn])
+            environment = {ENV_USER_POOL_ID: pool.user_pool_id}
+            if need == "user_pool":
+                environment[ENV_USER_POOL_CLIENT_ID] = self._auth.client.user_pool_client_id
+            return [user_access], environment
         if need == "receipt_key":
             key = self.receipt_key.key
             mac = iam.PolicyStatement(actions=["kms:GenerateMac"], resources=[key.key_arn])

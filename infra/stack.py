@@ -12,6 +12,7 @@ from constructs import Construct
 
 from infra.api import Api
 from infra.auth import Auth
+from infra.checkov import skip_resource_findings
 from infra.data import DataStore
 from infra.functions import Functions
 from infra.monitoring import Monitoring
@@ -43,6 +44,7 @@ class CrmStack(Stack):
         )
         self.monitoring = Monitoring(self, "Monitoring", functions=self.functions.functions, http_api=self.api.http_api)
         acknowledge_findings(self)
+        skip_resource_findings(self)
 
         CfnOutput(self, "ApiUrl", value=self.api.url)
         CfnOutput(self, "UserPoolId", value=self.auth.user_pool.user_pool_id)

@@ -232,9 +232,20 @@ class RouteSpec:
 
 
 # What a function may touch; infra/functions.py turns each into least-privilege IAM statements.
+# user_pool: read and update a profile; user_pool_revoke: disable a user and revoke their refresh
+# tokens (account termination); user_pool_erase: delete a user (the erasure task);
 # receipt_key: GenerateMac with the receipts' HMAC key; erasure_workflow: start the erasure state
 # machine; backups: export the table to the backups bucket.
-Need = Literal["table", "uploads", "user_pool", "receipt_key", "erasure_workflow", "backups"]
+Need = Literal[
+    "table",
+    "uploads",
+    "user_pool",
+    "user_pool_revoke",
+    "user_pool_erase",
+    "receipt_key",
+    "erasure_workflow",
+    "backups",
+]
 
 
 @dataclass(frozen=True)
@@ -266,7 +277,7 @@ ACCOUNTS_FUNCTION = FunctionSpec(
         RouteSpec("DELETE", "/v1/me"),
         RouteSpec("GET", "/v1/deletions/{deletion_id}", public=True),
     ),
-    needs=("user_pool", "table", "receipt_key", "erasure_workflow"),
+    needs=("user_pool", "user_pool_revoke", "table", "receipt_key", "erasure_workflow"),
 )
 
 LEADS_FUNCTION = FunctionSpec(
@@ -354,7 +365,7 @@ ERASURE_FUNCTION = FunctionSpec(
     description="Erasure workflow task: every item, object version and the Cognito user of one account",
     memory_mb=1024,
     timeout_s=900,
-    needs=("table", "uploads", "user_pool"),
+    needs=("table", "uploads", "user_pool_erase"),
 )
 
 RETENTION_FUNCTION = FunctionSpec(
