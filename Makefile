@@ -5,13 +5,23 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 
-.PHONY: run test lint format unit integration e2e infra synth cfn-lint clean backup retention fuzz browser bench
+.PHONY: run test lint format unit integration e2e infra synth template cfn-lint security clean backup retention \
+	fuzz browser bench bench-sheets bench-cold load
+
+# checkov pins boto3 and packaging below what the project needs: it gets a venv of its own.
+CHECKOV_VENV := .venv-checkov
+CHECKOV_STAMP := $(CHECKOV_VENV)/.installed-$(shell cat requirements-checkov.txt | cksum | cut -d' ' -f1)
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	rm -f $(VENV)/.installed-* && touch $@
+
+$(CHECKOV_STAMP): requirements-checkov.txt
+	test -x $(CHECKOV_VENV)/bin/python || $(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-checkov.txt
+	rm -f $(CHECKOV_VENV)/.installed-* && touch $@
 
 venv: $(STAMP)
 
@@ -20,7 +30,7 @@ run: $(STAMP)
 
 test: lint $(STAMP) browser
 	$(PY) -m pytest -q
-	$(MAKE) --no-print-directory cfn-lint
+	$(MAKE) --no-print-directory cfn-lint security
 
 # The OAuth callback page is tested in a real headless Chromium: Debian's package (Playwright
 # cannot download browsers here). Without root/apt the browser test is skipped, and says why.
@@ -30,7 +40,7 @@ browser:
 	    && echo "installed chromium" || echo "chromium could not be installed: the browser test will be skipped"; }
 
 # Google Sheets import at scale (100,000 rows); prints the figures kept in docs/benchmarks.md.
-bench: $(STAMP)
+bench-sheets: $(STAMP)
 	$(PY) -m benchmarks.sheets_import
 
 lint: $(STAMP)
@@ -59,9 +69,28 @@ fuzz: $(STAMP)
 synth: $(STAMP)
 	$(PY) -m infra.synth cdk.out
 
-cfn-lint: $(STAMP)
+# One offline synth per make run, shared by the template checks below.
+template: $(STAMP)
 	$(PY) -m infra.synth .build/cdk.out >/dev/null
+
+cfn-lint: template
 	$(VENV)/bin/cfn-lint .build/cdk.out/*.template.json
+
+# Security review of the template, offline (no API key, no download, no update check). Skips
+# are by ID in .checkov.yaml or on one resource (infra/checkov.py); reasons in docs/security.md.
+security: template $(CHECKOV_STAMP)
+	BC_SKIP_MAPPING=TRUE CKV_SKIP_PACKAGE_UPDATE_CHECK=TRUE $(CHECKOV_VENV)/bin/checkov \
+		--config-file .checkov.yaml --skip-download -f .build/cdk.out/*.template.json
+
+# Benchmarks (figures in docs/benchmarks.md). `bench` gathers the offline ones; `load` drives a
+# stack: in-process by default, or `make load URL=http://127.0.0.1:8000` against `make run`.
+bench: bench-sheets bench-cold
+
+bench-cold: $(STAMP)
+	$(PY) -m benchmarks.cold_start
+
+load: $(STAMP)
+	$(PY) -m benchmarks.load $(if $(URL),--url $(URL))
 
 clean:
 	rm -rf .build cdk.out .pytest_cache .mypy_cache .ruff_cache

@@ -14,10 +14,7 @@ from constructs import Construct
 
 from infra.auth import Auth
 from infra.logs import bounded_log_group as log_group
-from shared.resources import API_FUNCTIONS, FunctionSpec
-
-THROTTLE_RATE_PER_SECOND = 50
-THROTTLE_BURST = 100
+from shared.resources import API_FUNCTIONS, STAGE_THROTTLE, FunctionSpec, RouteSpec
 
 # Who called what and how it ended; never bodies, headers or tokens (personal data).
 ACCESS_LOG_FORMAT = {
@@ -63,7 +60,9 @@ class Api(Construct):
             "DefaultStage",
             http_api=self.http_api,
             auto_deploy=True,
-            throttle=apigwv2.ThrottleSettings(rate_limit=THROTTLE_RATE_PER_SECOND, burst_limit=THROTTLE_BURST),
+            throttle=apigwv2.ThrottleSettings(
+                rate_limit=STAGE_THROTTLE.rate_per_second, burst_limit=STAGE_THROTTLE.burst
+            ),
             access_log_settings=_AccessLogSettings(
                 destination=apigwv2.LogGroupLogDestination(self.access_log_group),
                 format=apigw.AccessLogFormat.custom(json.dumps(ACCESS_LOG_FORMAT)),
@@ -84,6 +83,25 @@ class Api(Construct):
                 )
                 if route.public:
                     self.public_routes.extend(routes)
+                if route.throttle != STAGE_THROTTLE:
+                    self._throttle_route(route, routes)
+
+    def _throttle_route(self, route: RouteSpec, routes: list[apigwv2.HttpRoute]) -> None:
+        """Per-route settings (``RouteSettings`` of the stage) for a route tighter than the default.
+
+        CloudFormation rejects route settings for a route key that does not exist yet, so the
+        stage waits for the route.
+        """
+        cfn_stage = self.stage.node.default_child
+        assert isinstance(cfn_stage, apigwv2.CfnStage)
+        settings = dict(cfn_stage.route_settings or {})
+        settings[route.route_key] = {
+            "ThrottlingRateLimit": route.throttle.rate_per_second,
+            "ThrottlingBurstLimit": route.throttle.burst,
+        }
+        cfn_stage.route_settings = settings
+        for http_route in routes:
+            self.stage.node.add_dependency(http_route.node.default_child)
 
     @property
     def url(self) -> str:

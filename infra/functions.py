@@ -90,7 +90,11 @@ OBJECT_ACTIONS = [
     "s3:DeleteObject",
     "s3:DeleteObjectVersion",
 ]
-USER_POOL_ACTIONS = ["cognito-idp:AdminGetUser", "cognito-idp:AdminUpdateUserAttributes"]
+USER_POOL_ACTIONS = {
+    "user_pool": ["cognito-idp:AdminGetUser", "cognito-idp:AdminUpdateUserAttributes"],
+    "user_pool_revoke": ["cognito-idp:AdminDisableUser", "cognito-idp:AdminUserGlobalSignOut"],
+    "user_pool_erase": ["cognito-idp:AdminDeleteUser"],
+}
 
 
 def runtime_python_version(runtime: lambda_.Runtime = RUNTIME) -> str:
@@ -303,16 +307,13 @@ class Functions(Construct):
                 [object_access, version_listing, self._key_use(f"s3.{region}.amazonaws.com")],
                 {ENV_UPLOADS_BUCKET: bucket.bucket_name},
             )
-        if need == "user_pool":
+        if need in USER_POOL_ACTIONS:
             pool = self._auth.user_pool
-            user_access = iam.PolicyStatement(actions=USER_POOL_ACTIONS, resources=[pool.user_pool_arn])
-            return (
-                [user_access],
-                {
-                    ENV_USER_POOL_ID: pool.user_pool_id,
-                    ENV_USER_POOL_CLIENT_ID: self._auth.client.user_pool_client_id,
-                },
-            )
+            user_access = iam.PolicyStatement(actions=USER_POOL_ACTIONS[need], resources=[pool.user_pool_arn])
+            environment = {ENV_USER_POOL_ID: pool.user_pool_id}
+            if need == "user_pool":
+                environment[ENV_USER_POOL_CLIENT_ID] = self._auth.client.user_pool_client_id
+            return [user_access], environment
         if need == "receipt_key":
             key = self.receipt_key.key
             mac = iam.PolicyStatement(actions=["kms:GenerateMac"], resources=[key.key_arn])
@@ -346,7 +347,12 @@ class Functions(Construct):
         if need == "google_secret":
             secret = self._imports.google_client_secret
             read = iam.PolicyStatement(actions=["secretsmanager:GetSecretValue"], resources=[secret.secret_arn])
-            return [read], {ENV_GOOGLE_CLIENT_SECRET_ARN: secret.secret_arn}
+            unseal = iam.PolicyStatement(
+                actions=["kms:Decrypt"],
+                resources=[self._imports.key.key_arn],
+                conditions={"StringEquals": {"kms:ViaService": f"secretsmanager.{region}.amazonaws.com"}},
+            )
+            return [read, unseal], {ENV_GOOGLE_CLIENT_SECRET_ARN: secret.secret_arn}
         raise ValueError(f"unknown need: {need!r}")
 
     @property

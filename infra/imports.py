@@ -59,6 +59,7 @@ class ImportSecrets(Construct):
             self,
             "GoogleClientSecret",
             description="Google OAuth client secret of the Sheets import (set the value from Google Cloud Console)",
+            encryption_key=self.key,  # a customer-managed key, used through Secrets Manager only
             removal_policy=RemovalPolicy.RETAIN,
         )
         self.state_machine_name = f"{stack.stack_name}-{spec.name}"

@@ -26,8 +26,9 @@ if TYPE_CHECKING:
 PUBLIC_ROUTE = (
     "AwsSolutions-APIG4",
     "Public by design (RouteSpec.public): registration, confirmation, login and token refresh "
-    "happen before the caller has a JWT, and the health probe carries no data. Every other "
-    "route uses the Cognito JWT authorizer; the stage throttles all routes.",
+    "happen before the caller has a JWT, a deletion receipt is looked up by its unguessable id, "
+    "and the health probe carries no data. Every other route uses the Cognito JWT authorizer; "
+    "each public route has its own bucket, tighter than the stage default (RouteSettings).",
 )
 XRAY_WILDCARD = (
     "AwsSolutions-IAM5[Resource::*]",

@@ -12,6 +12,7 @@ from constructs import Construct
 
 from infra.api import Api
 from infra.auth import Auth
+from infra.checkov import skip_resource_findings
 from infra.data import DataStore
 from infra.functions import Functions
 from infra.imports import ImportSecrets, ImportWorkflow
@@ -76,6 +77,7 @@ class CrmStack(Stack):
             },
         )
         acknowledge_findings(self)
+        skip_resource_findings(self)
 
         CfnOutput(self, "ApiUrl", value=self.api.url)
         CfnOutput(self, "UserPoolId", value=self.auth.user_pool.user_pool_id)

@@ -154,6 +154,16 @@ def _runtime_json_default(value: object) -> object:
     raise TypeError(type(value).__name__)
 
 
+_running = threading.local()
+
+
+def current_function() -> str | None:
+    """The local function running on this thread, if any: lets a test tell a request's AWS calls
+    from those of work running beside it (an erasure workflow started a moment earlier)."""
+    name: str | None = getattr(_running, "name", None)
+    return name
+
+
 def run(function: LocalFunction, event: Any, region: str) -> bytes:
     """Call the handler the way the Lambda runtime does and return the JSON it would send back.
 
@@ -162,7 +172,11 @@ def run(function: LocalFunction, event: Any, region: str) -> bytes:
     """
     context = function.context(region)
     started = time.monotonic()
-    result = function.handler(event, context)
+    outer, _running.name = current_function(), function.name
+    try:
+        result = function.handler(event, context)
+    finally:
+        _running.name = outer
     if time.monotonic() - started > function.timeout_s:
         raise FunctionTimeoutError
     try:

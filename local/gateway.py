@@ -2,8 +2,9 @@
 
 Handlers see the same event, context and authorizer claims they get in production, and their
 responses are mapped back the way API Gateway maps them, so code that works here works there.
-Behaviour copied from API Gateway, not invented: route selection, the 401/404/413/500 bodies,
-claims flattened to strings, the path delivered URL-decoded, non-text bodies base64-encoded.
+Behaviour copied from API Gateway, not invented: route selection, the 401/404/413/429/500
+bodies, claims flattened to strings, the path delivered URL-decoded, non-text bodies
+base64-encoded, and route throttling (a token bucket per route key, limits from the spec).
 """
 
 from __future__ import annotations
@@ -28,12 +29,19 @@ import jwt
 
 from local._http import QuietHandler, StoppableServer
 from local.context import ACCOUNT_ID, FunctionRegistry, Handler, LocalFunction, run
-from shared.resources import FunctionSpec, RouteSpec, all_routes
+from shared.resources import FunctionSpec, RouteSpec, ThrottleSpec, all_routes
 
 LOG = logging.getLogger("local_aws.gateway")
 
 MAX_REQUEST_BYTES = 10 * 1024 * 1024  # HTTP API payload limit
 MAX_LAMBDA_RESPONSE_BYTES = 6 * 1024 * 1024  # synchronous Lambda response limit
+THROTTLE_ENV = "LOCAL_THROTTLE"
+# The spec's limits are per route for ALL callers of a deployment; one developer's test suite
+# registers hundreds of users a minute through POST /v1/auth/register, and `make load` runs 20
+# clients flat out. So by default the local buckets are the spec's x100: the mechanism is always
+# in the request path (and answers 429 when exceeded) without throttling the suite or the load
+# run. LOCAL_THROTTLE=spec gives production's exact limits, =off none, =<number> another factor.
+DEFAULT_THROTTLE_SETTING = "100"
 API_ID = "local"
 STAGE = "$default"
 
@@ -153,6 +161,65 @@ class JwtAuthorizer:
         if not audiences & self.audiences:
             raise Unauthorized("the token does not have a valid audience") from None
         return claims
+
+
+# --- throttling --------------------------------------------------------------------------------
+
+RouteLimits = Callable[[RouteSpec], ThrottleSpec]
+
+
+class _TokenBucket:
+    def __init__(self, limits: ThrottleSpec, now: float) -> None:
+        self.rate = limits.rate_per_second
+        self.burst = float(limits.burst)
+        self.tokens = self.burst
+        self.updated = now
+
+    def take(self, now: float) -> bool:
+        self.tokens = min(self.burst, self.tokens + max(0.0, now - self.updated) * self.rate)
+        self.updated = now
+        if self.tokens < 1:
+            return False
+        self.tokens -= 1
+        return True
+
+
+class Throttle:
+    """API Gateway's route throttling: one token bucket per route key, shared by all callers.
+
+    A bucket holds ``burst`` tokens and refills at ``rate_per_second``; a request takes one or is
+    refused with 429. ``limits`` maps a route to its bucket (by default ``RouteSpec.throttle``).
+    """
+
+    def __init__(self, limits: RouteLimits | None = None, clock: Callable[[], float] = time.monotonic) -> None:
+        self.limits: RouteLimits = limits or (lambda route: route.throttle)
+        self._clock = clock
+        self._buckets: dict[str, _TokenBucket] = {}
+        self._lock = threading.Lock()
+
+    @classmethod
+    def from_setting(cls, setting: str | None) -> Throttle | None:
+        """``off``, ``spec`` (production's limits) or a factor applied to them; ``None`` → default."""
+        value = (setting or DEFAULT_THROTTLE_SETTING).strip().lower()
+        if value == "off":
+            return None
+        if value == "spec":
+            return cls()
+        try:
+            factor = float(value)
+        except ValueError:
+            factor = 0.0
+        if not factor > 0 or factor == float("inf"):
+            raise ValueError(f"{THROTTLE_ENV} must be off, spec or a positive factor")
+        return cls(lambda route: route.throttle.scaled(factor))
+
+    def allow(self, route: RouteSpec) -> bool:
+        now = self._clock()
+        with self._lock:
+            bucket = self._buckets.get(route.route_key)
+            if bucket is None:
+                bucket = self._buckets[route.route_key] = _TokenBucket(self.limits(route), now)
+            return bucket.take(now)
 
 
 # --- event and response mapping ----------------------------------------------------------------
@@ -399,8 +466,10 @@ class Gateway:
         registry: FunctionRegistry | None = None,
         resolver: HandlerResolver | None = None,
         routes: Sequence[tuple[FunctionSpec, RouteSpec]] | None = None,
+        throttle: Throttle | None = None,
     ) -> None:
         self.region = region
+        self.throttle = throttle
         self.registry = registry if registry is not None else FunctionRegistry()
         self.resolver: HandlerResolver = resolver or self._from_registry
         self.routes = RouteTable(all_routes() if routes is None else routes)
@@ -451,6 +520,9 @@ class Gateway:
                 return f"{method} -", _message(500, "Internal Server Error")
             return docs or (f"{method} -", _message(404, "Not Found"))
         function, route, params = matched
+        # Throttled before the authorizer: a flood without valid tokens still spends the bucket.
+        if self.throttle is not None and not self.throttle.allow(route):
+            return route.route_key, _message(429, "Too Many Requests")
         claims = None
         if not route.public:
             try:
@@ -503,9 +575,10 @@ class _GatewayHandler(QuietHandler):
         )
         if not any(name.lower() == "date" for name, _ in headers):
             headers.append(("date", formatdate(usegmt=True)))
-        self.send(status, headers, content)
         # Route key, never the raw path: paths carry ids. Unmatched requests log "<method> -".
+        # Logged before the answer is sent, so whoever got the answer can already see the line.
         LOG.info("%s %d %.1fms", route_key, status, (time.perf_counter() - started) * 1000)
+        self.send(status, headers, content)
 
     def send_response(self, code: int, message: str | None = None) -> None:
         # No Server/Date from the stdlib: headers come from the mapped response only.
@@ -528,6 +601,7 @@ __all__ = [
     "HandlerResolver",
     "JwtAuthorizer",
     "RouteTable",
+    "Throttle",
     "Unauthorized",
     "build_event",
     "claim_to_string",

@@ -25,7 +25,7 @@ from moto.moto_server.threaded_moto_server import ThreadedMotoServer
 
 from local.context import ACCOUNT_ID, FunctionRegistry
 from local.fake_google import DEMO_ROWS, DEMO_SPREADSHEET_ID, FakeGoogle
-from local.gateway import Gateway, HandlerResolver
+from local.gateway import THROTTLE_ENV, Gateway, HandlerResolver, Throttle
 from local.lambda_edge import LambdaEdge
 from shared import resources as spec
 from shared.imports import workflow
@@ -127,7 +127,11 @@ class LocalStack:
         *,
         registry: FunctionRegistry | None = None,
         resolver: HandlerResolver | None = None,
+        throttle: str | None = None,
     ) -> None:
+        """``throttle``: the gateway's route limits (see ``Throttle.from_setting``); by default
+        the ``LOCAL_THROTTLE`` environment variable, else the spec's limits x100."""
+        self.throttle = Throttle.from_setting(throttle if throttle is not None else os.environ.get(THROTTLE_ENV))
         self.host = host
         self.port = port
         self.region = region
@@ -242,6 +246,7 @@ class LocalStack:
             port=self.port,
             registry=self.registry,
             resolver=self._resolver,
+            throttle=self.throttle,
         )
         # Google redirects the browser to the gateway's public callback route.
         self._set_env({spec.ENV_OAUTH_REDIRECT_URI: f"{self.gateway.url}{OAUTH_CALLBACK_PATH}"})

@@ -48,6 +48,7 @@ ITEM_KINDS = (
     (keys.FILE_PREFIX, "file_records"),
     (keys.DEVICE_PREFIX, "devices"),
     (keys.PREFS_SK, "preferences"),
+    ("IMPORTTOKEN#", "import_tokens"),
     ("IMPORT#", "imports"),
 )
 
@@ -129,7 +130,7 @@ def _partition_keys(client: Any, table: str, pk: str, projection: str = "pk, sk"
 
 def _inventory(stores: ErasureStores, user_id: str) -> dict[str, int]:
     counts: Counter[str] = Counter()
-    for item in _partition_keys(stores.dynamodb, stores.table, keys.user_pk(user_id), "pk, sk, lat"):
+    for item in _partition_keys(stores.dynamodb, stores.table, keys.user_pk(user_id), "pk, sk, lat, oauth_state"):
         counts[_kind(item["sk"]["S"])] += 1
         if "lat" in item:
             counts["locations"] += 1
@@ -142,7 +143,8 @@ def erase_account(stores: ErasureStores, deletion_id: str, now: datetime | None 
 
     AWS calls for an account of I items and O stored objects: 1 GetItem + inventory (Query pages
     + ListObjectVersions pages + 1 UpdateItem) + Query pages + ceil(I/25) BatchWriteItem +
-    ListObjectVersions pages + ceil(O/1000) DeleteObjects + 1 AdminDeleteUser + 1 UpdateItem.
+    ListObjectVersions pages + ceil(O/1000) DeleteObjects + sweep Query pages + 1 AdminDeleteUser
+    + 1 UpdateItem.
     """
     record = stores.deletions.get(deletion_id)
     if record is None:
@@ -153,9 +155,11 @@ def erase_account(stores: ErasureStores, deletion_id: str, now: datetime | None 
     if "counts" not in record:
         stores.deletions.record_inventory(deletion_id, _inventory(stores, user_id))
 
-    for page in _pages(_partition_keys(stores.dynamodb, stores.table, keys.user_pk(user_id)), 1000):
-        batch_delete(stores.dynamodb, stores.table, page)
+    _delete_partition(stores, user_id)
     stores.uploads.delete_everything_under(keys.user_prefix(user_id))
+    # Once more: an import chunk that was writing when erasure began (it checks the revocation
+    # marker before writing, so only one already past that check can land) is caught here.
+    _delete_partition(stores, user_id)
     try:
         stores.cognito.admin_delete_user(UserPoolId=stores.user_pool_id, Username=user_id)
     except ClientError as exc:
@@ -164,6 +168,20 @@ def erase_account(stores: ErasureStores, deletion_id: str, now: datetime | None 
     stores.deletions.complete(deletion_id, now or datetime.now(UTC))
     logger.info("account erased", extra={"deletion_id": deletion_id})
     return True
+
+
+def _delete_partition(stores: ErasureStores, user_id: str) -> None:
+    """Every item of the user's partition, and the OAuth states its import jobs point to (they
+    live outside the partition, keyed by the state's hash)."""
+    items = _partition_keys(stores.dynamodb, stores.table, keys.user_pk(user_id), "pk, sk, oauth_state")
+    for page in _pages(items, 1000):
+        doomed = [{"pk": item["pk"], "sk": item["sk"]} for item in page]
+        doomed += [
+            {"pk": {"S": keys.oauth_state_pk(item["oauth_state"]["S"])}, "sk": {"S": keys.OAUTH_STATE_SK}}
+            for item in page
+            if "oauth_state" in item
+        ]
+        batch_delete(stores.dynamodb, stores.table, doomed)
 
 
 def _pages(items: Iterator[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:

@@ -205,6 +205,25 @@ USER_POOL = UserPoolSpec(
 
 
 @dataclass(frozen=True)
+class ThrottleSpec:
+    """API Gateway's token bucket for one route: ``burst`` tokens, refilled at ``rate_per_second``."""
+
+    rate_per_second: float
+    burst: int
+
+    def scaled(self, factor: float) -> ThrottleSpec:
+        return ThrottleSpec(self.rate_per_second * factor, max(1, round(self.burst * factor)))
+
+
+# Abuse limits. In an HTTP API, a stage's default route settings apply to EACH route separately
+# (one bucket per route, shared by all callers). Authenticated routes get the stage default.
+STAGE_THROTTLE = ThrottleSpec(rate_per_second=50, burst=100)
+# Public routes (no JWT: sign-up, login, token refresh, OAuth callbacks, receipts, health) are
+# where credential stuffing and sign-up floods arrive, so each gets a tighter bucket of its own.
+PUBLIC_ROUTE_THROTTLE = ThrottleSpec(rate_per_second=10, burst=20)
+
+
+@dataclass(frozen=True)
 class RouteSpec:
     method: Literal["GET", "POST", "PUT", "PATCH", "DELETE"]
     path: str  # HTTP API syntax: /v1/leads/{lead_id}
@@ -215,21 +234,30 @@ class RouteSpec:
         return f"{self.method} {self.path}"
 
     @property
+    def throttle(self) -> ThrottleSpec:
+        """Derived from ``public``, so a new public route is throttled tightly without a second edit."""
+        return PUBLIC_ROUTE_THROTTLE if self.public else STAGE_THROTTLE
+
+    @property
     def powertools_path(self) -> str:
         """The same path in Powertools' router syntax (``<lead_id>``)."""
         return self.path.replace("{", "<").replace("}", ">")
 
 
 # What a function may touch; infra/functions.py turns each into least-privilege IAM statements.
-# table, uploads, user_pool: data stores. import_key: seal/open with the import KMS key (only
-# under the import's encryption context); import_workflow: start the import state machine;
-# google_client: the OAuth client id; google_secret: read the OAuth client secret.
+# table, uploads: data stores. user_pool: read and update a profile; user_pool_revoke: disable a
+# user and revoke their refresh tokens (account termination); user_pool_erase: delete a user (the
+# erasure task). import_key: seal/open with the import KMS key (only under the import's encryption
+# context); import_workflow: start the import state machine; google_client: the OAuth client id;
+# google_secret: read the OAuth client secret.
 # receipt_key: GenerateMac with the receipts' HMAC key; erasure_workflow: start the erasure state
 # machine; backups: export the table to the backups bucket.
 Need = Literal[
     "table",
     "uploads",
     "user_pool",
+    "user_pool_revoke",
+    "user_pool_erase",
     "import_key",
     "import_workflow",
     "google_client",
@@ -269,7 +297,7 @@ ACCOUNTS_FUNCTION = FunctionSpec(
         RouteSpec("DELETE", "/v1/me"),
         RouteSpec("GET", "/v1/deletions/{deletion_id}", public=True),
     ),
-    needs=("user_pool", "table", "receipt_key", "erasure_workflow"),
+    needs=("user_pool", "user_pool_revoke", "table", "receipt_key", "erasure_workflow"),
 )
 
 LEADS_FUNCTION = FunctionSpec(
@@ -357,7 +385,7 @@ ERASURE_FUNCTION = FunctionSpec(
     description="Erasure workflow task: every item, object version and the Cognito user of one account",
     memory_mb=1024,
     timeout_s=900,
-    needs=("table", "uploads", "user_pool"),
+    needs=("table", "uploads", "user_pool_erase"),
 )
 
 RETENTION_FUNCTION = FunctionSpec(

@@ -1,7 +1,10 @@
 """Daily retention jobs: work that is due, found through the expiry index, never by scanning.
 
 - erasures not completed 30 minutes after they were requested are started again;
-- uploads never completed within 24 hours are deleted (every version) and marked rejected.
+- uploads never completed within 24 hours are deleted (every version) and marked rejected;
+- expired OAuth states are deleted (TTL deletion lags by up to days);
+- import jobs abandoned (never authorized, or a workflow that never finished) are marked failed
+  with ``abandoned`` and their sealed access token is deleted.
 
 Locations need no job of their own: a check-in's coordinates are attributes of its activity item,
 so no location can outlive its activity (the cascade tests prove the activity's deletion).
@@ -25,6 +28,7 @@ from shared.repositories import keys
 from shared.repositories.activities import ChildRepository
 from shared.repositories.deletions import DELETIONS_PK, DeletionRepository
 from shared.repositories.due import due_keys
+from shared.repositories.imports import AWAITING, FAILED, RUNNING, DynamoImportRepository
 from shared.storage import ObjectStore
 
 logger = get_logger()
@@ -38,6 +42,7 @@ class RetentionStores:
     uploads: ObjectStore
     deletions: DeletionRepository
     restart_erasure: Callable[[str, str], None]  # (deletion_id, attempt name)
+    imports: DynamoImportRepository
 
 
 def run_retention(stores: RetentionStores, now: datetime | None = None) -> dict[str, int]:
@@ -49,6 +54,15 @@ def run_retention(stores: RetentionStores, now: datetime | None = None) -> dict[
             stores.restart_erasure(sk, now.strftime("%Y%m%dT%H%M%S"))
             stores.deletions.postpone(sk, now)
             done["erasures_restarted"] += 1
+        elif pk.startswith(keys.oauth_state_pk("")):
+            stores.imports.purge_state(pk.removeprefix(keys.oauth_state_pk("")))
+            done["oauth_states_purged"] += 1
+        elif sk.startswith(keys.IMPORT_PREFIX):
+            user_id, import_id = pk.removeprefix("USER#"), keys.import_id_from_sk(sk)
+            for status in (AWAITING, RUNNING):
+                if stores.imports.transition(user_id, import_id, status, FAILED, now, "abandoned"):
+                    done["imports_abandoned"] += 1
+            stores.imports.delete_token(user_id, import_id)
         elif sk.startswith(keys.FILE_PREFIX):
             lead_id, own_id = sk.removeprefix(keys.FILE_PREFIX).split("#", 1)
             user_id = pk.removeprefix("USER#")

@@ -25,6 +25,7 @@ from shared.storage import ObjectStore
 if TYPE_CHECKING:
     from shared.accounts import Accounts
     from shared.erasure import ErasureStores
+    from shared.repositories.imports import DynamoImportRepository
     from shared.retention import RetentionStores
 
 
@@ -128,6 +129,7 @@ def retention_stores() -> RetentionStores:
         uploads=uploads(),
         deletions=deletions(),
         restart_erasure=start_erasure_workflow,
+        imports=DynamoImportRepository(aws.dynamodb(), _table()),
     )
 
 

@@ -96,9 +96,10 @@ def start_import(
     )
     sealed = vault.seal(pending.to_bytes(), user_id=user_id, import_id=import_id)
     job = ImportJob(import_id=import_id, status=AWAITING, on_duplicate=body.on_duplicate, created_at=now)
-    jobs.create(user_id, job)
+    hashed_state = state_hash(authorization.state)
+    jobs.create(user_id, job, oauth_state=hashed_state)
     jobs.put_state(
-        state_hash(authorization.state),
+        hashed_state,
         OAuthStateRecord(user_id=user_id, import_id=import_id, sealed=sealed, created_at=now),
         expires_at=epoch(now) + OAUTH_STATE_MAX_SECONDS,
     )

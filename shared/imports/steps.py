@@ -105,6 +105,8 @@ class WorkerDeps:
     default_region: str
     clock: Callable[[], datetime]
     lookup_workers: int = 8
+    # Whether the user's account is being deleted (its revocation marker): no lead is written then.
+    account_revoked: Callable[[str], bool] = lambda _user_id: False
 
 
 def _running_job(deps: WorkerDeps, step: _Step) -> ImportJob:
@@ -217,6 +219,8 @@ def import_chunk(deps: WorkerDeps, step: ChunkInput) -> ChunkOutput:
 
     existing = find_existing(drafts, lookup, deps.lookup_workers)
     plan = plan_upserts(drafts, existing, import_id=step.import_id, on_duplicate=job.on_duplicate, now=now)
+    if deps.account_revoked(step.user_id):  # erasure has begun: write nothing it could miss
+        raise ImportNotRunning()
     try:
         deps.leads.put_many(step.user_id, plan.creates)
     except LeadWriteThrottled:

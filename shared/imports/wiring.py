@@ -11,7 +11,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from botocore.exceptions import ClientError
 from pydantic import BaseModel, ValidationError
 
-from shared import aws
+from shared import aws, stores
 from shared.config import settings
 from shared.google.oauth import GoogleOAuth, OAuthClientConfig
 from shared.google.sheets import SheetsClient
@@ -97,6 +97,7 @@ def worker_dependencies() -> WorkerDeps:
         block_rows=config.import_block_rows,
         default_region=config.default_phone_region,
         clock=utcnow,
+        account_revoked=lambda user_id: stores.deletions().is_revoked(user_id, utcnow()),
     )
 
 

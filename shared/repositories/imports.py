@@ -8,7 +8,7 @@ DynamoDB deletes expired items lazily (and moto never), so every read checks ``e
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from boto3.dynamodb.types import Binary, TypeDeserializer, TypeSerializer
@@ -17,6 +17,7 @@ from botocore.exceptions import ClientError
 from shared import resources
 from shared.imports.rows import RowError
 from shared.repositories import keys
+from shared.repositories.due import due_attrs
 
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
@@ -29,6 +30,8 @@ CANCELLED = "cancelled"
 TERMINAL = (SUCCEEDED, FAILED, CANCELLED)
 MAX_ERRORS = 1000  # per-row errors kept on a job (the first ones)
 TTL = resources.TABLE.ttl_attribute
+# How long past its deadline a job or state may linger before the retention job ends it.
+ABANDONED_GRACE_S = 300
 
 
 @dataclass
@@ -73,7 +76,7 @@ class SealedToken:
 
 
 class ImportRepository(Protocol):
-    def create(self, user_id: str, job: ImportJob) -> None: ...
+    def create(self, user_id: str, job: ImportJob, oauth_state: str | None = None) -> None: ...
     def get(self, user_id: str, import_id: str) -> ImportJob | None: ...
     def page(self, user_id: str, limit: int, after: str | None) -> tuple[list[ImportJob], str | None]: ...
     def transition(
@@ -166,10 +169,16 @@ class DynamoImportRepository:
 
     # --- jobs ---------------------------------------------------------------------------------
 
-    def create(self, user_id: str, job: ImportJob) -> None:
+    def create(self, user_id: str, job: ImportJob, oauth_state: str | None = None) -> None:
+        """``oauth_state`` (the state's hash) lets account erasure find the state item, which
+        lives outside the user's partition. The job is due for the retention job if it is still
+        waiting for authorization when the state has expired."""
+        due = due_attrs(job.created_at + timedelta(seconds=resources.OAUTH_STATE_MAX_SECONDS + ABANDONED_GRACE_S))
         item = {
             "pk": keys.user_pk(user_id),
             "sk": keys.import_sk(job.import_id),
+            **({"oauth_state": oauth_state} if oauth_state else {}),
+            **due,
             "status": job.status,
             "on_duplicate": job.on_duplicate,
             "created_at": job.created_at.isoformat(),
@@ -223,6 +232,12 @@ class DynamoImportRepository:
         if error_code:
             expression += ", error_code = :code"
             values[":code"] = error_code
+        if to_status == RUNNING:  # due again if the workflow never finishes it
+            due = due_attrs(at + timedelta(seconds=resources.IMPORT_WORKFLOW.timeout_s + ABANDONED_GRACE_S))
+            expression += ", due_pk = :due_pk, due_sk = :due_sk"
+            values |= {":due_pk": due["due_pk"], ":due_sk": due["due_sk"]}
+        else:
+            expression += " REMOVE due_pk, due_sk"
         return self._update(
             self._key(user_id, keys.import_sk(import_id)),
             expression,
@@ -275,6 +290,7 @@ class DynamoImportRepository:
         item = {
             "pk": keys.oauth_state_pk(state_hash),
             "sk": keys.OAUTH_STATE_SK,
+            **due_attrs(datetime.fromtimestamp(expires_at, UTC)),  # purged by the retention job
             "user_id": record.user_id,
             "import_id": record.import_id,
             "sealed": Binary(record.sealed),
@@ -332,6 +348,12 @@ class DynamoImportRepository:
 
     def delete_token(self, user_id: str, import_id: str) -> None:
         self._db.delete_item(TableName=self._table, Key=self._key(user_id, keys.import_token_sk(import_id)))
+
+    def purge_state(self, state_hash: str) -> None:
+        self._db.delete_item(
+            TableName=self._table,
+            Key={"pk": _ser(keys.oauth_state_pk(state_hash)), "sk": _ser(keys.OAUTH_STATE_SK)},
+        )
 
 
 def epoch(moment: datetime) -> int:

@@ -127,7 +127,14 @@ def test_import_grants_are_as_narrow_as_the_need(template_json: dict[str, Any], 
     import_key = logical_id(crm_stack, secrets.key)
     for spec in FUNCTIONS:
         statements = role_statements(template_json, logical_id(crm_stack, crm_stack.functions.roles[spec.name]))
-        on_import_key = [s for s in statements if s.get("Resource") == {"Fn::GetAtt": [import_key, "Arn"]}]
+        on_key = [s for s in statements if s.get("Resource") == {"Fn::GetAtt": [import_key, "Arn"]}]
+        # The client secret is encrypted with the same key, read through Secrets Manager only.
+        via_secrets = [s for s in on_key if "kms:ViaService" in s.get("Condition", {}).get("StringEquals", {})]
+        on_import_key = [s for s in on_key if s not in via_secrets]
+        assert bool(via_secrets) == ("google_secret" in spec.needs), spec.name
+        for statement in via_secrets:
+            assert as_list(statement["Action"]) == ["kms:Decrypt"]
+            assert "secretsmanager." in json.dumps(statement["Condition"]["StringEquals"]["kms:ViaService"])
         if "import_key" in spec.needs:
             (statement,) = on_import_key
             assert sorted(as_list(statement["Action"])) == ["kms:Decrypt", "kms:Encrypt"]
@@ -143,8 +150,10 @@ def test_import_grants_are_as_narrow_as_the_need(template_json: dict[str, Any], 
         assert bool(secret_reads) == ("google_secret" in spec.needs), spec.name
     # The key that seals tokens trusts the account only: no service may use it on its own.
     policy = properties(template_json, crm_stack, secrets.key)["KeyPolicy"]["Statement"]
-    assert [list(s["Principal"]) for s in policy] == [["AWS"]]
-    assert json.dumps(policy[0]["Principal"]).endswith(':root"]]}}')
+    assert all(list(s["Principal"]) == ["AWS"] for s in policy)
+    assert all(json.dumps(s["Principal"]).endswith(':root"]]}}') for s in policy)
+    # beyond the account's own statement, only Secrets Manager's use for the client secret
+    assert all("secretsmanager." in json.dumps(s.get("Condition", {})) for s in policy[1:])
 
 
 def test_no_function_is_configured_for_plain_http_oauth(template_json: dict[str, Any], crm_stack: CrmStack) -> None:

@@ -34,11 +34,14 @@ from shared.resources import (
     FUNCTIONS,
     LOG_RETENTION_DAYS,
     METRICS_NAMESPACE,
+    PUBLIC_ROUTE_THROTTLE,
     RETENTION_FUNCTION,
+    STAGE_THROTTLE,
     TABLE,
     USER_POOL,
     BucketSpec,
     FunctionSpec,
+    RouteSpec,
     all_routes,
 )
 
@@ -51,6 +54,8 @@ NEED_ENV = {
     "table": {ENV_TABLE_NAME},
     "uploads": {ENV_UPLOADS_BUCKET},
     "user_pool": {ENV_USER_POOL_ID, ENV_USER_POOL_CLIENT_ID},
+    "user_pool_revoke": {ENV_USER_POOL_ID},
+    "user_pool_erase": {ENV_USER_POOL_ID},
     "receipt_key": {ENV_RECEIPT_KEY_ID},
     "erasure_workflow": {ENV_ERASURE_STATE_MACHINE_ARN},
     "backups": {ENV_TABLE_ARN, ENV_BACKUPS_BUCKET, ENV_DATA_KEY_ARN},
@@ -63,6 +68,8 @@ NEED_ACTION_PREFIXES = {
     "table": {"dynamodb", "kms"},
     "uploads": {"s3", "kms"},
     "user_pool": {"cognito-idp"},
+    "user_pool_revoke": {"cognito-idp"},
+    "user_pool_erase": {"cognito-idp"},
     "receipt_key": {"kms"},
     "erasure_workflow": {"states"},
     "backups": {"dynamodb", "s3", "kms"},
@@ -320,6 +327,61 @@ def test_stage_logs_access_without_personal_payloads_and_throttles(
             assert personal not in lowered, variable
     log_group_id = props["AccessLogSettings"]["DestinationArn"]["Fn::GetAtt"][0]
     assert log_group_id in resources(template_json, "AWS::Logs::LogGroup")
+
+
+def _cfn_throttle(rate: float, burst: int) -> dict[str, Any]:
+    return {"ThrottlingRateLimit": rate, "ThrottlingBurstLimit": burst}
+
+
+def test_public_routes_are_throttled_tighter_than_the_stage_default(template_json: dict[str, Any]) -> None:
+    (stage,) = resources(template_json, "AWS::ApiGatewayV2::Stage").values()
+    props = stage["Properties"]
+    default = props["DefaultRouteSettings"]
+    assert default == _cfn_throttle(STAGE_THROTTLE.rate_per_second, STAGE_THROTTLE.burst)
+
+    public = {route.route_key for _, route in all_routes() if route.public}
+    # Independent of the spec's flag: every auth route is where credentials are guessed.
+    auth_routes = {route.route_key for _, route in all_routes() if route.path.startswith("/v1/auth/")}
+    assert auth_routes
+    assert auth_routes <= public
+    assert set(props["RouteSettings"]) == public
+    for route_key, settings in props["RouteSettings"].items():
+        assert settings == _cfn_throttle(PUBLIC_ROUTE_THROTTLE.rate_per_second, PUBLIC_ROUTE_THROTTLE.burst)
+        assert settings["ThrottlingRateLimit"] < default["ThrottlingRateLimit"], route_key
+        assert settings["ThrottlingBurstLimit"] < default["ThrottlingBurstLimit"], route_key
+
+    # CloudFormation refuses settings for a route key that does not exist yet.
+    route_ids = {
+        route["Properties"]["RouteKey"]: logical
+        for logical, route in resources(template_json, "AWS::ApiGatewayV2::Route").items()
+    }
+    assert {route_ids[key] for key in public} <= set(stage.get("DependsOn", []))
+
+
+def test_a_new_public_route_is_throttled_without_a_second_edit() -> None:
+    """An OAuth callback (or any public route added later) gets the tight bucket from the spec."""
+    from aws_cdk import App, Stack
+    from aws_cdk import aws_lambda as lambda_
+    from aws_cdk.assertions import Template
+
+    from infra.api import Api
+    from infra.auth import Auth
+
+    callback = RouteSpec("GET", "/v1/oauth/google/callback", public=True)
+    spec = FunctionSpec(name="oauth", module="functions.oauth", description="test", routes=(callback,))
+    stack = Stack(App(), "ThrottleProbe")
+    function = lambda_.Function(
+        stack,
+        "Fn",
+        runtime=lambda_.Runtime.PYTHON_3_13,
+        handler="index.handler",
+        code=lambda_.Code.from_inline("def handler(event, context): pass"),
+    )
+    Api(stack, "Api", auth=Auth(stack, "Auth"), functions={"oauth": function}, specs=(spec,))
+    (stage,) = resources(Template.from_stack(stack).to_json(), "AWS::ApiGatewayV2::Stage").values()
+    assert stage["Properties"]["RouteSettings"] == {
+        callback.route_key: _cfn_throttle(PUBLIC_ROUTE_THROTTLE.rate_per_second, PUBLIC_ROUTE_THROTTLE.burst)
+    }
 
 
 # --- Logs --------------------------------------------------------------------------------------

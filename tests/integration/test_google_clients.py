@@ -112,15 +112,11 @@ def _token(google: FakeGoogle) -> Pii[str]:
     config = OAuthClientConfig(
         CLIENT_ID, Pii(CLIENT_SECRET), f"{google.url}/o/oauth2/auth", f"{google.url}/token", REDIRECT
     )
-    import os
-
-    os.environ["OAUTHLIB_INSECURE_TRANSPORT"] = "1"
-    try:
+    with pytest.MonkeyPatch.context() as env:  # restores what was there (the local stack sets it too)
+        env.setenv("OAUTHLIB_INSECURE_TRANSPORT", "1")
         oauth = GoogleOAuth(config)
         request = oauth.authorization_request()
         return oauth.exchange(_consent(request.url)["code"], request.code_verifier).token
-    finally:
-        os.environ.pop("OAUTHLIB_INSECURE_TRANSPORT", None)
 
 
 @pytest.fixture(scope="module")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime
 from typing import Any
 
@@ -68,3 +69,15 @@ def test_without_its_token_a_step_stops_as_authorization_expired(running_import:
     deps.jobs.delete_token(user, import_id)
     with pytest.raises(AuthorizationExpired):
         steps.prepare(deps, steps.StepInput(import_id=import_id, user_id=user))
+
+
+def test_a_chunk_writes_no_lead_once_the_account_is_being_deleted(running_import: tuple[Any, str, str, str]) -> None:
+    """Erasure may begin while an import runs: the chunk checks the revocation marker before it
+    writes, so no lead lands behind erasure's back."""
+    deps, user, import_id, _ = running_import
+    ids = {"import_id": import_id, "user_id": user}
+    steps.prepare(deps, steps.StepInput(**ids))
+    revoked = dataclasses.replace(deps, account_revoked=lambda user_id: user_id == user)
+    with pytest.raises(ImportNotRunning):
+        steps.import_chunk(revoked, steps.ChunkInput(**ids, next_row=2, last_row=51))
+    assert deps.leads.page(user, 100, None, None).items == []

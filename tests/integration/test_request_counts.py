@@ -14,7 +14,9 @@ from typing import Any
 
 import pytest
 
+from local.fake_google import DEMO_SPREADSHEET_ID
 from shared.resources import all_routes
+from tests.importing import callback, consent
 from tests.support import PDF_BYTES, TestUser, enable_features, new_lead_body, upload_file
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "request-counts.md"
@@ -59,6 +61,17 @@ WORK: dict[str, dict[str, int]] = {
         "StartExecution": 1,
     },
     "GET /v1/deletions/{deletion_id}": {"GetItem": 1},
+    "POST /v1/imports/google-sheets": {"Encrypt": 1, "PutItem": 2},
+    "GET /v1/imports": {"Query": 1},
+    "GET /v1/imports/{import_id}": {"GetItem": 1},
+    "GET /v1/oauth/google/callback": {
+        "DeleteItem": 1,
+        "Decrypt": 1,
+        "Encrypt": 1,
+        "PutItem": 1,
+        "UpdateItem": 1,
+        "StartExecution": 1,
+    },
 }
 PUBLIC = {route.route_key for _, route in all_routes() if route.public}
 REVOCATION_CHECK = {"GetItem": 1}
@@ -95,6 +108,9 @@ class World:
         user.api.post(f"/v1/files/{self.ready['file_id']}/complete")
         self.device = {"device_id": "install-count1", "platform": "android", "os_version": "14", "app_version": "1"}
         user.api.post("/v1/devices", json=self.device)
+        self.sheet = {"spreadsheet": DEMO_SPREADSHEET_ID, "on_duplicate": "skip"}
+        self.started = user.api.post("/v1/imports/google-sheets", json=self.sheet).json()
+        self.granted = consent(self.started["authorization_url"])
 
     def scenarios(self, api: Any) -> dict[str, Callable[[], Any] | None]:
         u, lead, other = self.user, self.lead["lead_id"], self.other["lead_id"]
@@ -149,6 +165,10 @@ class World:
             "DELETE /v1/devices/{device_id}": lambda: u.api.delete("/v1/devices/install-count1"),
             "DELETE /v1/leads/{lead_id}": lambda: u.api.delete(f"/v1/leads/{other}"),
             "GET /v1/deletions/{deletion_id}": lambda: api.get(f"/v1/deletions/{self.doomed_deletion}"),
+            "POST /v1/imports/google-sheets": lambda: u.api.post("/v1/imports/google-sheets", json=self.sheet),
+            "GET /v1/imports": lambda: u.api.get("/v1/imports"),
+            "GET /v1/imports/{import_id}": lambda: u.api.get(f"/v1/imports/{self.started['import_id']}"),
+            "GET /v1/oauth/google/callback": lambda: callback(self.granted.callback_url),
             "DELETE /v1/me": lambda: self.doomed.api.delete("/v1/me", json={"password": self.doomed.password}),
         }
 

@@ -11,12 +11,15 @@ from typing import Any
 
 from moto.dynamodb.models import dynamodb_backends
 
+from local.fake_google import DEMO_SPREADSHEET_ID
 from shared import resources, retention, stores
 from shared.backups import reapply_receipts, restore_export, start_backup
 from shared.repositories.activities import ChildRepository
 from shared.repositories.deletions import DeletionRepository
+from shared.repositories.imports import DynamoImportRepository
 from shared.repositories.keys import FILE_PREFIX
 from shared.storage import ObjectStore
+from tests.importing import start_import
 from tests.integration.test_erasure import delete_account, object_versions, populate, wait_for_erasure
 from tests.support import PDF_BYTES, Api, TestUser, new_lead_body, upload_file
 
@@ -67,6 +70,7 @@ def _retention_on(
             uploads=uploads,
             deletions=DeletionRepository(ddb, table),
             restart_erasure=lambda deletion_id, attempt: restarted.append(deletion_id),
+            imports=DynamoImportRepository(ddb, table),
         ),
         ddb,
     )
@@ -158,3 +162,28 @@ def test_a_restored_backup_does_not_bring_a_deleted_account_back(
     assert erased >= 1
     assert partition(deleted.user_id) == 0
     assert partition(kept.user_id) == kept_before
+
+
+def test_abandoned_imports_and_expired_oauth_states_are_purged(user: TestUser, local_stack: Any) -> None:
+    started = start_import(user, DEMO_SPREADSHEET_ID)  # the user never comes back from consent
+    client = local_stack.client("dynamodb")
+
+    def states_of_user() -> list[Any]:
+        pages = client.get_paginator("scan").paginate(TableName=local_stack.table_name)
+        return [
+            item
+            for page in pages
+            for item in page["Items"]
+            if item["pk"]["S"].startswith("OAUTHSTATE#") and item.get("user_id", {}).get("S") == user.user_id
+        ]
+
+    assert len(states_of_user()) == 1
+    jobs, _ = _retention_on(local_stack, local_stack.table_name, [])
+    assert retention.run_retention(jobs).get("imports_abandoned", 0) == 0  # still within its 10 minutes
+    later = datetime.now(UTC) + timedelta(minutes=20)
+    done = retention.run_retention(jobs, now=later)
+    assert done["oauth_states_purged"] >= 1
+    assert done["imports_abandoned"] >= 1
+    assert states_of_user() == []
+    job = user.api.get(f"/v1/imports/{started['import_id']}").json()
+    assert (job["status"], job["error_code"]) == ("failed", "abandoned")
