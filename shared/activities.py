@@ -69,25 +69,31 @@ def _attrs(**values: Any) -> dict[str, Any]:
     return {k: Decimal(str(v)) if isinstance(v, float) else v for k, v in values.items() if v is not None}
 
 
-def create_activity(repo: ChildRepository, user_id: str, lead_id: str, body: ActivityCreate) -> Activity:
+def _add(repo: ChildRepository, user_id: str, lead_id: str, at: datetime, **values: Any) -> Activity:
+    """Store one activity under its lead (refused if the lead does not exist for this user)."""
     if not ids.is_id(lead_id):
         raise _lead_not_found()
-    now = datetime.now(UTC)
-    own_id = ids.id_at(body.at)
-    item = _attrs(
-        type=body.type.value,
-        at=body.at.isoformat(),
-        direction=body.direction.value if body.direction else None,
-        duration_s=body.duration_s,
-        body=body.body or None,
-        source="manual",
-        created_at=now.isoformat(),
-    )
+    own_id = ids.id_at(at)
+    item = _attrs(at=at.isoformat(), created_at=datetime.now(UTC).isoformat(), **values)
     try:
         repo.create(user_id, lead_id, own_id, item)
     except LeadMissing:
         raise _lead_not_found() from None
     return to_activity(item | {"sk": repo.sk(lead_id, own_id)})
+
+
+def create_activity(repo: ChildRepository, user_id: str, lead_id: str, body: ActivityCreate) -> Activity:
+    return _add(
+        repo,
+        user_id,
+        lead_id,
+        body.at,
+        type=body.type.value,
+        direction=body.direction.value if body.direction else None,
+        duration_s=body.duration_s,
+        body=body.body or None,
+        source="manual",
+    )
 
 
 def check_in(
@@ -99,25 +105,18 @@ def check_in(
 ) -> Activity:
     """A geotagged visit. Refused, with nothing stored, while location is off in preferences."""
     enforce_location_consent(load_preferences(preferences, user_id))
-    if not ids.is_id(lead_id):
-        raise _lead_not_found()
-    now = datetime.now(UTC)
-    own_id = ids.id_at(body.at)
-    item = _attrs(
+    return _add(
+        repo,
+        user_id,
+        lead_id,
+        body.at,
         type=ActivityType.CHECK_IN.value,
-        at=body.at.isoformat(),
         body=body.note or None,
         lat=body.lat,
         lng=body.lng,
         accuracy_m=body.accuracy_m,
         source="check_in",
-        created_at=now.isoformat(),
     )
-    try:
-        repo.create(user_id, lead_id, own_id, item)
-    except LeadMissing:
-        raise _lead_not_found() from None
-    return to_activity(item | {"sk": repo.sk(lead_id, own_id)})
 
 
 def list_activities(

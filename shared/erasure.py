@@ -36,7 +36,7 @@ from shared.models.accounts import DeletionScheduled, DeletionStatus, Tokens
 from shared.privacy import get_logger
 from shared.repositories import keys
 from shared.repositories.deletions import AlreadyScheduled, DeletionRepository
-from shared.repositories.items import batch_delete, ser
+from shared.repositories.items import batch_delete, query_partition
 from shared.storage import ObjectStore
 
 logger = get_logger()
@@ -112,25 +112,9 @@ def refuse_tokens_of_deleted_accounts(deletions: DeletionRepository, tokens: Tok
     return tokens
 
 
-def _partition_keys(client: Any, table: str, pk: str, projection: str = "pk, sk") -> Iterator[dict[str, Any]]:
-    params: dict[str, Any] = {
-        "TableName": table,
-        "KeyConditionExpression": "pk = :pk",
-        "ExpressionAttributeValues": {":pk": ser(pk)},
-        "ProjectionExpression": projection,
-        "ConsistentRead": True,
-    }
-    while True:
-        response = client.query(**params)
-        yield from response.get("Items", [])
-        if "LastEvaluatedKey" not in response:
-            return
-        params["ExclusiveStartKey"] = response["LastEvaluatedKey"]
-
-
 def _inventory(stores: ErasureStores, user_id: str) -> dict[str, int]:
     counts: Counter[str] = Counter()
-    for item in _partition_keys(stores.dynamodb, stores.table, keys.user_pk(user_id), "pk, sk, lat, oauth_state"):
+    for item in query_partition(stores.dynamodb, stores.table, keys.user_pk(user_id), "pk, sk, lat, oauth_state"):
         counts[_kind(item["sk"]["S"])] += 1
         if "lat" in item:
             counts["locations"] += 1
@@ -173,7 +157,7 @@ def erase_account(stores: ErasureStores, deletion_id: str, now: datetime | None 
 def _delete_partition(stores: ErasureStores, user_id: str) -> None:
     """Every item of the user's partition, and the OAuth states its import jobs point to (they
     live outside the partition, keyed by the state's hash)."""
-    items = _partition_keys(stores.dynamodb, stores.table, keys.user_pk(user_id), "pk, sk, oauth_state")
+    items = query_partition(stores.dynamodb, stores.table, keys.user_pk(user_id), "pk, sk, oauth_state")
     for page in _pages(items, 1000):
         doomed = [{"pk": item["pk"], "sk": item["sk"]} for item in page]
         doomed += [

@@ -90,13 +90,24 @@ def batch_get(client: Any, table: str, keys: list[dict[str, Any]], projection: s
 
 def query_keys(client: Any, table: str, pk: str, sk_prefix: str) -> Iterable[dict[str, Any]]:
     """Every key under ``pk`` whose sort key starts with ``sk_prefix`` (strongly consistent)."""
+    return query_partition(client, table, pk, "pk, sk", sk_prefix)
+
+
+def query_partition(
+    client: Any, table: str, pk: str, projection: str, sk_prefix: str | None = None
+) -> Iterator[dict[str, Any]]:
+    """Every item under ``pk`` (optionally only sort keys starting with ``sk_prefix``), page by
+    page, strongly consistent, with only the ``projection`` attributes."""
     params: dict[str, Any] = {
         "TableName": table,
-        "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
-        "ExpressionAttributeValues": {":pk": ser(pk), ":prefix": ser(sk_prefix)},
-        "ProjectionExpression": "pk, sk",
+        "KeyConditionExpression": "pk = :pk",
+        "ExpressionAttributeValues": {":pk": ser(pk)},
+        "ProjectionExpression": projection,
         "ConsistentRead": True,
     }
+    if sk_prefix is not None:
+        params["KeyConditionExpression"] += " AND begins_with(sk, :prefix)"
+        params["ExpressionAttributeValues"][":prefix"] = ser(sk_prefix)
     while True:
         response = client.query(**params)
         yield from response.get("Items", [])
