@@ -59,14 +59,15 @@ MIX = {
 class Results:
     latencies: dict[str, list[float]] = field(default_factory=dict)
     statuses: Counter[int] = field(default_factory=Counter)
-    transport_errors: int = 0
+    transport_errors: Counter[str] = field(default_factory=Counter)  # exception type → count
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def record(self, operation: str, status: int | None, seconds: float) -> None:
+    def record(self, operation: str, status: int | str, seconds: float) -> None:
+        """``status``: the HTTP status, or the exception's type when no response came back."""
         with self.lock:
             self.latencies.setdefault(operation, []).append(seconds)
-            if status is None:
-                self.transport_errors += 1
+            if isinstance(status, str):
+                self.transport_errors[status] += 1
             else:
                 self.statuses[status] += 1
 
@@ -111,8 +112,8 @@ class Client:
                 headers={"Authorization": f"Bearer {self.token}"},
                 timeout=REQUEST_TIMEOUT_S,
             )
-        except requests.RequestException:
-            self.results.record(operation, None, time.perf_counter() - started)
+        except requests.RequestException as error:
+            self.results.record(operation, type(error).__name__, time.perf_counter() - started)
             return None
         self.results.record(operation, response.status_code, time.perf_counter() - started)
         return response
@@ -295,15 +296,19 @@ class Report:
         count = len(all_latencies)
         server_errors = sum(n for status, n in self.results.statuses.items() if status >= 500)
         lines = [
-            f"Load, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, target {self.target}",
+            f"Load, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, target {self.target}, {os.cpu_count()} cores, "
+            f"load average {os.getloadavg()[0]:.1f}",
             f"clients {self.clients} x requests {self.requests_per_client}"
             + (" (cut short by --max-seconds)" if self.cut_short else ""),
             f"requests {count} in {self.seconds:.1f} s: {count / self.seconds:.1f} req/s",
             "latency ms  p50 {:.1f}  p95 {:.1f}  p99 {:.1f}  max {:.1f}".format(
                 *(percentile(all_latencies, p) * 1000 for p in (0.50, 0.95, 0.99)), max(all_latencies) * 1000
             ),
-            f"5xx {server_errors}   transport errors {self.results.transport_errors}",
-            "statuses " + ", ".join(f"{status}: {n}" for status, n in sorted(self.results.statuses.items())),
+            f"5xx {server_errors}   transport errors {sum(self.results.transport_errors.values())}"
+            + "".join(f", {kind} {n}" for kind, n in sorted(self.results.transport_errors.items())),
+            "statuses "
+            + ", ".join(f"{status}: {n}" for status, n in sorted(self.results.statuses.items()))
+            + f"   unexpected {self.unexpected}",
             "",
             "| operation | requests | p50 ms | p95 ms | p99 ms |",
             "|---|---:|---:|---:|---:|",
@@ -327,9 +332,13 @@ class Report:
         return "\n".join(lines)
 
     @property
+    def unexpected(self) -> int:
+        """Responses the mix never provokes: anything but 200/201, and 409 (a stale version)."""
+        return sum(n for status, n in self.results.statuses.items() if status not in (200, 201, 409))
+
+    @property
     def ok(self) -> bool:
-        server_errors = sum(n for status, n in self.results.statuses.items() if status >= 500)
-        return server_errors == 0 and not +self.lost
+        return not self.unexpected and not self.results.transport_errors and not +self.lost
 
 
 def run_load(base_url: str, clients: int, requests_per_client: int, max_seconds: float, seed: int) -> Report:

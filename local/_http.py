@@ -96,6 +96,8 @@ class StoppableServer(ThreadingHTTPServer):
 
     daemon_threads = True
     allow_reuse_address = True
+    # socketserver's default listen backlog is 5: twenty clients connecting at once got resets.
+    request_queue_size = 128
 
     def __init__(self, host: str, port: int, handler: type[BaseHTTPRequestHandler]) -> None:
         super().__init__((host, port), handler)

@@ -155,6 +155,16 @@ def _runtime_json_default(value: object) -> object:
 
 
 _running = threading.local()
+# One invocation at a time per function, as in one Lambda execution environment: a function's
+# module keeps per-invocation state in globals (Powertools' resolver and router hold the current
+# event), so two requests run at once on threads of this process would read each other's event.
+_environments: dict[str, threading.Lock] = {}
+_environments_lock = threading.Lock()
+
+
+def _environment(name: str) -> threading.Lock:
+    with _environments_lock:
+        return _environments.setdefault(name, threading.Lock())
 
 
 def current_function() -> str | None:
@@ -170,13 +180,15 @@ def run(function: LocalFunction, event: Any, region: str) -> bytes:
     Timeouts are checked after the fact (a thread cannot be killed): slower than the configured
     timeout is a failure locally too, so slow code is noticed before production.
     """
-    context = function.context(region)
-    started = time.monotonic()
-    outer, _running.name = current_function(), function.name
-    try:
-        result = function.handler(event, context)
-    finally:
-        _running.name = outer
+    with _environment(function.name):
+        # Clock and context start once the environment is free, as Lambda's do.
+        context = function.context(region)
+        started = time.monotonic()
+        outer, _running.name = current_function(), function.name
+        try:
+            result = function.handler(event, context)
+        finally:
+            _running.name = outer
     if time.monotonic() - started > function.timeout_s:
         raise FunctionTimeoutError
     try:

@@ -1,0 +1,72 @@
+"""One invocation at a time per function, as in a Lambda execution environment.
+
+Found by ``make load``: with 20 clients, requests handled at once on the gateway's threads read
+each other's event through Powertools' resolver (which holds the current event), and answered
+404, 422 or 500 for another user's request.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import pytest
+import requests
+
+from local.gateway import Gateway
+from local.stack import LocalStack
+from shared.resources import FunctionSpec, RouteSpec
+
+ONE = FunctionSpec(name="one", module="tests.none", description="stand-in", routes=(RouteSpec("GET", "/one", True),))
+TWO = FunctionSpec(name="two", module="tests.none", description="stand-in", routes=(RouteSpec("GET", "/two", True),))
+
+
+class InFlight:
+    """Counts invocations running at once, per function."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.now: dict[str, int] = {}
+        self.most: dict[str, int] = {}
+
+    def handler(self, name: str) -> Any:
+        def handle(event: dict[str, Any], context: Any) -> dict[str, Any]:
+            with self.lock:
+                self.now[name] = self.now.get(name, 0) + 1
+                self.most[name] = max(self.most.get(name, 0), self.now[name])
+            time.sleep(0.02)  # long enough for the other threads to arrive
+            with self.lock:
+                self.now[name] -= 1
+            return {"statusCode": 200, "body": ""}
+
+        return handle
+
+
+@pytest.fixture(scope="module")
+def in_flight() -> InFlight:
+    return InFlight()
+
+
+@pytest.fixture(scope="module")
+def gateway(local_stack: LocalStack, in_flight: InFlight) -> Iterator[Gateway]:
+    server = Gateway(
+        jwks_url=local_stack.jwks_url,
+        issuer=local_stack.issuer,
+        client_ids=[local_stack.client_id],
+        resolver=lambda function, route: in_flight.handler(function.name),
+        routes=[(ONE, ONE.routes[0]), (TWO, TWO.routes[0])],
+    )
+    server.start()
+    yield server
+    server.stop()
+
+
+def test_a_function_never_runs_two_invocations_at_once(gateway: Gateway, in_flight: InFlight) -> None:
+    paths = ["/one", "/two"] * 8
+    with ThreadPoolExecutor(max_workers=len(paths)) as pool:
+        statuses = list(pool.map(lambda path: requests.get(gateway.url + path, timeout=30).status_code, paths))
+    assert statuses == [200] * len(paths)
+    assert in_flight.most == {"one": 1, "two": 1}
