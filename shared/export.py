@@ -7,10 +7,9 @@ size: memory stays flat and each response stays far below Lambda's 6 MB limit.
 
 from __future__ import annotations
 
-import base64
-import binascii
 from typing import Any
 
+from shared import cursors
 from shared.accounts import Accounts
 from shared.activities import to_activity
 from shared.devices import to_device
@@ -35,15 +34,12 @@ class InvalidExportCursor(InvalidInput):
 
 
 def _encode(sk: str) -> str:
-    return base64.urlsafe_b64encode(sk.encode()).decode().rstrip("=")
+    return cursors.encode("", sk)
 
 
 def _decode(cursor: str) -> str:
-    try:
-        sk = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        raise InvalidExportCursor() from None
-    if not sk or len(sk) > 300:
+    sk = cursors.decode("", cursor, lambda value: 0 < len(value) <= 300)
+    if sk is None:
         raise InvalidExportCursor()
     return sk
 

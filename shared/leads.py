@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 import re
 from collections.abc import Callable
 from typing import Any
 
 from ulid import ULID
 
+from shared import cursors
 from shared.errors import InvalidInput, NotFound
 from shared.models.leads import Lead, LeadCreate, LeadPage, LeadPatch, LeadSource
 from shared.phone import InvalidPhone, to_e164
@@ -41,17 +40,13 @@ class LeadNeedsContact(InvalidInput):
 
 
 def encode_cursor(lead_id: str) -> str:
-    return base64.urlsafe_b64encode(f"{_CURSOR_PREFIX}{lead_id}".encode()).decode().rstrip("=")
+    return cursors.encode(_CURSOR_PREFIX, lead_id)
 
 
 def decode_cursor(cursor: str) -> str:
     """The lead id to resume after. Only an id: the partition is always the caller's own."""
-    try:
-        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        raise InvalidCursor() from None
-    lead_id = text.removeprefix(_CURSOR_PREFIX)
-    if not text.startswith(_CURSOR_PREFIX) or not _LEAD_ID.match(lead_id):
+    lead_id = cursors.decode(_CURSOR_PREFIX, cursor, is_lead_id)
+    if lead_id is None:
         raise InvalidCursor()
     return lead_id
 

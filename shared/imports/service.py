@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 import hashlib
 import re
 from datetime import datetime, timedelta
@@ -12,6 +10,7 @@ from urllib.parse import urlsplit
 
 from ulid import ULID
 
+from shared import cursors
 from shared.errors import NotFound
 from shared.google.oauth import AuthorizationRequest
 from shared.imports.errors import InvalidSpreadsheet
@@ -144,16 +143,12 @@ def get_import(jobs: ImportRepository, user_id: str, import_id: str, now: dateti
 
 
 def _encode_cursor(import_id: str) -> str:
-    return base64.urlsafe_b64encode(f"{_CURSOR_PREFIX}{import_id}".encode()).decode().rstrip("=")
+    return cursors.encode(_CURSOR_PREFIX, import_id)
 
 
 def _decode_cursor(cursor: str) -> str:
-    try:
-        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        raise InvalidCursor() from None
-    import_id = text.removeprefix(_CURSOR_PREFIX)
-    if not text.startswith(_CURSOR_PREFIX) or not _IMPORT_ID.match(import_id):
+    import_id = cursors.decode(_CURSOR_PREFIX, cursor, lambda value: bool(_IMPORT_ID.match(value)))
+    if import_id is None:
         raise InvalidCursor()
     return import_id
 
