@@ -8,16 +8,17 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools import Metrics
-from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from shared.api import refusal_before_routing
 from shared.privacy import get_logger
 from shared.privacy.error_reporting import init_error_reporting
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
 
 logger = get_logger()
 metrics = Metrics()
@@ -32,7 +33,11 @@ def count(metric: str, value: int = 1) -> None:
 
 
 def api_handler(app: APIGatewayHttpResolver) -> LambdaHandler:
-    """The Lambda entry point of an API function: context in logs, metrics flushed, no payloads."""
+    """The Lambda entry point of an API function: context in logs, metrics flushed, no payloads.
+
+    Imported here, not at the top: jobs and workflow steps use this module without the API's
+    router, and must not pay for loading it."""
+    from shared.api import refusal_before_routing
 
     @logger.inject_lambda_context(clear_state=True, log_event=False)
     @metrics.log_metrics(raise_on_empty_metrics=False)

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
+from typing import TYPE_CHECKING
+
 from pydantic import BaseModel, ConfigDict, Field, RootModel
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 
 
 class StrictInput(BaseModel):
