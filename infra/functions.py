@@ -39,7 +39,7 @@ from shared.resources import (
     ENV_USER_POOL_ID,
     ERASURE_FUNCTION,
     FUNCTIONS,
-    METRICS_NAMESPACE,
+    RUNTIME_ENVIRONMENT,
     TABLE,
     UPLOADS_BUCKET,
     FunctionSpec,
@@ -241,8 +241,7 @@ class Functions(Construct):
             ]
             environment = {
                 "POWERTOOLS_SERVICE_NAME": spec.name,
-                "POWERTOOLS_METRICS_NAMESPACE": METRICS_NAMESPACE,
-                "POWERTOOLS_LOG_LEVEL": "INFO",
+                **RUNTIME_ENVIRONMENT,
                 **(extra_environment or {}),
             }
             for need in spec.needs:

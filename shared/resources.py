@@ -31,6 +31,14 @@ ENV_OAUTH_REDIRECT_URI = "OAUTH_REDIRECT_URI"
 ENV_APP_LINK_SCHEME = "APP_LINK_SCHEME"
 
 METRICS_NAMESPACE = "LeadCrm"
+# Every function's environment, besides its service name and what its needs add. No pydantic
+# plugins are used: without this, the first model built scans every installed distribution's
+# entry points for them (≈ 8 ms of each cold start, measured by `make bench-cold`).
+RUNTIME_ENVIRONMENT = {
+    "POWERTOOLS_METRICS_NAMESPACE": METRICS_NAMESPACE,
+    "POWERTOOLS_LOG_LEVEL": "INFO",
+    "PYDANTIC_DISABLE_PLUGINS": "__all__",
+}
 LOG_RETENTION_DAYS = 30  # every log group; the policy allows IP addresses in logs, bounded here
 BACKUP_RETENTION_DAYS = 90  # "Deleted information may be kept in encrypted backups for up to 90 days"
 

@@ -428,6 +428,7 @@ def test_function_matches_spec(template_json: dict[str, Any], crm_stack: CrmStac
     assert env["POWERTOOLS_SERVICE_NAME"] == spec.name
     assert env["POWERTOOLS_METRICS_NAMESPACE"] == METRICS_NAMESPACE
     assert env["POWERTOOLS_LOG_LEVEL"] == "INFO"
+    assert env["PYDANTIC_DISABLE_PLUGINS"] == "__all__"  # no entry-point scan in cold starts
     resource_vars = set().union(*NEED_ENV.values())
     expected_vars = set().union(set(), *(NEED_ENV[need] for need in spec.needs))
     assert resource_vars & set(env) == expected_vars
