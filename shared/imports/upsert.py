@@ -20,7 +20,7 @@ from typing import Any
 
 from shared.imports.ids import imported_lead_id
 from shared.imports.rows import LeadDraft
-from shared.models.leads import LeadSource
+from shared.models.lead_source import LeadSource
 from shared.repositories.leads import LeadRecord
 
 ContactKey = tuple[str, str]  # ("phone", e164) or ("email", address)

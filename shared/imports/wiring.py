@@ -1,5 +1,8 @@
 """Real dependencies of the import functions, built once per cold start (clients and config —
-never sheet data, which lives only inside one invocation)."""
+never sheet data, which lives only inside one invocation).
+
+The OAuth side (consent URLs, code exchange, starting the workflow) is in
+:mod:`shared.imports.oauth_wiring`: the workflow steps never load the OAuth flow libraries."""
 
 from __future__ import annotations
 
@@ -13,9 +16,7 @@ from pydantic import BaseModel, ValidationError
 
 from shared import aws, stores
 from shared.config import settings
-from shared.google.oauth import GoogleOAuth, OAuthClientConfig
 from shared.google.sheets import SheetsClient
-from shared.imports.callback import StepFunctionsStarter
 from shared.imports.errors import ImportInternalError, ImportStepError, StorageBusy
 from shared.imports.steps import SheetReader, WorkerDeps
 from shared.imports.vault import KmsVault
@@ -43,40 +44,6 @@ def vault() -> KmsVault:
     config = settings()
     config.require("import_key_id")
     return KmsVault(aws.kms(), config.import_key_id)
-
-
-def _oauth_config(client_secret: Pii[str]) -> OAuthClientConfig:
-    config = settings()
-    config.require("google_client_id", "oauth_redirect_uri")
-    return OAuthClientConfig(
-        client_id=config.google_client_id,
-        client_secret=client_secret,
-        auth_uri=config.google_auth_uri,
-        token_uri=config.google_token_uri,
-        redirect_uri=config.oauth_redirect_uri,
-    )
-
-
-@cache
-def authorization_client() -> GoogleOAuth:
-    """Builds consent URLs: needs the client id, not the secret."""
-    return GoogleOAuth(_oauth_config(Pii("")))
-
-
-@cache
-def token_client() -> GoogleOAuth:
-    """Spends authorization codes: needs the client secret (Secrets Manager, read once)."""
-    config = settings()
-    config.require("google_client_secret_arn")
-    secret = aws.secretsmanager().get_secret_value(SecretId=config.google_client_secret_arn)["SecretString"]
-    return GoogleOAuth(_oauth_config(Pii(secret)))
-
-
-@cache
-def workflow_starter() -> StepFunctionsStarter:
-    config = settings()
-    config.require("import_state_machine_arn")
-    return StepFunctionsStarter(aws.stepfunctions(), config.import_state_machine_arn)
 
 
 def sheets_client(access_token: Pii[str]) -> SheetReader:

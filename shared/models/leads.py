@@ -7,24 +7,19 @@ your contact lists"): every body here describes one lead, and no route accepts a
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import EmailStr, Field, StringConstraints, model_validator
 
 from shared.models.common import Output, StrictInput
+from shared.models.lead_source import LeadSource
 from shared.phone import REGION_PATTERN
 
 LEAD_PAGE_MAX = 100
 LEAD_PAGE_DEFAULT = 25
 CURSOR_MAX_LENGTH = 200
 
-
-class LeadSource(StrEnum):
-    MANUAL = "manual"
-    PHONEBOOK = "phonebook"
-    GOOGLE_SHEETS = "google_sheets"
-    OTHER = "other"
+__all__ = ["Lead", "LeadCreate", "LeadPage", "LeadPatch", "LeadSource"]
 
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]

@@ -4,10 +4,16 @@ code, and the Sheets REST client's retries, errors and range handling."""
 from __future__ import annotations
 
 import base64
+import gzip
 import hashlib
+import json
 import logging
 import secrets
+import socket
+import threading
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, ClassVar
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -205,3 +211,71 @@ def test_permission_denied_is_not_retried(sheets: SheetsClient, google: FakeGoog
 @pytest.mark.parametrize(("index", "letters"), [(0, "A"), (25, "Z"), (26, "AA"), (701, "ZZ"), (702, "AAA")])
 def test_column_letters(index: int, letters: str) -> None:
     assert column_letters(index) == letters
+
+
+class _Scripted(BaseHTTPRequestHandler):
+    """Answers GETs from a script of (status, headers, body) and records the headers it got."""
+
+    script: ClassVar[list[tuple[int, dict[str, str], bytes]]] = []
+    seen: ClassVar[list[dict[str, str]]] = []
+
+    def do_GET(self) -> None:
+        type(self).seen.append(dict(self.headers.items()))
+        status, headers, body = type(self).script.pop(0)
+        self.send_response(status)
+        for name, value in {**headers, "Content-Length": str(len(body))}.items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *_: Any) -> None:  # no URLs (spreadsheet ids) in test output
+        pass
+
+
+@pytest.fixture
+def scripted() -> Iterator[tuple[str, type[_Scripted]]]:
+    handler = type("Handler", (_Scripted,), {"script": [], "seen": []})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}", handler
+    server.shutdown()
+    server.server_close()
+
+
+def test_retry_after_is_honoured_and_gzip_bodies_are_read(
+    scripted: tuple[str, type[_Scripted]], sleeps: list[float]
+) -> None:
+    url, handler = scripted
+    values = gzip.compress(json.dumps({"values": [["Name"], ["A"]]}).encode())
+    handler.script = [
+        (429, {"Retry-After": "7", "Content-Type": "application/json"}, b"{}"),
+        (200, {"Content-Type": "application/json", "Content-Encoding": "gzip"}, values),
+    ]
+    with SheetsClient(Pii("token-value"), url, sleep=sleeps.append) as client:
+        assert client.values("sheet-id", a1_range("Leads", 0, 0, 1, 2), "FORMATTED_VALUE") == [["Name"], ["A"]]
+    assert sleeps == [7.0]
+    assert [seen["Authorization"] for seen in handler.seen] == ["Bearer token-value"] * 2
+    assert all("gzip" in seen["Accept-Encoding"] for seen in handler.seen)
+
+
+def test_a_truncated_body_is_retried(scripted: tuple[str, type[_Scripted]], sleeps: list[float]) -> None:
+    url, handler = scripted
+    handler.script = [
+        (200, {"Content-Type": "application/json"}, b'{"values": [["Na'),
+        (200, {"Content-Type": "application/json"}, b'{"values": [["Name"]]}'),
+    ]
+    with SheetsClient(Pii("token-value"), url, backoff_base_s=0, sleep=sleeps.append) as client:
+        assert client.values("sheet-id", a1_range("Leads", 0, 0, 1, 1), "FORMATTED_VALUE") == [["Name"]]
+    assert client.requests_made == 2
+
+
+def test_connection_failures_are_retried_then_unavailability(sleeps: list[float]) -> None:
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        closed_port = probe.getsockname()[1]
+    client = SheetsClient(Pii("token-value"), f"http://127.0.0.1:{closed_port}", max_attempts=3, sleep=sleeps.append)
+    with client, pytest.raises(SheetsUnavailable):
+        client.grid("sheet-id", None)
+    assert client.requests_made == 3
+    assert len(sleeps) == 2
