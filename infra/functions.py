@@ -156,13 +156,13 @@ def compiles_for(python_version: str) -> bool:
     return f"{sys.version_info.major}.{sys.version_info.minor}" == python_version
 
 
-def compile_for_runtime(directory: Path, python_version: str) -> bool:
+def compile_for_runtime(directory: Path, python_version: str, what: str) -> bool:
     """Compile ``directory`` if this interpreter is the runtime's version; say so if not."""
     if not compiles_for(python_version):
         print(
             f"warning: bundling with Python {sys.version_info.major}.{sys.version_info.minor}, not "
-            f"{python_version}: {directory.name} ships without bytecode, so each cold start compiles "
-            f"it (deploy with Python {python_version} to avoid that)",
+            f"{python_version}: {what} ships without bytecode, so each cold start compiles it "
+            f"(deploy with Python {python_version} to avoid that)",
             file=sys.stderr,
         )
         return False
@@ -186,7 +186,7 @@ class PipLocalBundling:
     def try_bundle(self, output_dir: str, options: object = None) -> bool:
         command = pip_install_command(sys.executable, output_dir, self.requirements, self.python_version)
         subprocess.run(command, check=True)  # noqa: S603 - fixed argv, no shell
-        compile_for_runtime(Path(output_dir) / "python", self.python_version)
+        compile_for_runtime(Path(output_dir) / "python", self.python_version, "the dependencies layer")
         return True
 
 
@@ -203,7 +203,7 @@ class CodeLocalBundling:
         ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".*")
         for package in CODE_PACKAGES:
             shutil.copytree(self.source / package, Path(output_dir) / package, ignore=ignore, dirs_exist_ok=True)
-        compile_for_runtime(Path(output_dir), self.python_version)
+        compile_for_runtime(Path(output_dir), self.python_version, "the function code")
         return True
 
 

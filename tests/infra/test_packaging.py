@@ -26,7 +26,7 @@ def test_bytecode_is_used_without_checking_the_source(tmp_path: Path) -> None:
     module = tmp_path / "probe_module.py"
     module.write_text("VALUE = 'compiled'\n")
 
-    assert compile_for_runtime(tmp_path, THIS_PYTHON)
+    assert compile_for_runtime(tmp_path, THIS_PYTHON, "the probe")
 
     header = bytecode_of(module).read_bytes()[:16]
     assert int.from_bytes(header[4:8], "little") == 0b01  # hash-based, source not checked
@@ -48,10 +48,10 @@ def test_no_bytecode_for_another_python_and_the_bundler_says_so(
 ) -> None:
     (tmp_path / "probe_module.py").write_text("VALUE = 1\n")
 
-    assert not compile_for_runtime(tmp_path, OTHER_PYTHON)
+    assert not compile_for_runtime(tmp_path, OTHER_PYTHON, "the probe")
 
     assert not list(tmp_path.rglob("*.pyc"))
-    assert f"not {OTHER_PYTHON}" in capsys.readouterr().err
+    assert f"not {OTHER_PYTHON}: the probe ships without bytecode" in capsys.readouterr().err
 
 
 def test_code_asset_holds_the_handler_packages_with_runtime_bytecode(tmp_path: Path) -> None:
