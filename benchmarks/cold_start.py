@@ -9,10 +9,17 @@ warm-up round first writes the bytecode caches.
 
 Not included: boto3 clients (created on the first request), and the interpreter's own start.
 
+Floors: the same rounds also run the baseline plus one library the design needs (a pydantic
+model, Powertools' validating resolver, email-validator + phonenumbers, google-auth), with no
+code of ours, so the table shows what no handler of this design can get below.
+
+``--from-source`` runs everything with no bytecode cache to read or write: each module is
+compiled from source in every run, as in a Lambda package shipped without ``.pyc`` files.
+
 Goals (issue 6): API handlers ≤ 1.15x the baseline and never import a ``google`` module; the
 Google Sheets import function ≤ 1.5x. This script measures; it changes nothing to meet them.
 
-``python -m benchmarks.cold_start [--runs N] [--json]``
+``python -m benchmarks.cold_start [--runs N] [--json] [--from-source]``
 """
 
 from __future__ import annotations
@@ -24,6 +31,7 @@ import platform
 import statistics
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -36,12 +44,12 @@ BASELINE_MODULES = ("boto3", "aws_lambda_powertools", "pydantic")
 API_GOAL = 1.15
 SHEETS_IMPORT_GOAL = 1.5
 
-# Runs in the child: import, then report time, peak RSS and any google module that came along.
+# Runs in the child: run the target's code, then report time, peak RSS and any google module
+# that came along. The code is a module import, or a reference snippet (REFERENCES).
 PROBE = """
-import importlib, json, resource, sys, time
+import json, resource, sys, time
 started = time.perf_counter()
-for name in sys.argv[1:]:
-    importlib.import_module(name)
+exec(sys.argv[1], {"__name__": "__probe__"})
 seconds = time.perf_counter() - started
 print(json.dumps({
     "seconds": seconds,
@@ -49,6 +57,40 @@ print(json.dumps({
     "google": sorted(m for m in sys.modules if m == "google" or m.startswith("google.")),
 }))
 """
+
+BASELINE_CODE = f"import {', '.join(BASELINE_MODULES)}"
+# What the baseline leaves out but any function of this design must load. Each snippet starts
+# from the baseline, so its ratio is the floor that one library puts under a function using it.
+# `import pydantic` alone loads almost nothing (pydantic imports lazily); the first model does.
+REFERENCES: dict[str, str] = {
+    "pydantic: one model, built and used": (
+        f"{BASELINE_CODE}\n"
+        "from pydantic import BaseModel\n"
+        "class Probe(BaseModel):\n    name: str\n    count: int\n"
+        "Probe.model_validate({'name': 'x', 'count': 1})"
+    ),
+    "Powertools: validating HTTP API resolver": (
+        f"{BASELINE_CODE}\n"
+        "from aws_lambda_powertools.event_handler import APIGatewayHttpResolver\n"
+        "APIGatewayHttpResolver(enable_validation=True)"
+    ),
+    "email-validator + phonenumbers": f"{BASELINE_CODE}\nimport email_validator, phonenumbers",
+    "google-auth: OAuth credentials": f"{BASELINE_CODE}\nfrom google.oauth2.credentials import Credentials",
+}
+# The least a function that takes contact details can load: an API function validating them
+# (resolver + model + email and phone parsing), and an import step normalising sheet rows.
+_MODEL = "class Probe(BaseModel):\n    name: str\nProbe.model_validate({'name': 'x'})"
+REFERENCES |= {
+    "floor of an API function taking contacts": (
+        f"{BASELINE_CODE}\nimport email_validator, phonenumbers\n"
+        "from aws_lambda_powertools.event_handler import APIGatewayHttpResolver\n"
+        "APIGatewayHttpResolver(enable_validation=True)\n"
+        f"from pydantic import BaseModel\n{_MODEL}"
+    ),
+    "floor of an import workflow step": (
+        f"{BASELINE_CODE}\nimport email_validator, phonenumbers\nfrom pydantic import BaseModel\n{_MODEL}"
+    ),
+}
 
 
 def probe_env() -> dict[str, str]:
@@ -66,8 +108,7 @@ def probe_env() -> dict[str, str]:
         "AWS_EC2_METADATA_DISABLED": "true",
         "AWS_LAMBDA_FUNCTION_NAME": "cold-start-benchmark",
         "POWERTOOLS_SERVICE_NAME": "cold-start-benchmark",
-        "POWERTOOLS_METRICS_NAMESPACE": resources.METRICS_NAMESPACE,
-        "POWERTOOLS_LOG_LEVEL": "INFO",
+        **resources.RUNTIME_ENVIRONMENT,  # as every deployed function has it
     }
     for name in dir(resources):
         if name.startswith("ENV_"):
@@ -88,8 +129,13 @@ class Sample:
 
 def probe(*modules: str, env: dict[str, str] | None = None) -> Sample:
     """Import ``modules`` in a fresh interpreter; fails loudly if the import fails."""
-    result = subprocess.run(  # noqa: S603 - our interpreter, our module names
-        [sys.executable, "-c", PROBE, *modules],
+    return run_probe(f"import {', '.join(modules)}", env=env)
+
+
+def run_probe(code: str, env: dict[str, str] | None = None) -> Sample:
+    """Run ``code`` in a fresh interpreter; fails loudly if it fails."""
+    result = subprocess.run(  # noqa: S603 - our interpreter, our code
+        [sys.executable, "-c", PROBE, code],
         cwd=ROOT,
         env=env if env is not None else probe_env(),
         capture_output=True,
@@ -99,7 +145,7 @@ def probe(*modules: str, env: dict[str, str] | None = None) -> Sample:
     )
     if result.returncode != 0:
         last = (result.stderr.strip().splitlines() or ["no output"])[-1]
-        raise RuntimeError(f"importing {', '.join(modules)} failed: {last}")
+        raise RuntimeError(f"probe failed: {last}")
     data = json.loads(result.stdout.strip().splitlines()[-1])
     return Sample(float(data["seconds"]), int(data["rss_kib"]), tuple(data["google"]))
 
@@ -138,24 +184,44 @@ class Row:
         return "meets" if ok else "misses"
 
 
-def measure(specs: tuple[FunctionSpec, ...], runs: int) -> tuple[float, float, list[Row]]:
-    env = probe_env()
-    targets: list[tuple[str, ...]] = [BASELINE_MODULES, *((spec.module,) for spec in specs)]
-    for target in targets:  # warm-up: bytecode caches written, nothing recorded
-        probe(*target, env=env)
-    samples: dict[tuple[str, ...], list[Sample]] = {target: [] for target in targets}
-    for _ in range(runs):
-        for target in targets:
-            samples[target].append(probe(*target, env=env))
+@dataclass(frozen=True)
+class Reference:
+    """A floor: the baseline plus one library this design cannot do without."""
 
-    def medians(target: tuple[str, ...]) -> tuple[float, float]:
-        taken = samples[target]
+    name: str
+    ms: float
+    rss_mib: float
+    time_ratio: float
+
+
+def measure(
+    specs: tuple[FunctionSpec, ...], runs: int, *, from_source: bool = False
+) -> tuple[float, float, list[Row], list[Reference]]:
+    """Median time and peak RSS of every target, run interleaved round after round.
+
+    ``from_source``: no bytecode cache is read or written, so every module is compiled from its
+    source in every run — what a Lambda cold start does with a package that ships no ``.pyc``.
+    """
+    env = probe_env()
+    if from_source:
+        empty = tempfile.mkdtemp(prefix="cold-start-no-pyc-")
+        env |= {"PYTHONDONTWRITEBYTECODE": "1", "PYTHONPYCACHEPREFIX": empty}
+    codes = {"baseline": BASELINE_CODE, **{spec.name: f"import {spec.module}" for spec in specs}, **REFERENCES}
+    for code in codes.values():  # warm-up: bytecode caches written, nothing recorded
+        run_probe(code, env=probe_env())
+    samples: dict[str, list[Sample]] = {name: [] for name in codes}
+    for _ in range(runs):
+        for name, code in codes.items():
+            samples[name].append(run_probe(code, env=env))
+
+    def medians(name: str) -> tuple[float, float]:
+        taken = samples[name]
         return statistics.median(s.seconds for s in taken) * 1000, statistics.median(s.rss_kib for s in taken) / 1024
 
-    base_ms, base_mib = medians(BASELINE_MODULES)
+    base_ms, base_mib = medians("baseline")
     rows = []
     for spec in specs:
-        ms, mib = medians((spec.module,))
+        ms, mib = medians(spec.name)
         kind = "sheets import" if is_sheets_import(spec) else ("api" if spec.routes else "job")
         rows.append(
             Row(
@@ -166,11 +232,15 @@ def measure(specs: tuple[FunctionSpec, ...], runs: int) -> tuple[float, float, l
                 rss_mib=mib,
                 time_ratio=ms / base_ms,
                 rss_ratio=mib / base_mib,
-                google=any(s.google for s in samples[(spec.module,)]),
+                google=any(s.google for s in samples[spec.name]),
                 goal=goal(spec),
             )
         )
-    return base_ms, base_mib, rows
+    references = []
+    for name in REFERENCES:
+        ms, mib = medians(name)
+        references.append(Reference(name=name, ms=ms, rss_mib=mib, time_ratio=ms / base_ms))
+    return base_ms, base_mib, rows, references
 
 
 def machine() -> str:
@@ -189,9 +259,18 @@ def machine() -> str:
     )
 
 
-def table(base_ms: float, base_mib: float, rows: list[Row], runs: int) -> str:
+def table(
+    base_ms: float,
+    base_mib: float,
+    rows: list[Row],
+    references: list[Reference],
+    runs: int,
+    *,
+    from_source: bool = False,
+) -> str:
+    mode = "compiled from source (no .pyc)" if from_source else "bytecode cached"
     lines = [
-        f"Cold start, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; {machine()}; median of {runs} runs each",
+        f"Cold start, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; {machine()}; {mode}; median of {runs} runs each",
         "",
         "| function | module | kind | import + init ms | x baseline | peak RSS MiB | x baseline "
         "| imports google | goal | verdict |",
@@ -205,6 +284,15 @@ def table(base_ms: float, base_mib: float, rows: list[Row], runs: int) -> str:
             f"| {row.name} | `{row.module}` | {row.kind} | {row.ms:.0f} | {row.time_ratio:.2f} | "
             f"{row.rss_mib:.1f} | {row.rss_ratio:.2f} | {'yes' if row.google else 'no'} | {goal_text} | {row.verdict} |"
         )
+    lines += [
+        "",
+        "Floors: the baseline plus one library the design needs (no code of ours)",
+        "",
+        "| reference | ms | x baseline | peak RSS MiB |",
+        "|---|---:|---:|---:|",
+    ]
+    for ref in references:
+        lines.append(f"| {ref.name} | {ref.ms:.0f} | {ref.time_ratio:.2f} | {ref.rss_mib:.1f} |")
     return "\n".join(lines)
 
 
@@ -212,14 +300,29 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--runs", type=int, default=7, help="measured runs per module (median; at least 7)")
     parser.add_argument("--json", action="store_true", help="print the rows as JSON instead of a table")
+    parser.add_argument(
+        "--from-source",
+        action="store_true",
+        help="no bytecode cache: every run compiles what it imports (a package shipped without .pyc)",
+    )
     args = parser.parse_args(argv)
     if args.runs < 7:
         parser.error("--runs must be at least 7")
-    base_ms, base_mib, rows = measure(FUNCTIONS, args.runs)
+    base_ms, base_mib, rows, references = measure(FUNCTIONS, args.runs, from_source=args.from_source)
     if args.json:
-        print(json.dumps({"baseline_ms": base_ms, "baseline_rss_mib": base_mib, "rows": [r.__dict__ for r in rows]}))
+        print(
+            json.dumps(
+                {
+                    "baseline_ms": base_ms,
+                    "baseline_rss_mib": base_mib,
+                    "from_source": args.from_source,
+                    "rows": [r.__dict__ for r in rows],
+                    "references": [r.__dict__ for r in references],
+                }
+            )
+        )
     else:
-        print(table(base_ms, base_mib, rows, args.runs))
+        print(table(base_ms, base_mib, rows, references, args.runs, from_source=args.from_source))
     return 0
 
 
