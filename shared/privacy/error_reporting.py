@@ -21,6 +21,22 @@ _DROPPED_FIELDS = ("request", "user", "extra", "logentry", "message", "server_na
 # Frame fields that can carry values (``vars``) or data-bearing source lines.
 _DROPPED_FRAME_FIELDS = ("vars", "context_line", "pre_context", "post_context")
 _KEPT_TAGS = ("route",)
+_OFF: dict[str, Any] = {"mode": "off"}
+# The SDK's data-collection switches (which supersede the deprecated ``send_default_pii``), all
+# off: no user identity, cookies, headers, bodies, query strings, variables or source lines.
+NO_DATA_COLLECTION: dict[str, Any] = {
+    "user_info": False,
+    "cookies": _OFF,
+    "http_headers": {"request": _OFF},
+    "http_bodies": [],
+    "url_query_params": _OFF,
+    "graphql": {"document": False, "variables": False},
+    "gen_ai": {"inputs": False, "outputs": False},
+    "database_query_data": False,
+    "queues": False,
+    "stack_frame_variables": False,
+    "frame_context_lines": 0,
+}
 _KEPT_CONTEXTS = ("runtime", "os", "trace")
 
 
@@ -66,7 +82,7 @@ def init_error_reporting(dsn: str | None = None, transport: Any = None) -> bool:
 
     sentry_sdk.init(
         dsn=dsn,
-        send_default_pii=False,
+        data_collection=NO_DATA_COLLECTION,  # type: ignore[arg-type]  # a TypedDict of these values
         max_request_body_size="never",
         include_local_variables=False,
         include_source_context=False,

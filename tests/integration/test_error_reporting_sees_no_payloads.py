@@ -108,3 +108,18 @@ def test_an_unexpected_error_reaches_sentry_without_any_request_value(
     text = json.dumps(reported)
     for value in (name, phone, phone.removeprefix("+"), email, token, secret, "203.0.113.9", "user-sentry-1"):
         assert value not in text
+
+
+def test_sentry_is_configured_to_collect_no_personal_data(sentry: Any) -> None:
+    """Second line behind the scrubber: the SDK itself is told to collect nothing personal."""
+    client = sentry_sdk.get_client()
+    assert client.should_send_default_pii() is False
+    collection = client.options["data_collection"]
+    assert collection["user_info"] is False
+    assert collection["http_bodies"] == []
+    assert collection["stack_frame_variables"] is False
+    assert collection["frame_context_lines"] == 0
+    for key_values in (collection["cookies"], collection["url_query_params"], collection["http_headers"]["request"]):
+        assert key_values["mode"] == "off"
+    assert client.options["max_request_body_size"] == "never"
+    assert client.options["include_local_variables"] is False
