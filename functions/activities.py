@@ -53,7 +53,7 @@ def list_activities(
     "/v1/activities/<activity_id>",
     summary="Delete an activity (its location goes with it)",
     tags=TAGS,
-    responses={204: {"description": "Deleted"}, **responses(401, 404)},
+    responses=responses(401, 404, deleted=True),
 )
 def delete_activity(activity_id: ActivityId) -> Response[None]:
     activities.delete_activity(stores.activities(), current_user_id(router), activity_id)

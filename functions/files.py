@@ -70,7 +70,7 @@ def get_file(file_id: FileId) -> FileInfo:
     "/v1/files/<file_id>",
     summary="Delete a file and every stored version of it",
     tags=TAGS,
-    responses={204: {"description": "Deleted"}, **responses(401, 404)},
+    responses=responses(401, 404, deleted=True),
 )
 def delete_file(file_id: FileId) -> Response[None]:
     files.delete_file(stores.file_records(), stores.uploads(), current_user_id(router), file_id)

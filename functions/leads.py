@@ -81,7 +81,7 @@ def patch_lead(lead_id: LeadId, body: LeadPatch) -> Lead:
     "/v1/leads/<lead_id>",
     summary="Delete a lead with its activities, locations and files",
     tags=TAGS,
-    responses={204: {"description": "Deleted"}, **responses(401, 404)},
+    responses=responses(401, 404, deleted=True),
 )
 def delete_lead(lead_id: LeadId) -> Response[None]:
     leads.delete_lead(

@@ -54,7 +54,7 @@ def list_devices() -> DeviceList:
     "/v1/devices/<device_id>",
     summary="Forget a device",
     tags=TAGS,
-    responses={204: {"description": "Deleted"}, **responses(401, 404)},
+    responses=responses(401, 404, deleted=True),
 )
 def forget_device(device_id: Annotated[str, Path(min_length=1, max_length=128)]) -> Response[None]:
     devices.forget_device(stores.devices(), current_user_id(router), device_id)

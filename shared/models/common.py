@@ -60,8 +60,10 @@ def responses(
     ok: type[BaseModel] | None = None,
     created: type[BaseModel] | None = None,
     accepted: type[BaseModel] | None = None,
+    deleted: bool = False,
 ) -> dict[int, OpenAPIResponse]:
-    """OpenAPI responses of a route: its success model and error statuses (with the error model)."""
+    """OpenAPI responses of a route: its success model and error statuses (with the error model).
+    ``deleted``: 204 without a body."""
     result: dict[int, OpenAPIResponse] = {}
     if ok is not None:
         result[200] = {"description": "OK", "content": {"application/json": {"model": ok}}}
@@ -69,6 +71,10 @@ def responses(
         result[201] = {"description": "Created", "content": {"application/json": {"model": created}}}
     if accepted is not None:
         result[202] = {"description": "Accepted", "content": {"application/json": {"model": accepted}}}
+    if deleted:
+        # An empty map, not none: without "content" Powertools documents the handler's return type,
+        # which would promise a JSON null where the response has no body and no Content-Type.
+        result[204] = {"description": "Deleted", "content": {}}
     # Every route validates something (a body, a path or query parameter): 422 is always possible;
     # any request may carry a body declared as non-JSON: 415.
     for status in sorted({*statuses, 415, 422}):
