@@ -163,6 +163,22 @@ def test_check_in_coordinates_closer_to_zero_than_dynamodb_numbers_are_stored_as
     assert kept.json()["location"] == {"lat": 1e-130, "lng": -1e-130, "accuracy_m": 0.5}
 
 
+def test_activities_dated_before_1970_are_stored_each_as_its_own(user: TestUser) -> None:
+    """Found by the stateful fuzz run: ``at`` in year 496 is a valid time, and the id made from
+    it failed with a 500 (a ULID's time starts in 1970)."""
+    enable_features(user, location_enabled=True)
+    lead_id = user.api.post("/v1/leads", json=new_lead_body()).json()["lead_id"]
+    early = "0496-01-09T20:03:38.524772Z"
+    note = user.api.post(f"/v1/leads/{lead_id}/activities", json={"type": "note", "at": early, "body": "Old"})
+    visit = user.api.post(
+        f"/v1/leads/{lead_id}/check-ins", json={"lat": 9.1, "lng": -174.3, "accuracy_m": 7.5, "at": early}
+    )
+    assert (note.status_code, visit.status_code) == (201, 201), (note.text, visit.text)
+    listed = user.api.get(f"/v1/leads/{lead_id}/activities").json()["items"]
+    assert sorted(i["activity_id"] for i in listed) == sorted([note.json()["activity_id"], visit.json()["activity_id"]])
+    assert {i["at"] for i in listed} == {"0496-01-09T20:03:38.524772Z"}
+
+
 # --- files -------------------------------------------------------------------------------------
 
 
