@@ -61,9 +61,11 @@ e2e: $(STAMP)
 infra: $(STAMP)
 	$(PY) -m pytest -q tests/infra
 
-# Schemathesis with a larger budget than `make test`'s 25 cases per operation.
+# Schemathesis with a larger budget than `make test`'s: 150 cases per operation (not 25) and 300
+# linked call sequences (not 50).
 fuzz: $(STAMP)
-	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-150} $(PY) -m pytest -q -p no:cacheprovider tests/e2e/test_fuzz_api.py
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-150} FUZZ_SCENARIOS=$${FUZZ_SCENARIOS:-300} \
+		$(PY) -m pytest -q -p no:cacheprovider tests/e2e/test_fuzz_api.py
 
 # Production template (offline); needs the CDK CLI: `npx aws-cdk synth` works too.
 synth: $(STAMP)

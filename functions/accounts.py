@@ -25,6 +25,7 @@ from shared.models.accounts import (
     Tokens,
 )
 from shared.models.common import responses
+from shared.models.links import deletion_links
 from shared.observability import api_handler, count
 
 router = Router()
@@ -104,7 +105,11 @@ def patch_me(body: MePatch) -> Me:
     ),
     tags=TAGS,
     responses={
-        202: {"description": "Scheduled", "content": {JSON: {"model": DeletionScheduled}}},
+        202: {
+            "description": "Scheduled",
+            "content": {JSON: {"model": DeletionScheduled}},
+            "links": deletion_links(),
+        },
         **responses(400, 401, 422),
     },
 )

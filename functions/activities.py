@@ -13,6 +13,7 @@ from shared.api import JSON, build_resolver, current_user_id
 from shared.config import settings
 from shared.models.common import responses
 from shared.models.fieldwork import Activity, ActivityCreate, ActivityPage, CheckInCreate, DeviceLogSync, SyncResult
+from shared.models.links import activity_links
 from shared.observability import api_handler, count
 
 router = Router()
@@ -25,7 +26,7 @@ ActivityId = Annotated[str, Path(min_length=1, max_length=64)]
     "/v1/leads/<lead_id>/activities",
     summary="Add an activity (note, call, SMS, meeting, email, visit) to a lead",
     tags=TAGS,
-    responses=responses(400, 401, 404, 422, created=Activity),
+    responses=responses(400, 401, 404, 422, created=Activity, links=activity_links()),
 )
 def create_activity(lead_id: LeadId, body: ActivityCreate) -> Response[Activity]:
     activity = activities.create_activity(stores.activities(), current_user_id(router), lead_id, body)
@@ -37,7 +38,7 @@ def create_activity(lead_id: LeadId, body: ActivityCreate) -> Response[Activity]
     "/v1/leads/<lead_id>/activities",
     summary="A lead's activities, newest first",
     tags=TAGS,
-    responses=responses(400, 401, 404, 422, ok=ActivityPage),
+    responses=responses(400, 401, 404, 422, ok=ActivityPage, links=activity_links("/items/0/activity_id")),
 )
 def list_activities(
     lead_id: LeadId,
@@ -53,7 +54,7 @@ def list_activities(
     "/v1/activities/<activity_id>",
     summary="Delete an activity (its location goes with it)",
     tags=TAGS,
-    responses={204: {"description": "Deleted"}, **responses(401, 404)},
+    responses=responses(401, 404, deleted=True),
 )
 def delete_activity(activity_id: ActivityId) -> Response[None]:
     activities.delete_activity(stores.activities(), current_user_id(router), activity_id)
@@ -64,7 +65,7 @@ def delete_activity(activity_id: ActivityId) -> Response[None]:
     "/v1/leads/<lead_id>/check-ins",
     summary="Record a geotagged visit (refused while location is off in preferences)",
     tags=TAGS,
-    responses=responses(400, 401, 404, 409, 422, created=Activity),
+    responses=responses(400, 401, 404, 409, 422, created=Activity, links=activity_links()),
 )
 def check_in(lead_id: LeadId, body: CheckInCreate) -> Response[Activity]:
     activity = activities.check_in(stores.activities(), stores.preferences(), current_user_id(router), lead_id, body)

@@ -12,6 +12,7 @@ from shared import files, stores
 from shared.api import JSON, build_resolver, current_user_id
 from shared.models.common import responses
 from shared.models.fieldwork import FileInfo, FileList, FileUpload, FileUploadRequest
+from shared.models.links import file_links
 from shared.observability import api_handler, count
 
 router = Router()
@@ -24,7 +25,7 @@ FileId = Annotated[str, Path(min_length=1, max_length=64)]
     "/v1/leads/<lead_id>/files",
     summary="Announce one file and get a presigned upload form for it",
     tags=TAGS,
-    responses=responses(400, 401, 404, 409, 422, created=FileUpload),
+    responses=responses(400, 401, 404, 409, 422, created=FileUpload, links=file_links()),
 )
 def request_upload(lead_id: LeadId, body: FileUploadRequest) -> Response[FileUpload]:
     upload = files.request_upload(
@@ -38,7 +39,7 @@ def request_upload(lead_id: LeadId, body: FileUploadRequest) -> Response[FileUpl
     "/v1/leads/<lead_id>/files",
     summary="A lead's files",
     tags=TAGS,
-    responses=responses(401, 404, ok=FileList),
+    responses=responses(401, 404, ok=FileList, links=file_links("/items/0/file_id")),
 )
 def list_files(lead_id: LeadId) -> FileList:
     return files.list_files(stores.file_records(), stores.leads(), current_user_id(router), lead_id)
@@ -48,7 +49,7 @@ def list_files(lead_id: LeadId) -> FileList:
     "/v1/files/<file_id>/complete",
     summary="Verify the uploaded object (size, type, magic bytes); a mismatch is deleted",
     tags=TAGS,
-    responses=responses(400, 401, 404, 409, ok=FileInfo),
+    responses=responses(400, 401, 404, 409, ok=FileInfo, links=file_links()),
 )
 def complete_upload(file_id: FileId) -> FileInfo:
     info = files.verify_upload(stores.file_records(), stores.uploads(), current_user_id(router), file_id)
@@ -60,7 +61,7 @@ def complete_upload(file_id: FileId) -> FileInfo:
     "/v1/files/<file_id>",
     summary="A file's details and a short-lived download link",
     tags=TAGS,
-    responses=responses(401, 404, ok=FileInfo),
+    responses=responses(401, 404, ok=FileInfo, links=file_links()),
 )
 def get_file(file_id: FileId) -> FileInfo:
     return files.get_file(stores.file_records(), stores.uploads(), current_user_id(router), file_id)
@@ -70,7 +71,7 @@ def get_file(file_id: FileId) -> FileInfo:
     "/v1/files/<file_id>",
     summary="Delete a file and every stored version of it",
     tags=TAGS,
-    responses={204: {"description": "Deleted"}, **responses(401, 404)},
+    responses=responses(401, 404, deleted=True),
 )
 def delete_file(file_id: FileId) -> Response[None]:
     files.delete_file(stores.file_records(), stores.uploads(), current_user_id(router), file_id)

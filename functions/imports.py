@@ -21,6 +21,7 @@ from shared.models.imports import (
     ImportStarted,
 )
 from shared.models.leads import CURSOR_MAX_LENGTH
+from shared.models.links import import_links
 from shared.observability import api_handler, count
 from shared.repositories.leads import utcnow
 
@@ -33,7 +34,7 @@ ImportId = Annotated[str, Path(min_length=1, max_length=64, description="The imp
     "/v1/imports/google-sheets",
     summary="Start importing leads from a Google Sheet: open the returned authorization_url",
     tags=TAGS,
-    responses=responses(400, 401, 422, created=ImportStarted),
+    responses=responses(400, 401, 422, created=ImportStarted, links=import_links()),
 )
 def start_google_sheets_import(body: GoogleSheetsImportRequest) -> Response[ImportStarted]:
     started = service.start_import(
@@ -47,7 +48,7 @@ def start_google_sheets_import(body: GoogleSheetsImportRequest) -> Response[Impo
     "/v1/imports",
     summary="The caller's imports, newest first",
     tags=TAGS,
-    responses=responses(400, 401, 422, ok=ImportPage),
+    responses=responses(400, 401, 422, ok=ImportPage, links=import_links("/items/0/import_id")),
 )
 def list_imports(
     limit: Annotated[int, Query(ge=1, le=IMPORT_PAGE_MAX)] = IMPORT_PAGE_DEFAULT,

@@ -21,6 +21,7 @@ from shared.models.leads import (
     LeadPage,
     LeadPatch,
 )
+from shared.models.links import lead_links
 from shared.observability import api_handler, count
 
 router = Router()
@@ -32,7 +33,7 @@ LeadId = Annotated[str, Path(min_length=1, max_length=64, description="The lead'
     "/v1/leads",
     summary="Create one lead (e.g. one contact picked from the phone book)",
     tags=TAGS,
-    responses=responses(400, 401, 422, created=Lead),
+    responses=responses(400, 401, 422, created=Lead, links=lead_links()),
 )
 def create_lead(body: LeadCreate) -> Response[Lead]:
     lead = leads.create_lead(stores.leads(), current_user_id(router), body, settings().default_phone_region)
@@ -44,7 +45,7 @@ def create_lead(body: LeadCreate) -> Response[Lead]:
     "/v1/leads",
     summary="The caller's leads, newest first",
     tags=TAGS,
-    responses=responses(400, 401, 422, ok=LeadPage),
+    responses=responses(400, 401, 422, ok=LeadPage, links=lead_links("/items/0/lead_id")),
 )
 def list_leads(
     limit: Annotated[int, Query(ge=1, le=LEAD_PAGE_MAX)] = LEAD_PAGE_DEFAULT,
@@ -61,7 +62,7 @@ def list_leads(
     "/v1/leads/<lead_id>",
     summary="One lead",
     tags=TAGS,
-    responses=responses(401, 404, ok=Lead),
+    responses=responses(401, 404, ok=Lead, links=lead_links()),
 )
 def get_lead(lead_id: LeadId) -> Lead:
     return leads.get_lead(stores.leads(), current_user_id(router), lead_id)
@@ -71,7 +72,7 @@ def get_lead(lead_id: LeadId) -> Lead:
     "/v1/leads/<lead_id>",
     summary="Change a lead; null clears an optional field",
     tags=TAGS,
-    responses=responses(400, 401, 404, 422, ok=Lead),
+    responses=responses(400, 401, 404, 422, ok=Lead, links=lead_links()),
 )
 def patch_lead(lead_id: LeadId, body: LeadPatch) -> Lead:
     return leads.update_lead(stores.leads(), current_user_id(router), lead_id, body, settings().default_phone_region)
@@ -81,7 +82,7 @@ def patch_lead(lead_id: LeadId, body: LeadPatch) -> Lead:
     "/v1/leads/<lead_id>",
     summary="Delete a lead with its activities, locations and files",
     tags=TAGS,
-    responses={204: {"description": "Deleted"}, **responses(401, 404)},
+    responses=responses(401, 404, deleted=True),
 )
 def delete_lead(lead_id: LeadId) -> Response[None]:
     leads.delete_lead(

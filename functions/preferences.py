@@ -12,6 +12,7 @@ from shared import devices, preferences, stores
 from shared.api import build_resolver, current_user_id
 from shared.models.common import responses
 from shared.models.fieldwork import Device, DeviceBody, DeviceList, Preferences, PreferencesPut
+from shared.models.links import device_links
 from shared.observability import api_handler
 
 router = Router()
@@ -39,13 +40,18 @@ def put_preferences(body: PreferencesPut) -> Preferences:
     "/v1/devices",
     summary="Register or refresh this device",
     tags=TAGS,
-    responses=responses(400, 401, 422, ok=Device),
+    responses=responses(400, 401, 422, ok=Device, links=device_links()),
 )
 def register_device(body: DeviceBody) -> Device:
     return devices.register_device(stores.devices(), current_user_id(router), body)
 
 
-@router.get("/v1/devices", summary="The caller's devices", tags=TAGS, responses=responses(401, ok=DeviceList))
+@router.get(
+    "/v1/devices",
+    summary="The caller's devices",
+    tags=TAGS,
+    responses=responses(401, ok=DeviceList, links=device_links("/items/0/device_id")),
+)
 def list_devices() -> DeviceList:
     return devices.list_devices(stores.devices(), current_user_id(router))
 
@@ -54,7 +60,7 @@ def list_devices() -> DeviceList:
     "/v1/devices/<device_id>",
     summary="Forget a device",
     tags=TAGS,
-    responses={204: {"description": "Deleted"}, **responses(401, 404)},
+    responses=responses(401, 404, deleted=True),
 )
 def forget_device(device_id: Annotated[str, Path(min_length=1, max_length=128)]) -> Response[None]:
     devices.forget_device(stores.devices(), current_user_id(router), device_id)

@@ -65,8 +65,19 @@ def to_activity(item: dict[str, Any]) -> Activity:
     )
 
 
+# DynamoDB numbers stop at 1E-130 in magnitude (a smaller one fails the write with Underflow).
+DYNAMODB_SMALLEST_NUMBER = Decimal("1E-130")
+
+
+def _number(value: float) -> Decimal:
+    """A float as a DynamoDB number; closer to zero than DynamoDB goes (a valid latitude of 3e-247,
+    say: far below any GPS precision) is stored as 0."""
+    number = Decimal(str(value))
+    return number if abs(number) >= DYNAMODB_SMALLEST_NUMBER else Decimal(0)
+
+
 def _attrs(**values: Any) -> dict[str, Any]:
-    return {k: Decimal(str(v)) if isinstance(v, float) else v for k, v in values.items() if v is not None}
+    return {k: _number(v) if isinstance(v, float) else v for k, v in values.items() if v is not None}
 
 
 def _add(repo: ChildRepository, user_id: str, lead_id: str, at: datetime, **values: Any) -> Activity:

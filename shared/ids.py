@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import secrets
 from datetime import datetime
 
 from ulid import ULID
@@ -23,8 +24,13 @@ def new_id() -> str:
 
 
 def id_at(moment: datetime) -> str:
-    """A fresh ULID whose time part is ``moment`` (so ids sort by event time, not arrival)."""
-    return str(ULID.from_datetime(moment))
+    """A fresh ULID whose time part is ``moment`` (so ids sort by event time, not arrival).
+
+    A ULID's time starts in 1970: earlier moments (a valid ``at``) sort as 1970, as in
+    :func:`deterministic_id`. The random part is drawn here, not by python-ulid's monotonic
+    counter, which counts up from 0…01 in every new process for that first millisecond."""
+    millis = max(0, int(moment.timestamp() * 1000))
+    return str(ULID.from_bytes(millis.to_bytes(6, "big") + secrets.token_bytes(10)))
 
 
 def deterministic_id(moment: datetime, *parts: str) -> str:

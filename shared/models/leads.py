@@ -9,7 +9,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import EmailStr, Field, StringConstraints, model_validator
+from pydantic import ConfigDict, EmailStr, Field, StringConstraints, model_validator
+from pydantic.json_schema import SkipJsonSchema
 
 from shared.models.common import Output, StrictInput
 from shared.models.lead_source import LeadSource
@@ -36,6 +37,16 @@ Region = Annotated[
 
 
 class LeadCreate(StrictInput):
+    # What _reachable checks, in the documented schema too.
+    model_config = ConfigDict(
+        json_schema_extra={
+            "anyOf": [
+                {"required": ["phone"], "properties": {"phone": {"type": "string"}}},
+                {"required": ["email"], "properties": {"email": {"type": "string"}}},
+            ]
+        }
+    )
+
     name: Name
     phone: PhoneInput | None = None
     phone_region: Region | None = None
@@ -55,7 +66,10 @@ class LeadCreate(StrictInput):
 class LeadPatch(StrictInput):
     """Fields to change; ``null`` clears an optional field."""
 
-    name: Name | None = None
+    # What _something_to_change checks, in the documented schema too (as near as JSON Schema goes).
+    model_config = ConfigDict(json_schema_extra={"minProperties": 1})
+
+    name: Name | SkipJsonSchema[None] = None  # documented as a string: null is refused
     phone: PhoneInput | None = None
     phone_region: Region | None = None
     email: Email | None = None

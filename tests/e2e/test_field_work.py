@@ -146,6 +146,39 @@ def test_check_in_coordinates_are_validated(user: TestUser, bad: dict[str, Any])
     assert response.status_code == 422
 
 
+def test_check_in_coordinates_closer_to_zero_than_dynamodb_numbers_are_stored_as_zero(user: TestUser) -> None:
+    """Found by the stateful fuzz run: 3.3e-247 is a valid latitude, but DynamoDB numbers stop at
+    1e-130 and the write failed with a 500."""
+    enable_features(user, location_enabled=True)
+    lead = user.api.post("/v1/leads", json=new_lead_body()).json()
+    visit = {"lat": 3.3408995405048315e-247, "lng": -1e-131, "accuracy_m": 5e-324, "at": "2026-05-03T11:00:00Z"}
+    created = user.api.post(f"/v1/leads/{lead['lead_id']}/check-ins", json=visit)
+    assert created.status_code == 201, created.text
+    assert created.json()["location"] == {"lat": 0, "lng": 0, "accuracy_m": 0}
+    listed = user.api.get(f"/v1/leads/{lead['lead_id']}/activities").json()["items"]
+    assert [i["location"] for i in listed] == [{"lat": 0, "lng": 0, "accuracy_m": 0}]
+    edge = {"lat": 1e-130, "lng": -1e-130, "accuracy_m": 0.5, "at": "2026-05-03T12:00:00Z"}
+    kept = user.api.post(f"/v1/leads/{lead['lead_id']}/check-ins", json=edge)
+    assert kept.status_code == 201, kept.text
+    assert kept.json()["location"] == {"lat": 1e-130, "lng": -1e-130, "accuracy_m": 0.5}
+
+
+def test_activities_dated_before_1970_are_stored_each_as_its_own(user: TestUser) -> None:
+    """Found by the stateful fuzz run: ``at`` in year 496 is a valid time, and the id made from
+    it failed with a 500 (a ULID's time starts in 1970)."""
+    enable_features(user, location_enabled=True)
+    lead_id = user.api.post("/v1/leads", json=new_lead_body()).json()["lead_id"]
+    early = "0496-01-09T20:03:38.524772Z"
+    note = user.api.post(f"/v1/leads/{lead_id}/activities", json={"type": "note", "at": early, "body": "Old"})
+    visit = user.api.post(
+        f"/v1/leads/{lead_id}/check-ins", json={"lat": 9.1, "lng": -174.3, "accuracy_m": 7.5, "at": early}
+    )
+    assert (note.status_code, visit.status_code) == (201, 201), (note.text, visit.text)
+    listed = user.api.get(f"/v1/leads/{lead_id}/activities").json()["items"]
+    assert sorted(i["activity_id"] for i in listed) == sorted([note.json()["activity_id"], visit.json()["activity_id"]])
+    assert {i["at"] for i in listed} == {"0496-01-09T20:03:38.524772Z"}
+
+
 # --- files -------------------------------------------------------------------------------------
 
 

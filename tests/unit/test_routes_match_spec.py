@@ -34,3 +34,16 @@ def test_every_route_documents_request_and_response_models() -> None:
         if route.method in ("POST", "PUT", "PATCH") and not is_action:
             assert "requestBody" in operation, f"{route.route_key} has no request model"
         assert operation["security"] == ([] if route.public else [{"cognito": []}])
+
+
+def test_no_content_responses_document_no_body() -> None:
+    """Found by the stateful fuzz run: Powertools documented each 204 with the handler's return
+    type (an application/json null) while the response rightly has no body and no Content-Type."""
+    document = openapi_document()
+    deletes = 0
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            if "204" in operation["responses"]:
+                deletes += 1
+                assert not operation["responses"]["204"].get("content"), f"{method.upper()} {path}"
+    assert deletes == 4
