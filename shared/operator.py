@@ -18,7 +18,7 @@ import json
 import sys
 from datetime import UTC, datetime
 
-from shared import aws, backups, erasure, retention, stores
+from shared import aws, backups, erasure, restore, retention, stores
 from shared.config import settings
 from shared.privacy import get_logger
 
@@ -45,9 +45,9 @@ def main(argv: list[str] | None = None) -> int:
     erase.add_argument("--email", required=True)
     commands.add_parser("backup", help="export the table to the backups bucket now")
     commands.add_parser("retention", help="run the retention jobs now")
-    restore = commands.add_parser("restore-export", help="load a backup export into an empty table")
-    restore.add_argument("--prefix", required=True)
-    restore.add_argument("--table", required=True)
+    restore_export = commands.add_parser("restore-export", help="load a backup export into an empty table")
+    restore_export.add_argument("--prefix", required=True)
+    restore_export.add_argument("--table", required=True)
     reapply = commands.add_parser("reapply-receipts", help="erase again, in a restored table, every deleted account")
     reapply.add_argument("--table", required=True)
     args = parser.parse_args(argv)
@@ -69,10 +69,10 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(retention.run_retention(stores.retention_stores())))
     elif args.command == "restore-export":
         config.require("backups_bucket")
-        count = backups.restore_export(aws.s3(), aws.dynamodb(), config.backups_bucket, args.prefix, args.table)
+        count = restore.restore_export(aws.s3(), aws.dynamodb(), config.backups_bucket, args.prefix, args.table)
         print(json.dumps({"restored_items": count}))
     elif args.command == "reapply-receipts":
-        erased = backups.reapply_receipts(stores.deletions(), stores.receipt_hasher(), aws.dynamodb(), args.table)
+        erased = restore.reapply_receipts(stores.deletions(), stores.receipt_hasher(), aws.dynamodb(), args.table)
         print(json.dumps({"accounts_erased_again": erased}))
     return 0
 

@@ -13,11 +13,12 @@ from moto.dynamodb.models import dynamodb_backends
 
 from local.fake_google import DEMO_SPREADSHEET_ID
 from shared import resources, retention, stores
-from shared.backups import reapply_receipts, restore_export, start_backup
+from shared.backups import start_backup
 from shared.repositories.activities import ChildRepository
 from shared.repositories.deletions import DeletionRepository
 from shared.repositories.imports import DynamoImportRepository
 from shared.repositories.keys import FILE_PREFIX
+from shared.restore import reapply_receipts, restore_export
 from shared.storage import ObjectStore
 from tests.importing import start_import
 from tests.integration.test_erasure import delete_account, object_versions, populate, wait_for_erasure
