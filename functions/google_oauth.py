@@ -14,7 +14,8 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from shared.api import build_resolver
 from shared.config import settings
 from shared.imports import callback, page
-from shared.imports.oauth_wiring import import_repository, token_client, vault, workflow_starter
+from shared.imports.oauth_wiring import token_client, workflow_starter
+from shared.imports.wiring import import_repository, vault
 from shared.observability import api_handler, count
 from shared.repositories.leads import utcnow
 

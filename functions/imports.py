@@ -10,7 +10,8 @@ from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
 from shared.api import JSON, build_resolver, current_user_id
 from shared.imports import service
-from shared.imports.oauth_wiring import authorization_client, import_repository, vault
+from shared.imports.oauth_wiring import authorization_client
+from shared.imports.wiring import import_repository, vault
 from shared.models.common import responses
 from shared.models.imports import (
     IMPORT_PAGE_DEFAULT,

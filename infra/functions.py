@@ -145,7 +145,7 @@ def compile_command(python: str, directory: str) -> list[str]:
 
     Lambda's code directories are read-only: a package without ``.pyc`` files is compiled from
     source again in every cold start (≈ +0.5 s for boto3 + Powertools + pydantic alone, measured
-    by ``make bench-cold -- --from-source``). Unchecked-hash bytecode stays valid whatever the
+    by ``python -m benchmarks.cold_start --from-source``). Unchecked-hash bytecode stays valid whatever the
     zip does to file times; a deployment replaces source and bytecode together.
     """
     return [python, "-m", "compileall", "-q", "-j", "0", "--invalidation-mode", "unchecked-hash", directory]

@@ -10,10 +10,7 @@ from shared import aws
 from shared.config import settings
 from shared.google.oauth import GoogleOAuth, OAuthClientConfig
 from shared.imports.callback import StepFunctionsStarter
-from shared.imports.wiring import import_repository, vault
 from shared.privacy import Pii
-
-__all__ = ["authorization_client", "import_repository", "token_client", "vault", "workflow_starter"]
 
 
 def _oauth_config(client_secret: Pii[str]) -> OAuthClientConfig:
