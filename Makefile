@@ -98,6 +98,6 @@ clean:
 	rm -rf .build cdk.out .pytest_cache .mypy_cache .ruff_cache
 
 # Operator commands against `make run`'s stack (it writes .build/local.env); in AWS, run
-# `python -m shared.operator …` with the deployment's environment instead.
+# `python -m ops …` with the deployment's environment instead.
 backup retention: $(STAMP)
-	set -a && . ./.build/local.env && set +a && $(PY) -m shared.operator $@
+	set -a && . ./.build/local.env && set +a && $(PY) -m ops $@

@@ -51,7 +51,7 @@ class MemoryJobs:
     """The ImportRepository calls the steps make, in memory."""
 
     def __init__(self) -> None:
-        from shared.repositories.imports import ImportJob, SealedToken
+        from shared.imports.repository import ImportJob, SealedToken
 
         self.jobs: dict[tuple[str, str], ImportJob] = {}
         self.tokens: dict[tuple[str, str], SealedToken] = {}
@@ -138,12 +138,12 @@ def peak_rss_bytes() -> int:
 def measure(rows: int) -> dict[str, Any]:
     """One size, in this (fresh) process."""
     started = time.perf_counter()
-    from shared.google.sheets import SheetsClient, a1_range
     from shared.imports import steps
+    from shared.imports.google.sheets import SheetsClient, a1_range
+    from shared.imports.repository import ImportJob, SealedToken
     from shared.imports.sealed import ImportAccess, SheetRequest
+    from shared.leads.repository import DynamoLeadRepository, utcnow
     from shared.privacy import Pii
-    from shared.repositories.imports import ImportJob, SealedToken
-    from shared.repositories.leads import DynamoLeadRepository, utcnow
 
     module_load_s = time.perf_counter() - started
 

@@ -8,9 +8,8 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path
 
-from shared import erasure, stores
-from shared.api import JSON, build_resolver, current_user_id
-from shared.models.accounts import (
+from shared import stores
+from shared.accounts.models import (
     ConfirmRequest,
     ConfirmResponse,
     DeleteAccountRequest,
@@ -24,9 +23,11 @@ from shared.models.accounts import (
     RegisterResponse,
     Tokens,
 )
-from shared.models.common import responses
-from shared.models.links import deletion_links
-from shared.observability import api_handler, count
+from shared.core.api import JSON, build_resolver, current_user_id
+from shared.core.links import deletion_links
+from shared.core.models import responses
+from shared.core.observability import api_handler, count
+from shared.erasure import logic as erasure
 
 router = Router()
 TAGS = ["accounts"]

@@ -8,13 +8,21 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
-from shared import activities, stores
-from shared.api import JSON, build_resolver, current_user_id
-from shared.config import settings
-from shared.models.common import responses
-from shared.models.fieldwork import Activity, ActivityCreate, ActivityPage, CheckInCreate, DeviceLogSync, SyncResult
-from shared.models.links import activity_links
-from shared.observability import api_handler, count
+from shared import stores
+from shared.activities import logic as activities
+from shared.core.api import JSON, build_resolver, current_user_id
+from shared.core.fieldwork_models import (
+    Activity,
+    ActivityCreate,
+    ActivityPage,
+    CheckInCreate,
+    DeviceLogSync,
+    SyncResult,
+)
+from shared.core.links import activity_links
+from shared.core.models import responses
+from shared.core.observability import api_handler, count
+from shared.core.settings import settings
 
 router = Router()
 TAGS = ["activities"]

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from shared import aws, backups
-from shared.config import settings
-from shared.observability import count, job_handler
+from shared.backups import logic as backups
+from shared.core import aws
+from shared.core.observability import count, job_handler
+from shared.core.settings import settings
 
 
 def run(_event: dict[str, Any]) -> dict[str, Any]:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from shared import erasure, stores
-from shared.observability import count, job_handler
+from shared import stores
+from shared.core.observability import count, job_handler
+from shared.erasure import logic as erasure
 
 
 def erase(event: dict[str, Any]) -> dict[str, Any]:

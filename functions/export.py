@@ -7,12 +7,14 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
-from shared import aws, export, stores
-from shared.api import build_resolver, current_user_id
-from shared.config import settings
-from shared.models.common import responses
-from shared.models.fieldwork import ExportPage
-from shared.observability import api_handler, count
+from shared import stores
+from shared.core import aws
+from shared.core.api import build_resolver, current_user_id
+from shared.core.fieldwork_models import ExportPage
+from shared.core.models import responses
+from shared.core.observability import api_handler, count
+from shared.core.settings import settings
+from shared.export import logic as export
 
 router = Router()
 

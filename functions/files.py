@@ -8,12 +8,13 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path
 
-from shared import files, stores
-from shared.api import JSON, build_resolver, current_user_id
-from shared.models.common import responses
-from shared.models.fieldwork import FileInfo, FileList, FileUpload, FileUploadRequest
-from shared.models.links import file_links
-from shared.observability import api_handler, count
+from shared import stores
+from shared.core.api import JSON, build_resolver, current_user_id
+from shared.core.fieldwork_models import FileInfo, FileList, FileUpload, FileUploadRequest
+from shared.core.links import file_links
+from shared.core.models import responses
+from shared.core.observability import api_handler, count
+from shared.files import logic as files
 
 router = Router()
 TAGS = ["files"]

@@ -11,13 +11,14 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
-from shared.api import build_resolver
-from shared.config import settings
-from shared.imports import callback, page
+from shared.core.api import build_resolver
+from shared.core.observability import api_handler, count
+from shared.core.settings import settings
+from shared.imports import callback
+from shared.imports import callback_page as page
 from shared.imports.oauth_wiring import token_client, workflow_starter
 from shared.imports.wiring import import_repository, vault
-from shared.observability import api_handler, count
-from shared.repositories.leads import utcnow
+from shared.leads.repository import utcnow
 
 router = Router()
 HTML = "text/html; charset=utf-8"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
-from shared.api import build_resolver
-from shared.models.common import Output, responses
-from shared.observability import api_handler
+from shared.core.api import build_resolver
+from shared.core.models import Output, responses
+from shared.core.observability import api_handler
 
 router = Router()
 

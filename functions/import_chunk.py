@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from shared.core.observability import count
 from shared.imports import steps
 from shared.imports.wiring import step_handler, worker_dependencies
-from shared.observability import count
 
 
 def run(event: dict[str, Any]) -> steps.ChunkOutput:

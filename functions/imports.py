@@ -8,12 +8,12 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
-from shared.api import JSON, build_resolver, current_user_id
-from shared.imports import service
-from shared.imports.oauth_wiring import authorization_client
-from shared.imports.wiring import import_repository, vault
-from shared.models.common import responses
-from shared.models.imports import (
+from shared.core.api import JSON, build_resolver, current_user_id
+from shared.core.links import import_links
+from shared.core.models import responses
+from shared.core.observability import api_handler, count
+from shared.imports import logic as service
+from shared.imports.models import (
     IMPORT_PAGE_DEFAULT,
     IMPORT_PAGE_MAX,
     GoogleSheetsImportRequest,
@@ -21,10 +21,10 @@ from shared.models.imports import (
     ImportPage,
     ImportStarted,
 )
-from shared.models.leads import CURSOR_MAX_LENGTH
-from shared.models.links import import_links
-from shared.observability import api_handler, count
-from shared.repositories.leads import utcnow
+from shared.imports.oauth_wiring import authorization_client
+from shared.imports.wiring import import_repository, vault
+from shared.leads.models import CURSOR_MAX_LENGTH
+from shared.leads.repository import utcnow
 
 router = Router()
 TAGS = ["imports"]

@@ -8,11 +8,14 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
-from shared import leads, stores
-from shared.api import JSON, build_resolver, current_user_id
-from shared.config import settings
-from shared.models.common import responses
-from shared.models.leads import (
+from shared import stores
+from shared.core.api import JSON, build_resolver, current_user_id
+from shared.core.links import lead_links
+from shared.core.models import responses
+from shared.core.observability import api_handler, count
+from shared.core.settings import settings
+from shared.leads import logic as leads
+from shared.leads.models import (
     CURSOR_MAX_LENGTH,
     LEAD_PAGE_DEFAULT,
     LEAD_PAGE_MAX,
@@ -21,8 +24,6 @@ from shared.models.leads import (
     LeadPage,
     LeadPatch,
 )
-from shared.models.links import lead_links
-from shared.observability import api_handler, count
 
 router = Router()
 TAGS = ["leads"]

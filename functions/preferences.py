@@ -8,12 +8,14 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path
 
-from shared import devices, preferences, stores
-from shared.api import build_resolver, current_user_id
-from shared.models.common import responses
-from shared.models.fieldwork import Device, DeviceBody, DeviceList, Preferences, PreferencesPut
-from shared.models.links import device_links
-from shared.observability import api_handler
+from shared import stores
+from shared.core.api import build_resolver, current_user_id
+from shared.core.fieldwork_models import Device, DeviceBody, DeviceList, Preferences, PreferencesPut
+from shared.core.links import device_links
+from shared.core.models import responses
+from shared.core.observability import api_handler
+from shared.preferences import devices
+from shared.preferences import logic as preferences
 
 router = Router()
 TAGS = ["preferences"]

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from shared import retention, stores
-from shared.observability import count, job_handler
+from shared import stores
+from shared.core.observability import count, job_handler
+from shared.retention import logic as retention
 
 
 def run(_event: dict[str, Any]) -> dict[str, Any]:

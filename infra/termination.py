@@ -15,7 +15,7 @@ from aws_cdk import aws_stepfunctions as sfn
 from constructs import Construct
 
 from infra.logs import bounded_log_group
-from shared import erasure_workflow
+from shared.erasure import workflow as erasure_workflow
 
 
 class ReceiptKey(Construct):

@@ -382,7 +382,7 @@ class LocalStack:
         return f"arn:aws:lambda:{self.region}:{ACCOUNT_ID}:function:{name}"
 
     def _create_erasure_workflow(self) -> None:
-        from shared import erasure_workflow
+        from shared.erasure import workflow as erasure_workflow
 
         self.erasure_state_machine_arn = self.client("stepfunctions").create_state_machine(
             name=erasure_workflow.STATE_MACHINE_NAME,

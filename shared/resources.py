@@ -16,7 +16,7 @@ ENV_UPLOADS_BUCKET = "UPLOADS_BUCKET"
 ENV_USER_POOL_ID = "USER_POOL_ID"
 ENV_USER_POOL_CLIENT_ID = "USER_POOL_CLIENT_ID"
 ENV_DEFAULT_PHONE_REGION = "DEFAULT_PHONE_REGION"
-# Google Sheets import. Google's endpoints default to Google's own (shared.config); the local
+# Google Sheets import. Google's endpoints default to Google's own (shared.core.settings); the local
 # stack points them at local/fake_google.py.
 ENV_IMPORT_KEY_ID = "IMPORT_KEY_ID"  # KMS key that seals the OAuth state and the access token
 ENV_IMPORT_STATE_MACHINE_ARN = "IMPORT_STATE_MACHINE_ARN"
@@ -76,7 +76,7 @@ class TableSpec:
 
 
 # Single table; the key design and every access pattern are written down in
-# shared/repositories/keys.py next to the code that builds the keys.
+# shared/core/table.py next to the code that builds the keys.
 TABLE = TableSpec(
     local_name="crm-data",
     partition_key="pk",

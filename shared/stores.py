@@ -13,20 +13,20 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
-from shared import aws
-from shared.config import settings
-from shared.repositories import keys
-from shared.repositories.activities import ChildRepository, delete_children
-from shared.repositories.deletions import DeletionRepository, ReceiptHasher
-from shared.repositories.leads import DynamoLeadRepository
-from shared.repositories.preferences import DeviceRepository, PreferencesRepository
-from shared.storage import ObjectStore
+from shared.core import aws
+from shared.core import table as keys
+from shared.core.object_store import ObjectStore
+from shared.core.settings import settings
+from shared.erasure.repository import DeletionRepository, ReceiptHasher
+from shared.leads.children import ChildRepository, delete_children
+from shared.leads.repository import DynamoLeadRepository
+from shared.preferences.repository import DeviceRepository, PreferencesRepository
 
 if TYPE_CHECKING:
-    from shared.accounts import Accounts
-    from shared.erasure import ErasureStores
-    from shared.repositories.imports import DynamoImportRepository
-    from shared.retention import RetentionStores
+    from shared.accounts.cognito import Accounts
+    from shared.erasure.logic import ErasureStores
+    from shared.imports.repository import DynamoImportRepository
+    from shared.retention.logic import RetentionStores
 
 
 def _table() -> str:
@@ -69,7 +69,7 @@ def uploads() -> ObjectStore:
 
 @cache
 def accounts() -> Accounts:
-    from shared.accounts import Accounts
+    from shared.accounts.cognito import Accounts
 
     config = settings()
     config.require("user_pool_id", "user_pool_client_id")
@@ -105,7 +105,7 @@ def start_erasure_workflow(deletion_id: str, attempt: str = "") -> None:
 
 
 def erasure_stores() -> ErasureStores:
-    from shared.erasure import ErasureStores
+    from shared.erasure.logic import ErasureStores
 
     config = settings()
     config.require("user_pool_id")
@@ -120,7 +120,7 @@ def erasure_stores() -> ErasureStores:
 
 
 def retention_stores() -> RetentionStores:
-    from shared.retention import RetentionStores
+    from shared.retention.logic import RetentionStores
 
     return RetentionStores(
         dynamodb=aws.dynamodb(),

@@ -46,7 +46,7 @@ def user(make_user: Callable[[], TestUser]) -> TestUser:
 
 
 class AwsCalls:
-    """Every AWS API call the handlers make (through shared.aws clients), by operation name.
+    """Every AWS API call the handlers make (through shared.core.aws clients), by operation name.
 
     Calls of workflow tasks and jobs (functions without routes) are left out: they run beside the
     request on other threads (an erasure started by an earlier DELETE /v1/me), not for it.
@@ -74,7 +74,7 @@ class AwsCalls:
 @pytest.fixture
 def aws_calls(local_stack: Any) -> Iterator[AwsCalls]:
     """Counts calls with a botocore ``before-call`` hook on the clients the functions use."""
-    from shared import aws
+    from shared.core import aws
 
     calls = AwsCalls()
     clients = [aws.dynamodb(), aws.s3(), aws.cognito(), aws.kms(), aws.stepfunctions()]

@@ -14,12 +14,9 @@ from typing import Any, Literal, Protocol
 
 from botocore.exceptions import ClientError
 
-from shared.google.oauth import SHEETS_SCOPE, AccessToken, AuthorizationRejected, GoogleUnavailable
-from shared.imports.sealed import ImportAccess, PendingAuthorization
-from shared.imports.service import AUTHORIZATION_TIMEOUT, state_hash
-from shared.imports.vault import SealBroken, Vault
-from shared.privacy import Pii, get_logger, safe_exception
-from shared.repositories.imports import (
+from shared.imports.google.oauth import SHEETS_SCOPE, AccessToken, AuthorizationRejected, GoogleUnavailable
+from shared.imports.logic import AUTHORIZATION_TIMEOUT, state_hash
+from shared.imports.repository import (
     AWAITING,
     CANCELLED,
     FAILED,
@@ -28,6 +25,9 @@ from shared.repositories.imports import (
     SealedToken,
     epoch,
 )
+from shared.imports.sealed import ImportAccess, PendingAuthorization
+from shared.imports.vault import SealBroken, Vault
+from shared.privacy import Pii, get_logger, safe_exception
 from shared.resources import IMPORT_TOKEN_MAX_SECONDS, OAUTH_STATE_MAX_SECONDS
 
 logger = get_logger()

@@ -8,7 +8,7 @@ finalize step turns the class name back into the job's ``error_code`` through
 
 from __future__ import annotations
 
-from shared.errors import InvalidInput
+from shared.core.errors import InvalidInput
 
 
 class ImportStepError(Exception):

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from functools import cache
 
-from shared import aws
-from shared.config import settings
-from shared.google.oauth import GoogleOAuth, OAuthClientConfig
+from shared.core import aws
+from shared.core.settings import settings
 from shared.imports.callback import StepFunctionsStarter
+from shared.imports.google.oauth import GoogleOAuth, OAuthClientConfig
 from shared.privacy import Pii
 
 

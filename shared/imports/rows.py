@@ -15,8 +15,8 @@ from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 
+from shared.core.phone import InvalidPhone, to_e164
 from shared.imports.mapping import MULTI_COLUMN_FIELDS, Columns
-from shared.phone import InvalidPhone, to_e164
 
 NAME_MAX = 200
 COMPANY_MAX = 200

@@ -14,7 +14,6 @@ from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from shared.google.sheets import SheetGrid, a1_range
 from shared.imports.errors import (
     AuthorizationExpired,
     HeaderRowOutOfRange,
@@ -23,13 +22,9 @@ from shared.imports.errors import (
     StorageBusy,
     error_code_for,
 )
+from shared.imports.google.sheets import SheetGrid, a1_range
 from shared.imports.mapping import last_column, resolve_columns
-from shared.imports.rows import LeadDraft, RowError, cell_text, draft_from_cells, is_scientific
-from shared.imports.sealed import ImportAccess
-from shared.imports.upsert import ContactKey, find_existing, plan_upserts
-from shared.imports.vault import SealBroken, Vault
-from shared.privacy import Pii, get_logger
-from shared.repositories.imports import (
+from shared.imports.repository import (
     FAILED,
     MAX_ERRORS,
     RUNNING,
@@ -40,7 +35,12 @@ from shared.repositories.imports import (
     SealedToken,
     epoch,
 )
-from shared.repositories.leads import LeadRepository, LeadWriteThrottled
+from shared.imports.rows import LeadDraft, RowError, cell_text, draft_from_cells, is_scientific
+from shared.imports.sealed import ImportAccess
+from shared.imports.upsert import ContactKey, find_existing, plan_upserts
+from shared.imports.vault import SealBroken, Vault
+from shared.leads.repository import LeadRepository, LeadWriteThrottled
+from shared.privacy import Pii, get_logger
 
 logger = get_logger()
 
@@ -86,7 +86,7 @@ class FinalizeOutput(BaseModel):
 
 
 class SheetReader(Protocol):
-    """What the steps need from the Sheets API (shared.google.sheets.SheetsClient)."""
+    """What the steps need from the Sheets API (shared.imports.google.sheets.SheetsClient)."""
 
     requests_made: int
 

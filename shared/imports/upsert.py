@@ -5,7 +5,7 @@ email, through the ``by_phone``/``by_email`` indexes (one Query per distinct val
 run concurrently; emails are looked up only for rows their phone did not match). Rows of the
 same block match each other in memory.
 
-Idempotency: a row's new lead has a deterministic id (shared.imports.ids). If a chunk runs again
+Idempotency: a row's new lead has a deterministic id (shared.imports.lead_ids). If a chunk runs again
 after writing some leads, a row that finds the lead with its own id knows it wrote it and
 writes it again (same item, counted once, since counts are committed with the cursor).
 """
@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from shared.imports.ids import imported_lead_id
+from shared.imports.lead_ids import imported_lead_id
 from shared.imports.rows import LeadDraft
-from shared.models.lead_source import LeadSource
-from shared.repositories.leads import LeadRecord
+from shared.leads.repository import LeadRecord
+from shared.leads.source import LeadSource
 
 ContactKey = tuple[str, str]  # ("phone", e164) or ("email", address)
 Lookup = Callable[[ContactKey], list[str]]  # lead ids with that contact, oldest first

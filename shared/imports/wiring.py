@@ -14,16 +14,17 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from botocore.exceptions import ClientError
 from pydantic import BaseModel, ValidationError
 
-from shared import aws, stores
-from shared.config import settings
-from shared.google.sheets import SheetsClient
+from shared import stores
+from shared.core import aws
+from shared.core.observability import LambdaHandler, metrics
+from shared.core.settings import settings
 from shared.imports.errors import ImportInternalError, ImportStepError, StorageBusy
+from shared.imports.google.sheets import SheetsClient
+from shared.imports.repository import DynamoImportRepository
 from shared.imports.steps import SheetReader, WorkerDeps
 from shared.imports.vault import KmsVault
-from shared.observability import LambdaHandler, metrics
+from shared.leads.repository import DynamoLeadRepository, utcnow
 from shared.privacy import Pii, get_logger, safe_exception
-from shared.repositories.imports import DynamoImportRepository
-from shared.repositories.leads import DynamoLeadRepository, utcnow
 
 logger = get_logger()
 

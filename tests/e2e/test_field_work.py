@@ -294,9 +294,9 @@ def test_devices_upsert_list_and_forget(user: TestUser) -> None:
 
 
 def test_export_pages_through_everything_the_user_has(user: TestUser, monkeypatch: pytest.MonkeyPatch) -> None:
-    import shared.export
+    import shared.export.logic
 
-    monkeypatch.setattr(shared.export, "EXPORT_PAGE_ITEMS", 3)
+    monkeypatch.setattr(shared.export.logic, "EXPORT_PAGE_ITEMS", 3)
     enable_features(user, location_enabled=True)
     leads = [user.api.post("/v1/leads", json=new_lead_body()).json() for _ in range(4)]
     visit = {"lat": 10.5, "lng": 76.2, "accuracy_m": 3, "at": "2026-05-04T10:00:00Z"}

@@ -5,7 +5,7 @@ Stateless: every operation, FUZZ_EXAMPLES generated cases each (`make test`: 25;
 valid and invalid input.
 
 Stateful: call sequences that follow the OpenAPI links the document declares
-(shared/models/links.py): POST /v1/leads → GET/PATCH/DELETE the lead, its activities, check-ins
+(shared/core/links.py): POST /v1/leads → GET/PATCH/DELETE the lead, its activities, check-ins
 and files; an activity → DELETE it; a file → complete, GET, DELETE it; a device → DELETE it; an
 import → GET it. So the operations on an existing object get real ids, not random ones that only
 ever answer 404. FUZZ_SCENARIOS sequences of up to STEPS_PER_SCENARIO calls (`make test`: 50;

@@ -19,9 +19,10 @@ from botocore.exceptions import ClientError
 
 from functions.openapi import openapi_document
 from local.fake_google import DEMO_SPREADSHEET_ID
-from shared import erasure, stores
-from shared.repositories.deletions import DeletionRepository
-from shared.storage import ObjectStore
+from shared import stores
+from shared.core.object_store import ObjectStore
+from shared.erasure import logic as erasure
+from shared.erasure.repository import DeletionRepository
 from tests.importing import run_import, start_import
 from tests.support import PDF_BYTES, Api, TestUser, enable_features, new_lead_body, upload_file
 
@@ -323,7 +324,7 @@ def test_operator_can_erase_an_account_by_email_and_prints_only_the_deletion_id(
     import os
 
     result = subprocess.run(
-        [sys.executable, "-m", "shared.operator", "erase-account", "--email", user.email],
+        [sys.executable, "-m", "ops", "erase-account", "--email", user.email],
         cwd=ROOT,
         env=dict(os.environ),
         capture_output=True,

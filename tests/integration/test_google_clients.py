@@ -20,9 +20,9 @@ import pytest
 import requests
 
 from local.fake_google import CLIENT_ID, CLIENT_SECRET, FakeGoogle, Formatted
-from shared.google.oauth import SCOPES, AuthorizationRejected, GoogleOAuth, OAuthClientConfig
-from shared.google.sheets import SheetsClient, a1_range, column_letters
 from shared.imports.errors import AuthorizationExpired, SheetAccessDenied, SheetNotFound, SheetsUnavailable
+from shared.imports.google.oauth import SCOPES, AuthorizationRejected, GoogleOAuth, OAuthClientConfig
+from shared.imports.google.sheets import SheetsClient, a1_range, column_letters
 from shared.privacy import Pii
 
 REDIRECT = "http://127.0.0.1:9/v1/oauth/google/callback"  # never contacted: redirects are read

@@ -11,10 +11,10 @@ from ulid import ULID
 
 from shared.imports import steps
 from shared.imports.errors import AuthorizationExpired, ImportNotRunning
+from shared.imports.repository import AWAITING, RUNNING, ImportJob, SealedToken, epoch
 from shared.imports.sealed import ImportAccess, SheetRequest
 from shared.imports.wiring import worker_dependencies
 from shared.privacy import Pii
-from shared.repositories.imports import AWAITING, RUNNING, ImportJob, SealedToken, epoch
 from tests.importing import lead_rows, sheet_id
 
 

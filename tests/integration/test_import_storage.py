@@ -11,9 +11,7 @@ import boto3
 import pytest
 from ulid import ULID
 
-from shared.imports.rows import RowError
-from shared.imports.vault import KmsVault, SealBroken
-from shared.repositories.imports import (
+from shared.imports.repository import (
     AWAITING,
     RUNNING,
     ChunkCounts,
@@ -23,7 +21,9 @@ from shared.repositories.imports import (
     SealedToken,
     epoch,
 )
-from shared.repositories.leads import DynamoLeadRepository, LeadRecord, LeadWriteThrottled
+from shared.imports.rows import RowError
+from shared.imports.vault import KmsVault, SealBroken
+from shared.leads.repository import DynamoLeadRepository, LeadRecord, LeadWriteThrottled
 
 NOW = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)
 

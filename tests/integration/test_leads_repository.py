@@ -9,7 +9,7 @@ import boto3
 import pytest
 from ulid import ULID
 
-from shared.repositories.leads import DynamoLeadRepository, LeadRecord, LeadUnreachable
+from shared.leads.repository import DynamoLeadRepository, LeadRecord, LeadUnreachable
 
 
 @pytest.fixture(scope="module")

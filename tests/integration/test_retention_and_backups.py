@@ -12,14 +12,15 @@ from typing import Any
 from moto.dynamodb.models import dynamodb_backends
 
 from local.fake_google import DEMO_SPREADSHEET_ID
-from shared import resources, retention, stores
-from shared.backups import start_backup
-from shared.repositories.activities import ChildRepository
-from shared.repositories.deletions import DeletionRepository
-from shared.repositories.imports import DynamoImportRepository
-from shared.repositories.keys import FILE_PREFIX
-from shared.restore import reapply_receipts, restore_export
-from shared.storage import ObjectStore
+from ops.restore import reapply_receipts, restore_export
+from shared import resources, stores
+from shared.backups.logic import start_backup
+from shared.core.object_store import ObjectStore
+from shared.core.table import FILE_PREFIX
+from shared.erasure.repository import DeletionRepository
+from shared.imports.repository import DynamoImportRepository
+from shared.leads.children import ChildRepository
+from shared.retention import logic as retention
 from tests.importing import start_import
 from tests.integration.test_erasure import delete_account, object_versions, populate, wait_for_erasure
 from tests.support import PDF_BYTES, Api, TestUser, new_lead_body, upload_file

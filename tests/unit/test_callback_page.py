@@ -7,7 +7,7 @@ import hashlib
 import re
 
 from shared.imports.callback import CallbackOutcome
-from shared.imports.page import CONTENT_SECURITY_POLICY, HEADERS, render
+from shared.imports.callback_page import CONTENT_SECURITY_POLICY, HEADERS, render
 
 
 def _hash(text: str) -> str:

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 from ulid import ULID
 
-from shared import ids
+from shared.core import ids
 
 
 def test_id_at_carries_the_moment_and_sorts_by_it() -> None:

@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from shared.imports.errors import InvalidSpreadsheet
-from shared.imports.service import spreadsheet_id_from, to_model
-from shared.repositories.imports import ImportJob
+from shared.imports.logic import spreadsheet_id_from, to_model
+from shared.imports.repository import ImportJob
 
 SHEET = "1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789abcdEF"
 

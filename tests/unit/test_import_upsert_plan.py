@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from ulid import ULID
 
-from shared.imports.ids import imported_lead_id
+from shared.imports.lead_ids import imported_lead_id
 from shared.imports.rows import LeadDraft
 from shared.imports.upsert import ContactKey, find_existing, plan_upserts
 

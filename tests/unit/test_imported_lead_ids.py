@@ -6,7 +6,7 @@ import re
 
 from ulid import ULID
 
-from shared.imports.ids import imported_lead_id
+from shared.imports.lead_ids import imported_lead_id
 
 ULID_PATTERN = re.compile(r"^[0-9A-HJKMNP-TV-Z]{26}$")
 

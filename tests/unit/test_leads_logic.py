@@ -3,8 +3,8 @@
 import pytest
 from pydantic import ValidationError
 
-from shared import leads
-from shared.models.leads import LeadCreate, LeadPatch
+from shared.leads import logic as leads
+from shared.leads.models import LeadCreate, LeadPatch
 
 
 def test_cursor_round_trips_and_carries_only_a_lead_id() -> None:

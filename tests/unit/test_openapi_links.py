@@ -1,4 +1,4 @@
-"""The OpenAPI links of the document (shared/models/links.py) lead somewhere real: each names an
+"""The OpenAPI links of the document (shared/core/links.py) lead somewhere real: each names an
 operation that exists, fills exactly its path parameters, from a field its source response has."""
 
 from __future__ import annotations

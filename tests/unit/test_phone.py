@@ -1,6 +1,6 @@
 import pytest
 
-from shared.phone import InvalidPhone, region_of, to_e164
+from shared.core.phone import InvalidPhone, region_of, to_e164
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,227 @@
+"""Accounts on Cognito: we never see a password beyond passing it on, and never store a token.
+
+Contact information (name, email, phone) is kept in the user pool only — the policy's "used for
+the purpose of verifying, securing, and accessing your account" — together with the version of
+the privacy policy accepted at sign-up, written in the same call so an account can never exist
+without its consent record.
+
+Integrations: Cognito user pools (SignUp, ConfirmSignUp, InitiateAuth, AdminGetUser,
+AdminUpdateUserAttributes).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from shared.accounts.models import (
+    ConfirmRequest,
+    ConfirmResponse,
+    LoginRequest,
+    Me,
+    MePatch,
+    RefreshRequest,
+    RegisterRequest,
+    RegisterResponse,
+    Tokens,
+)
+from shared.core.errors import (
+    Conflict,
+    DomainError,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    ServiceUnavailable,
+    TooManyRequests,
+    Unauthenticated,
+)
+from shared.privacy import get_logger
+
+logger = get_logger()
+
+POLICY_VERSION_ATTR = "custom:policy_version"
+POLICY_ACCEPTED_AT_ATTR = "custom:policy_accepted_at"
+
+_THROTTLED = {
+    "TooManyRequestsException",
+    "LimitExceededException",
+    "TooManyFailedAttemptsException",
+}
+
+
+@contextmanager
+def _cognito_errors(mapping: dict[str, DomainError]) -> Iterator[None]:
+    """Translate Cognito's error codes into domain errors; Cognito's messages are dropped."""
+    try:
+        yield
+    except ClientError as exc:
+        code = exc.response.get("Error", {}).get("Code", "")
+        if code in mapping:
+            raise mapping[code] from None
+        if code in _THROTTLED:
+            raise TooManyRequests() from None
+        logger.warning("cognito call failed", extra={"error_code": code})
+        raise ServiceUnavailable() from None
+
+
+class Accounts:
+    """The account operations, bound to one user pool and app client."""
+
+    def __init__(self, idp: Any, user_pool_id: str, client_id: str) -> None:
+        self._idp = idp
+        self._pool = user_pool_id
+        self._client = client_id
+
+    def register(self, body: RegisterRequest, now: datetime | None = None) -> RegisterResponse:
+        accepted_at = (now or datetime.now(UTC)).isoformat(timespec="seconds")
+        with _cognito_errors(
+            {
+                "UsernameExistsException": Conflict("An account with this email exists.", "email_taken"),
+                "InvalidPasswordException": InvalidInput(
+                    "The password does not meet the password policy.", "weak_password"
+                ),
+                "InvalidParameterException": InvalidInput("Some account details are not valid.", "invalid_account"),
+                "CodeDeliveryFailureException": ServiceUnavailable(
+                    "The confirmation code could not be sent; try again.", "code_delivery_failed"
+                ),
+            }
+        ):
+            response = self._idp.sign_up(
+                ClientId=self._client,
+                Username=body.email,
+                Password=body.password.get_secret_value(),
+                UserAttributes=[
+                    {"Name": "email", "Value": body.email},
+                    {"Name": "name", "Value": body.name},
+                    {"Name": "phone_number", "Value": body.phone},
+                    {"Name": POLICY_VERSION_ATTR, "Value": body.policy_version},
+                    {"Name": POLICY_ACCEPTED_AT_ATTR, "Value": accepted_at},
+                ],
+            )
+        logger.info("account registered", extra={"policy_version": body.policy_version})
+        return RegisterResponse(user_id=response["UserSub"], confirmation_required=not response["UserConfirmed"])
+
+    def confirm(self, body: ConfirmRequest) -> ConfirmResponse:
+        invalid = InvalidInput("The confirmation code is not valid.", "invalid_code")
+        with _cognito_errors(
+            {
+                "CodeMismatchException": invalid,
+                "UserNotFoundException": invalid,  # same answer: no account enumeration
+                "ExpiredCodeException": InvalidInput("The confirmation code has expired.", "code_expired"),
+                "NotAuthorizedException": Conflict("The account is already confirmed.", "already_confirmed"),
+            }
+        ):
+            self._idp.confirm_sign_up(ClientId=self._client, Username=body.email, ConfirmationCode=body.code)
+        return ConfirmResponse(confirmed=True)
+
+    def login(self, body: LoginRequest) -> Tokens:
+        wrong = Unauthenticated("Email or password is wrong.", "invalid_credentials")
+        with _cognito_errors(
+            {
+                "NotAuthorizedException": wrong,
+                "UserNotFoundException": wrong,  # same answer: no account enumeration
+                "UserNotConfirmedException": Forbidden("Confirm the account first.", "user_not_confirmed"),
+                "PasswordResetRequiredException": Forbidden("The password must be reset.", "password_reset_required"),
+            }
+        ):
+            response = self._idp.initiate_auth(
+                ClientId=self._client,
+                AuthFlow="USER_PASSWORD_AUTH",
+                AuthParameters={
+                    "USERNAME": body.email,
+                    "PASSWORD": body.password.get_secret_value(),
+                },
+            )
+        return _tokens(response)
+
+    def refresh(self, body: RefreshRequest) -> Tokens:
+        with _cognito_errors(
+            {
+                "NotAuthorizedException": Unauthenticated("The refresh token is not valid.", "invalid_refresh_token"),
+                "UserNotFoundException": Unauthenticated("The refresh token is not valid.", "invalid_refresh_token"),
+            }
+        ):
+            response = self._idp.initiate_auth(
+                ClientId=self._client,
+                AuthFlow="REFRESH_TOKEN_AUTH",
+                AuthParameters={"REFRESH_TOKEN": body.refresh_token.get_secret_value()},
+            )
+        return _tokens(response)
+
+    def get_me(self, user_id: str) -> Me:
+        with _cognito_errors({"UserNotFoundException": NotFound("No such account.", "account_not_found")}):
+            user = self._idp.admin_get_user(UserPoolId=self._pool, Username=user_id)
+        return _me(user_id, user)
+
+    def update_me(self, user_id: str, body: MePatch) -> Me:
+        changes = []
+        if body.name is not None:
+            changes.append({"Name": "name", "Value": body.name})
+        if body.phone is not None:
+            changes.append({"Name": "phone_number", "Value": body.phone})
+        with _cognito_errors(
+            {
+                "UserNotFoundException": NotFound("No such account.", "account_not_found"),
+                "InvalidParameterException": InvalidInput("Some account details are not valid.", "invalid_account"),
+            }
+        ):
+            self._idp.admin_update_user_attributes(UserPoolId=self._pool, Username=user_id, UserAttributes=changes)
+        logger.info("profile updated", extra={"fields": sorted(body.model_fields_set)})
+        return self.get_me(user_id)
+
+    def verify_password(self, user_id: str, password: str) -> None:
+        """Fresh proof of identity before an irreversible action; the tokens it yields are dropped."""
+        wrong = Unauthenticated("The password is wrong.", "invalid_credentials")
+        with _cognito_errors({"NotAuthorizedException": wrong, "UserNotFoundException": wrong}):
+            self._idp.initiate_auth(
+                ClientId=self._client,
+                AuthFlow="USER_PASSWORD_AUTH",
+                AuthParameters={"USERNAME": user_id, "PASSWORD": password},
+            )
+
+    def disable(self, user_id: str) -> None:
+        """No more logins, and every refresh token revoked."""
+        with _cognito_errors({"UserNotFoundException": NotFound("No such account.", "account_not_found")}):
+            self._idp.admin_disable_user(UserPoolId=self._pool, Username=user_id)
+            self._idp.admin_user_global_sign_out(UserPoolId=self._pool, Username=user_id)
+
+    def user_id_for_email(self, email: str) -> str | None:
+        """The operator path for deletion requests received by email."""
+        quoted = email.replace("\\", "").replace('"', "")
+        response = self._idp.list_users(UserPoolId=self._pool, Filter=f'email = "{quoted}"', Limit=2)
+        users = response.get("Users", [])
+        if len(users) != 1:
+            return None
+        attrs = {a["Name"]: a["Value"] for a in users[0].get("Attributes", [])}
+        return str(attrs.get("sub") or users[0]["Username"])
+
+
+def _tokens(response: dict[str, Any]) -> Tokens:
+    result = response.get("AuthenticationResult")
+    if not result:  # a challenge (e.g. MFA) the API does not offer yet
+        raise Forbidden("Additional verification is required.", "challenge_required")
+    return Tokens(
+        id_token=result["IdToken"],
+        access_token=result["AccessToken"],
+        refresh_token=result.get("RefreshToken"),
+        expires_in=int(result.get("ExpiresIn", 3600)),
+        token_type=result.get("TokenType", "Bearer"),
+    )
+
+
+def _me(user_id: str, user: dict[str, Any]) -> Me:
+    attrs = {a["Name"]: a["Value"] for a in user.get("UserAttributes", [])}
+    accepted = attrs.get(POLICY_ACCEPTED_AT_ATTR)
+    return Me(
+        user_id=user_id,
+        name=attrs.get("name", ""),
+        email=attrs.get("email", ""),
+        phone=attrs.get("phone_number", ""),
+        policy_version=attrs.get(POLICY_VERSION_ATTR),
+        policy_accepted_at=datetime.fromisoformat(accepted) if accepted else None,
+        created_at=user["UserCreateDate"],
+    )

@@ -1,0 +1,126 @@
+"""Accounts: registration, login, tokens and the caller's own profile."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import AfterValidator, EmailStr, Field, SecretStr, model_validator
+
+from shared.core.models import Output, StrictInput
+from shared.core.phone import REGION_PATTERN, InvalidPhone, to_e164
+
+POLICY_VERSION_PATTERN = r"^[A-Za-z0-9._-]{1,32}$"
+
+
+def _international_phone(value: str) -> str:
+    # An account phone must be international: the account has no region to assume yet.
+    try:
+        return to_e164(value)
+    except InvalidPhone:
+        raise ValueError("phone must be a valid number in international format") from None
+
+
+AccountPhone = Annotated[str, Field(min_length=3, max_length=32), AfterValidator(_international_phone)]
+PersonName = Annotated[str, Field(min_length=1, max_length=200)]
+Password = Annotated[SecretStr, Field(min_length=8, max_length=256)]
+
+
+class RegisterRequest(StrictInput):
+    name: PersonName
+    email: Annotated[EmailStr, Field(max_length=254)]
+    phone: AccountPhone
+    password: Password
+    policy_version: str = Field(
+        pattern=POLICY_VERSION_PATTERN,
+        description="Version of the privacy policy the user accepted",
+    )
+
+
+class RegisterResponse(Output):
+    user_id: str
+    confirmation_required: bool
+
+
+class ConfirmRequest(StrictInput):
+    email: Annotated[EmailStr, Field(max_length=254)]
+    code: str = Field(min_length=1, max_length=16, pattern=r"^[0-9A-Za-z]+$")
+
+
+class ConfirmResponse(Output):
+    confirmed: bool
+
+
+class LoginRequest(StrictInput):
+    email: Annotated[EmailStr, Field(max_length=254)]
+    password: Annotated[SecretStr, Field(min_length=1, max_length=256)]
+
+
+class RefreshRequest(StrictInput):
+    refresh_token: SecretStr = Field(min_length=20, max_length=8192)
+
+
+class Tokens(Output):
+    id_token: str
+    access_token: str
+    refresh_token: str | None = Field(default=None, description="Only on login; refresh keeps the one you have")
+    expires_in: int
+    token_type: str = "Bearer"
+
+
+class Me(Output):
+    user_id: str
+    name: str
+    email: str
+    phone: str
+    policy_version: str | None
+    policy_accepted_at: datetime | None
+    created_at: datetime
+
+
+class MePatch(StrictInput):
+    name: PersonName | None = None
+    phone: AccountPhone | None = None
+
+    @model_validator(mode="after")
+    def _something_to_change(self) -> MePatch:
+        if self.name is None and self.phone is None:
+            raise ValueError("give at least one of name, phone")
+        return self
+
+
+class DeleteAccountRequest(StrictInput):
+    password: Annotated[SecretStr, Field(min_length=1, max_length=256, description="Your current password")]
+
+
+class DeletionScheduled(Output):
+    deletion_id: str = Field(description="Keep it: GET /v1/deletions/{deletion_id} tells when erasure completed")
+    status: str
+
+
+class DeletionStatus(Output):
+    deletion_id: str
+    status: str = Field(description="in_progress | completed")
+    requested_at: datetime
+    completed_at: datetime | None = None
+    backups_expire_by: datetime | None = Field(
+        default=None, description="completed_at + 90 days: encrypted backups holding the account are gone by then"
+    )
+    counts: dict[str, int] = Field(default_factory=dict, description="What was erased, by kind")
+
+
+__all__ = [
+    "REGION_PATTERN",
+    "ConfirmRequest",
+    "ConfirmResponse",
+    "DeleteAccountRequest",
+    "DeletionScheduled",
+    "DeletionStatus",
+    "LoginRequest",
+    "Me",
+    "MePatch",
+    "RefreshRequest",
+    "RegisterRequest",
+    "RegisterResponse",
+    "Tokens",
+]

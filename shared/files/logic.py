@@ -1,0 +1,193 @@
+"""Files on leads (invoices, PDFs, images): "We only upload files explicitly provided by users".
+
+The client asks for an upload form for ONE file it names; the form lets S3 accept only that key,
+type and exact size. S3's own check of those conditions is not trusted alone (and the local stand-in
+does not enforce them): :func:`verify_upload` reads the stored object back — size, declared type
+and the file's magic bytes — and deletes every version of anything that does not match.
+
+File names are personal data: kept in the file record only, never in S3 keys, URLs or logs.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import filetype
+
+from shared.core import ids
+from shared.core import table as keys
+from shared.core.errors import Conflict, NotFound
+from shared.core.expiry_index import DUE_ATTRS, due_attrs
+from shared.core.fieldwork_models import (
+    FileInfo,
+    FileList,
+    FileStatus,
+    FileUpload,
+    FileUploadRequest,
+    UploadForm,
+)
+from shared.core.object_store import ObjectStore
+from shared.leads.children import ChildRepository, LeadMissing
+from shared.leads.repository import LeadRepository
+from shared.preferences.logic import enforce_file_upload_consent, load_preferences
+from shared.preferences.repository import PreferencesRepository
+from shared.privacy import get_logger
+
+logger = get_logger()
+
+UPLOAD_EXPIRES_S = 600
+PENDING_UPLOAD_LIFETIME = timedelta(hours=24)
+DOWNLOAD_EXPIRES_S = 300
+
+# What the magic bytes must say for each accepted content type (filetype's MIME names).
+_SNIFFED_AS = {
+    "application/pdf": {"application/pdf"},
+    "image/jpeg": {"image/jpeg"},
+    "image/png": {"image/png"},
+    "image/webp": {"image/webp"},
+    "image/heic": {"image/heic", "image/heif"},
+}
+
+
+def _file_not_found() -> NotFound:
+    return NotFound("No such file.", "file_not_found")
+
+
+def to_file_info(item: dict[str, Any]) -> FileInfo:
+    lead_id, own_id = item["sk"].split("#")[1:3]
+    return FileInfo(
+        file_id=ids.child_id(lead_id, own_id),
+        lead_id=lead_id,
+        filename=item["filename"],
+        content_type=item["content_type"],
+        size=int(item["size"]),
+        status=FileStatus(item["status"]),
+        rejection=item.get("rejection"),
+        created_at=datetime.fromisoformat(item["created_at"]),
+    )
+
+
+def request_upload(
+    records: ChildRepository,
+    preferences: PreferencesRepository,
+    store: ObjectStore,
+    user_id: str,
+    lead_id: str,
+    body: FileUploadRequest,
+) -> FileUpload:
+    enforce_file_upload_consent(load_preferences(preferences, user_id))
+    if not ids.is_id(lead_id):
+        raise NotFound("No such lead.", "lead_not_found")
+    own_id = ids.new_id()
+    now = datetime.now(UTC)
+    item = {
+        "filename": body.filename,
+        "content_type": body.content_type,
+        "size": body.size,
+        "status": FileStatus.PENDING.value,
+        "created_at": now.isoformat(),
+    } | due_attrs(now + PENDING_UPLOAD_LIFETIME)  # never completed → removed by the retention job
+    try:
+        records.create(user_id, lead_id, own_id, item)
+    except LeadMissing:
+        raise NotFound("No such lead.", "lead_not_found") from None
+    form = store.upload_form(
+        keys.file_object_key(user_id, lead_id, own_id), body.content_type, body.size, UPLOAD_EXPIRES_S
+    )
+    logger.info("upload requested", extra={"content_type": body.content_type, "size_bytes": body.size})
+    return FileUpload(
+        file_id=ids.child_id(lead_id, own_id),
+        upload=UploadForm(url=form["url"], fields=form["fields"], expires_in=UPLOAD_EXPIRES_S),
+    )
+
+
+def _rejection(record: dict[str, Any], stored: Any) -> str | None:
+    """Why the stored object is not the file that was announced, or None if it is."""
+    if stored is None:
+        return "not_uploaded"
+    if stored.size != int(record["size"]):
+        return "size_mismatch"
+    if stored.content_type.split(";")[0].strip().lower() != record["content_type"]:
+        return "content_type_mismatch"
+    sniffed = filetype.guess_mime(stored.head)
+    if sniffed not in _SNIFFED_AS[record["content_type"]]:
+        return "content_does_not_match_type"
+    return None
+
+
+def verify_upload(records: ChildRepository, store: ObjectStore, user_id: str, file_id: str) -> FileInfo:
+    """Mark the file ready if the stored object is what was announced; otherwise delete every
+    version of it and mark the file rejected with the reason (a code, never the content)."""
+    parts = ids.split_child_id(file_id)
+    record = records.get(user_id, *parts) if parts else None
+    if parts is None or record is None:
+        raise _file_not_found()
+    lead_id, own_id = parts
+    if record["status"] != FileStatus.PENDING.value:
+        return to_file_info(record)  # completing twice answers the same
+    stored = store.inspect(keys.file_object_key(user_id, lead_id, own_id))
+    reason = _rejection(record, stored)
+    if reason is None:
+        changes = {"status": FileStatus.READY.value}
+    else:
+        if reason != "not_uploaded":
+            store.delete_everything_under(keys.file_object_key(user_id, lead_id, own_id))
+        changes = {"status": FileStatus.REJECTED.value, "rejection": reason}
+    if not records.update(
+        user_id, lead_id, own_id, changes, "#status = :pending", {":pending": "pending"}, remove=DUE_ATTRS
+    ):
+        raise Conflict("The file changed while it was being checked; try again.", "file_changed")
+    logger.info("upload verified", extra={"accepted": reason is None, "reason": reason})
+    if reason == "not_uploaded":
+        raise Conflict("Nothing was uploaded for this file yet.", "file_not_uploaded")
+    return to_file_info(record | changes)
+
+
+def list_files(records: ChildRepository, leads: LeadRepository, user_id: str, lead_id: str) -> FileList:
+    if not ids.is_id(lead_id):
+        raise NotFound("No such lead.", "lead_not_found")
+    items, _ = records.page(user_id, lead_id, limit=1000, after=None, newest_first=True)
+    if not items and leads.get(user_id, lead_id) is None:
+        raise NotFound("No such lead.", "lead_not_found")
+    return FileList(items=[to_file_info(item) for item in items])
+
+
+def get_file(records: ChildRepository, store: ObjectStore, user_id: str, file_id: str) -> FileInfo:
+    parts = ids.split_child_id(file_id)
+    record = records.get(user_id, *parts) if parts else None
+    if parts is None or record is None:
+        raise _file_not_found()
+    info = to_file_info(record)
+    if info.status is FileStatus.READY:
+        info.download_url = store.download_url(keys.file_object_key(user_id, *parts), DOWNLOAD_EXPIRES_S)
+        info.download_expires_in = DOWNLOAD_EXPIRES_S
+    return info
+
+
+def delete_file(records: ChildRepository, store: ObjectStore, user_id: str, file_id: str) -> None:
+    """Every stored version first, then the record: a failure in between leaves a record the user
+    can delete again, never an object nobody can see."""
+    parts = ids.split_child_id(file_id)
+    if parts is None or records.get(user_id, *parts) is None:
+        raise _file_not_found()
+    store.delete_everything_under(keys.file_object_key(user_id, *parts))
+    records.delete(user_id, *parts)
+    logger.info("file deleted")
+
+
+def expire_pending_upload(
+    records: ChildRepository, store: ObjectStore, user_id: str, lead_id: str, own_id: str
+) -> bool:
+    """An upload never completed within a day: whatever reached S3 is deleted (every version)
+    and the file is marked rejected. False if it was completed meanwhile."""
+    store.delete_everything_under(keys.file_object_key(user_id, lead_id, own_id))
+    return records.update(
+        user_id,
+        lead_id,
+        own_id,
+        {"status": FileStatus.REJECTED.value, "rejection": "upload_expired"},
+        "#status = :pending",
+        {":pending": FileStatus.PENDING.value},
+        remove=DUE_ATTRS,
+    )

@@ -1,0 +1,159 @@
+"""Starting an import, and reading imports back (the ``imports`` API function)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import datetime, timedelta
+from typing import Protocol
+from urllib.parse import urlsplit
+
+from ulid import ULID
+
+from shared.core import cursors
+from shared.core.errors import NotFound
+from shared.imports.errors import InvalidSpreadsheet
+from shared.imports.google.oauth import AuthorizationRequest
+from shared.imports.models import (
+    GoogleSheetsImportRequest,
+    ImportOut,
+    ImportPage,
+    ImportStarted,
+    ImportStatus,
+    RowErrorOut,
+)
+from shared.imports.repository import (
+    AWAITING,
+    FAILED,
+    SUCCEEDED,
+    ImportJob,
+    ImportRepository,
+    OAuthStateRecord,
+    epoch,
+)
+from shared.imports.sealed import PendingAuthorization, SheetRequest
+from shared.imports.vault import Vault
+from shared.leads.logic import InvalidCursor
+from shared.privacy import Pii, get_logger
+from shared.resources import OAUTH_STATE_MAX_SECONDS
+
+logger = get_logger()
+
+_SPREADSHEET_ID = re.compile(r"^[A-Za-z0-9_-]{10,200}$")
+_URL_ID = re.compile(r"/spreadsheets/(?:u/\d+/)?d/([A-Za-z0-9_-]+)")
+_IMPORT_ID = re.compile(r"^[0-9A-HJKMNP-TV-Z]{26}$")
+_CURSOR_PREFIX = "i1:"
+AUTHORIZATION_TIMEOUT = "authorization_timeout"
+
+
+class AuthorizationStarter(Protocol):
+    def authorization_request(self) -> AuthorizationRequest: ...
+
+
+def spreadsheet_id_from(text: str) -> str:
+    """The id from a Google Sheets URL (docs.google.com/spreadsheets/d/<id>/…) or the id itself."""
+    text = text.strip()
+    if "/" in text:
+        parts = urlsplit(text if "://" in text else f"https://{text}")
+        match = _URL_ID.search(parts.path)
+        if parts.scheme not in ("https", "http") or parts.hostname != "docs.google.com" or not match:
+            raise InvalidSpreadsheet()
+        text = match.group(1)
+    if not _SPREADSHEET_ID.match(text):
+        raise InvalidSpreadsheet()
+    return text
+
+
+def state_hash(state: Pii[str]) -> str:
+    """The OAuth state is a bearer secret until spent: only its hash is a key."""
+    return hashlib.sha256(state.reveal().encode()).hexdigest()
+
+
+def start_import(
+    jobs: ImportRepository,
+    vault: Vault,
+    oauth: AuthorizationStarter,
+    user_id: str,
+    body: GoogleSheetsImportRequest,
+    now: datetime,
+) -> ImportStarted:
+    """Create the job and a single-use OAuth state; the sheet's details go sealed into the state.
+
+    Integrations: DynamoDB (2 PutItem), KMS (1 Encrypt).
+    """
+    spreadsheet_id = spreadsheet_id_from(body.spreadsheet)
+    import_id = str(ULID.from_datetime(now))
+    authorization = oauth.authorization_request()
+    pending = PendingAuthorization(
+        code_verifier=authorization.code_verifier,
+        sheet=SheetRequest(
+            spreadsheet_id=spreadsheet_id,
+            sheet_title=body.sheet,
+            header_row=body.header_row,
+            mapping=dict(body.mapping) if body.mapping else None,
+        ),
+    )
+    sealed = vault.seal(pending.to_bytes(), user_id=user_id, import_id=import_id)
+    job = ImportJob(import_id=import_id, status=AWAITING, on_duplicate=body.on_duplicate, created_at=now)
+    hashed_state = state_hash(authorization.state)
+    jobs.create(user_id, job, oauth_state=hashed_state)
+    jobs.put_state(
+        hashed_state,
+        OAuthStateRecord(user_id=user_id, import_id=import_id, sealed=sealed, created_at=now),
+        expires_at=epoch(now) + OAUTH_STATE_MAX_SECONDS,
+    )
+    logger.info("import awaiting authorization", extra={"import_id": import_id})
+    return ImportStarted(
+        import_id=import_id, authorization_url=authorization.url, status=ImportStatus.AWAITING_AUTHORIZATION
+    )
+
+
+def to_model(job: ImportJob, now: datetime) -> ImportOut:
+    status, error_code = job.status, job.error_code
+    if status == AWAITING and now - job.created_at > timedelta(seconds=OAUTH_STATE_MAX_SECONDS):
+        status, error_code = FAILED, AUTHORIZATION_TIMEOUT  # the state can no longer be used
+    progress = 0.0
+    if status == SUCCEEDED:
+        progress = 1.0
+    elif job.first_row is not None and job.last_row is not None and job.next_row is not None:
+        span = job.last_row - job.first_row + 1
+        progress = 1.0 if span <= 0 else min(1.0, max(0.0, (job.next_row - job.first_row) / span))
+    return ImportOut(
+        import_id=job.import_id,
+        status=ImportStatus(status),
+        on_duplicate="update" if job.on_duplicate == "update" else "skip",
+        rows_read=job.rows_read,
+        leads_created=job.leads_created,
+        leads_updated=job.leads_updated,
+        rows_skipped=job.rows_skipped,
+        progress=round(progress, 4),
+        errors=[RowErrorOut(row=e.row, code=e.code) for e in job.errors],
+        error_code=error_code,
+        created_at=job.created_at,
+        started_at=job.started_at,
+        finished_at=job.finished_at,
+    )
+
+
+def get_import(jobs: ImportRepository, user_id: str, import_id: str, now: datetime) -> ImportOut:
+    job = jobs.get(user_id, import_id) if _IMPORT_ID.match(import_id) else None
+    if job is None:
+        raise NotFound("No such import.", code="import_not_found")
+    return to_model(job, now)
+
+
+def _encode_cursor(import_id: str) -> str:
+    return cursors.encode(_CURSOR_PREFIX, import_id)
+
+
+def _decode_cursor(cursor: str) -> str:
+    import_id = cursors.decode(_CURSOR_PREFIX, cursor, lambda value: bool(_IMPORT_ID.match(value)))
+    if import_id is None:
+        raise InvalidCursor()
+    return import_id
+
+
+def list_imports(jobs: ImportRepository, user_id: str, limit: int, cursor: str | None, now: datetime) -> ImportPage:
+    after = _decode_cursor(cursor) if cursor else None
+    items, last = jobs.page(user_id, limit, after)
+    return ImportPage(items=[to_model(job, now) for job in items], next_cursor=_encode_cursor(last) if last else None)

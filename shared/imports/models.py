@@ -1,0 +1,89 @@
+"""Google Sheets import: the request that starts one and what the app reads back.
+
+Nothing here carries sheet content: a status shows counts, timestamps and per-row error codes
+(row number and code, never the cell).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import Field, StringConstraints, field_validator
+
+from shared.core.models import Output, StrictInput
+from shared.imports.mapping import LeadField, validate_mapping
+
+IMPORT_PAGE_MAX = 50
+IMPORT_PAGE_DEFAULT = 20
+HEADER_MAX = 200
+MAPPING_MAX = 12
+
+HeaderName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=HEADER_MAX)]
+
+
+class ImportStatus(StrEnum):
+    AWAITING_AUTHORIZATION = "awaiting_authorization"
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+class GoogleSheetsImportRequest(StrictInput):
+    spreadsheet: str = Field(
+        min_length=1, max_length=500, description="The spreadsheet's URL (…/spreadsheets/d/<id>/…) or its id"
+    )
+    sheet: str | None = Field(
+        default=None, min_length=1, max_length=100, description="Sheet (tab) title; the first sheet if omitted"
+    )
+    header_row: int = Field(default=1, ge=1, le=1_000_000, description="Row holding the column headers")
+    mapping: dict[HeaderName, LeadField] | None = Field(
+        default=None,
+        max_length=MAPPING_MAX,
+        description="Column header → lead field. Omitted: columns are matched by header names such as "
+        "Name, Phone, Mobile, Email, Company, Notes (case- and accent-insensitive).",
+    )
+    on_duplicate: Literal["skip", "update"] = Field(
+        description="A row whose phone or email matches an existing lead: skip it, or fill in its mapped fields"
+    )
+
+    @field_validator("mapping")
+    @classmethod
+    def _usable_mapping(cls, mapping: dict[str, str] | None) -> dict[str, str] | None:
+        if mapping is not None:
+            validate_mapping(mapping)
+        return mapping
+
+
+class ImportStarted(Output):
+    import_id: str
+    authorization_url: str = Field(description="Open in a browser: Google's consent screen")
+    status: ImportStatus
+
+
+class RowErrorOut(Output):
+    row: int = Field(description="Sheet row number")
+    code: str = Field(description="Why the row was skipped, e.g. invalid_phone; never the cell's content")
+
+
+class ImportOut(Output):
+    import_id: str
+    status: ImportStatus
+    on_duplicate: Literal["skip", "update"]
+    rows_read: int = Field(description="Non-empty rows processed so far")
+    leads_created: int
+    leads_updated: int = Field(description="Rows that filled in an existing lead (on_duplicate=update)")
+    rows_skipped: int = Field(description="Duplicates skipped and rows with errors")
+    progress: float = Field(ge=0, le=1, description="Share of the sheet's rows processed")
+    errors: list[RowErrorOut] = Field(description="The first 1,000 rows with errors")
+    error_code: str | None = Field(default=None, description="Why the import failed")
+    created_at: datetime
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+
+
+class ImportPage(Output):
+    items: list[ImportOut]
+    next_cursor: str | None = Field(default=None, description="Opaque; pass back as ?cursor= for the next page")

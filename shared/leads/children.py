@@ -1,0 +1,165 @@
+"""Activities and file records: the items that live under a lead (keys.py, patterns 12 to 16).
+
+Integrations: DynamoDB (Query, GetItem, DeleteItem, TransactWriteItems, BatchGetItem,
+BatchWriteItem).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from shared.core import table as keys
+from shared.core.dynamodb import (
+    batch_delete,
+    batch_get,
+    batch_write,
+    from_item,
+    key,
+    query_keys,
+    ser,
+    to_item,
+)
+
+
+class LeadMissing(Exception):
+    """The lead a child item was meant for does not exist (for this user)."""
+
+
+class ChildRepository:
+    """Items keyed ``<PREFIX><lead_id>#<own id>`` in the owner's partition."""
+
+    def __init__(self, client: Any, table: str, prefix: str) -> None:
+        self._db = client
+        self._table = table
+        self._prefix = prefix
+
+    def sk(self, lead_id: str, own_id: str = "") -> str:
+        return f"{self._prefix}{lead_id}#{own_id}"
+
+    def create(self, user_id: str, lead_id: str, own_id: str, attrs: dict[str, Any]) -> None:
+        """Put the item only if its lead exists, in one transaction (no orphan can be written
+        after the lead's deletion has begun)."""
+        pk = keys.user_pk(user_id)
+        try:
+            self._db.transact_write_items(
+                TransactItems=[
+                    {
+                        "ConditionCheck": {
+                            "TableName": self._table,
+                            "Key": key(pk, keys.lead_sk(lead_id)),
+                            "ConditionExpression": "attribute_exists(pk)",
+                        }
+                    },
+                    {
+                        "Put": {
+                            "TableName": self._table,
+                            "Item": to_item({"pk": pk, "sk": self.sk(lead_id, own_id)} | attrs),
+                        }
+                    },
+                ]
+            )
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] == "TransactionCanceledException":
+                reasons = exc.response.get("CancellationReasons") or []
+                if reasons and reasons[0].get("Code") == "ConditionalCheckFailed":
+                    raise LeadMissing() from None
+            raise
+
+    def get(self, user_id: str, lead_id: str, own_id: str) -> dict[str, Any] | None:
+        response = self._db.get_item(TableName=self._table, Key=key(keys.user_pk(user_id), self.sk(lead_id, own_id)))
+        item = response.get("Item")
+        return from_item(item) if item else None
+
+    def update(
+        self,
+        user_id: str,
+        lead_id: str,
+        own_id: str,
+        changes: dict[str, Any],
+        condition: str,
+        condition_values: dict[str, Any],
+        remove: tuple[str, ...] = (),
+    ) -> bool:
+        names = {f"#{name}": name for name in (*changes, *remove)}
+        values = {f":{name}": ser(value) for name, value in changes.items()}
+        values |= {k: ser(v) for k, v in condition_values.items()}
+        expression = "SET " + ", ".join(f"#{name} = :{name}" for name in changes)
+        if remove:
+            expression += " REMOVE " + ", ".join(f"#{name}" for name in remove)
+        try:
+            self._db.update_item(
+                TableName=self._table,
+                Key=key(keys.user_pk(user_id), self.sk(lead_id, own_id)),
+                UpdateExpression=expression,
+                ConditionExpression=condition,
+                ExpressionAttributeNames=names,
+                ExpressionAttributeValues=values,
+            )
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
+    def delete(self, user_id: str, lead_id: str, own_id: str) -> bool:
+        try:
+            self._db.delete_item(
+                TableName=self._table,
+                Key=key(keys.user_pk(user_id), self.sk(lead_id, own_id)),
+                ConditionExpression="attribute_exists(pk)",
+            )
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
+    def page(
+        self, user_id: str, lead_id: str, limit: int, after: str | None, newest_first: bool = True
+    ) -> tuple[list[dict[str, Any]], str | None]:
+        params: dict[str, Any] = {
+            "TableName": self._table,
+            "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
+            "ExpressionAttributeValues": {":pk": ser(keys.user_pk(user_id)), ":prefix": ser(self.sk(lead_id))},
+            "ScanIndexForward": not newest_first,
+            "Limit": limit,
+        }
+        if after:
+            params["ExclusiveStartKey"] = key(keys.user_pk(user_id), self.sk(lead_id, after))
+        response = self._db.query(**params)
+        items = [from_item(item) for item in response.get("Items", [])]
+        last = response.get("LastEvaluatedKey")
+        return items, (last["sk"]["S"].rsplit("#", 1)[-1] if last else None)
+
+    def existing(self, user_id: str, lead_and_own_ids: list[tuple[str, str]]) -> set[tuple[str, str]]:
+        """Which of these (lead_id, own_id) items exist already (BatchGetItem, 100 per call)."""
+        pk = keys.user_pk(user_id)
+        found = batch_get(self._db, self._table, [key(pk, self.sk(lead, own)) for lead, own in lead_and_own_ids])
+        result = set()
+        for item in found:
+            lead, own = item["sk"]["S"].removeprefix(self._prefix).split("#", 1)
+            result.add((lead, own))
+        return result
+
+    def put_many(self, user_id: str, items: list[tuple[str, str, dict[str, Any]]]) -> int:
+        """Unconditional puts of deterministic keys (re-running writes the same items); returns calls."""
+        pk = keys.user_pk(user_id)
+        requests = [
+            {"PutRequest": {"Item": to_item({"pk": pk, "sk": self.sk(lead, own)} | attrs)}}
+            for lead, own, attrs in items
+        ]
+        return batch_write(self._db, self._table, requests)
+
+
+CHILD_PREFIXES = (keys.ACTIVITY_PREFIX, keys.FILE_PREFIX)
+
+
+def delete_children(client: Any, table: str, user_id: str, lead_id: str) -> int:
+    """Delete every activity and file record of a lead: one key Query per kind, then
+    BatchWriteItem 25 keys per call. Returns how many items were deleted."""
+    pk = keys.user_pk(user_id)
+    found = [k for prefix in CHILD_PREFIXES for k in query_keys(client, table, pk, f"{prefix}{lead_id}#")]
+    batch_delete(client, table, found)
+    return len(found)

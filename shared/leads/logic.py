@@ -1,0 +1,164 @@
+"""Lead management for one user: every function takes the caller's id, so tenancy is structural."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from ulid import ULID
+
+from shared.core import cursors
+from shared.core import table as keys
+from shared.core.errors import InvalidInput, NotFound
+from shared.core.object_store import ObjectStore
+from shared.core.phone import InvalidPhone, to_e164
+from shared.leads.models import Lead, LeadCreate, LeadPage, LeadPatch, LeadSource
+from shared.leads.repository import LeadRecord, LeadRepository, LeadUnreachable, utcnow
+from shared.privacy import get_logger
+
+logger = get_logger()
+
+_LEAD_ID = re.compile(r"^[0-9A-HJKMNP-TV-Z]{26}$")
+_CURSOR_PREFIX = "l1:"
+
+
+class InvalidCursor(InvalidInput):
+    status = 400
+    code = "invalid_cursor"
+    message = "The cursor is not valid; start again without it."
+
+
+class InvalidLeadPhone(InvalidInput):
+    code = "invalid_phone"
+    message = "The phone number is not valid; use international format or give phone_region."
+
+
+class LeadNeedsContact(InvalidInput):
+    code = "lead_needs_contact"
+    message = "A lead needs a phone or an email; this change would remove the last one."
+
+
+def encode_cursor(lead_id: str) -> str:
+    return cursors.encode(_CURSOR_PREFIX, lead_id)
+
+
+def decode_cursor(cursor: str) -> str:
+    """The lead id to resume after. Only an id: the partition is always the caller's own."""
+    lead_id = cursors.decode(_CURSOR_PREFIX, cursor, is_lead_id)
+    if lead_id is None:
+        raise InvalidCursor()
+    return lead_id
+
+
+def is_lead_id(value: str) -> bool:
+    return bool(_LEAD_ID.match(value))
+
+
+def _normalize_phone(raw: str | None, region: str | None, default_region: str) -> str | None:
+    if raw is None:
+        return None
+    try:
+        return to_e164(raw, region or default_region)
+    except InvalidPhone:
+        raise InvalidLeadPhone() from None
+
+
+def to_model(record: LeadRecord) -> Lead:
+    return Lead(
+        lead_id=record.lead_id,
+        name=record.name,
+        phone=record.phone,
+        email=record.email,
+        company=record.company,
+        notes=record.notes,
+        tags=record.tags,
+        source=LeadSource(record.source),
+        created_at=record.created_at,
+        updated_at=record.updated_at,
+    )
+
+
+def create_lead(repo: LeadRepository, user_id: str, body: LeadCreate, default_region: str) -> Lead:
+    now = utcnow()
+    record = LeadRecord(
+        lead_id=str(ULID()),
+        name=body.name,
+        source=body.source,
+        created_at=now,
+        updated_at=now,
+        phone=_normalize_phone(body.phone, body.phone_region, default_region),
+        email=body.email.lower() if body.email else None,
+        company=body.company or None,
+        notes=body.notes or None,
+        tags=list(dict.fromkeys(body.tags)),
+    )
+    repo.create(user_id, record)
+    logger.info("lead created", extra={"source": body.source})
+    return to_model(record)
+
+
+def get_lead(repo: LeadRepository, user_id: str, lead_id: str) -> Lead:
+    record = repo.get(user_id, lead_id) if is_lead_id(lead_id) else None
+    if record is None:
+        raise NotFound("No such lead.", code="lead_not_found")
+    return to_model(record)
+
+
+def list_leads(repo: LeadRepository, user_id: str, limit: int, cursor: str | None, query: str | None) -> LeadPage:
+    after = decode_cursor(cursor) if cursor else None
+    page = repo.page(user_id, limit=limit, after=after, query=query.strip() if query else None)
+    return LeadPage(
+        items=[to_model(r) for r in page.items],
+        next_cursor=encode_cursor(page.last_lead_id) if page.last_lead_id else None,
+    )
+
+
+def update_lead(repo: LeadRepository, user_id: str, lead_id: str, body: LeadPatch, default_region: str) -> Lead:
+    if not is_lead_id(lead_id):
+        raise NotFound("No such lead.", code="lead_not_found")
+    changes: dict[str, Any] = {}
+    for name in body.model_fields_set - {"phone_region"}:
+        value = getattr(body, name)
+        if name == "phone":
+            value = _normalize_phone(value, body.phone_region, default_region)
+        elif name == "email" and value is not None:
+            value = value.lower()
+        elif name == "tags":
+            value = list(dict.fromkeys(value or []))
+        elif isinstance(value, str) and not value:
+            value = None
+        changes[name] = value
+    if "phone" in changes and "email" in changes and not changes["phone"] and not changes["email"]:
+        raise LeadNeedsContact()
+    try:
+        record = repo.update(user_id, lead_id, changes, utcnow())
+    except LeadUnreachable:
+        raise LeadNeedsContact() from None
+    if record is None:
+        raise NotFound("No such lead.", code="lead_not_found")
+    return to_model(record)
+
+
+def delete_lead(
+    repo: LeadRepository,
+    delete_children: Callable[[str, str], int],
+    store: ObjectStore,
+    user_id: str,
+    lead_id: str,
+) -> None:
+    """Delete a lead with its activities (and their locations), file records and every stored
+    version of its files. Children go first and are swept again after the lead: a child created
+    concurrently either lands before the sweep or is refused (it must see its lead exist).
+
+    AWS calls: 2 key Queries + ceil(children/25) BatchWriteItem + 1 ListObjectVersions +
+    ceil(objects/1000) DeleteObjects + 1 DeleteItem + 2 sweep Queries.
+    """
+    if not is_lead_id(lead_id):
+        raise NotFound("No such lead.", code="lead_not_found")
+    removed = delete_children(user_id, lead_id)
+    objects = store.delete_everything_under(keys.lead_prefix(user_id, lead_id))
+    if not repo.delete(user_id, lead_id):
+        raise NotFound("No such lead.", code="lead_not_found")
+    removed += delete_children(user_id, lead_id)
+    logger.info("lead deleted", extra={"children_deleted": removed, "objects_deleted": objects.deleted})

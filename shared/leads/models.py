@@ -1,0 +1,104 @@
+"""Leads: the people a field sales user follows up.
+
+A lead from the phone book is ONE contact chosen on the device ("We do not upload or transfer
+your contact lists"): every body here describes one lead, and no route accepts a list of them.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import ConfigDict, EmailStr, Field, StringConstraints, model_validator
+from pydantic.json_schema import SkipJsonSchema
+
+from shared.core.models import Output, StrictInput
+from shared.core.phone import REGION_PATTERN
+from shared.leads.source import LeadSource
+
+LEAD_PAGE_MAX = 100
+LEAD_PAGE_DEFAULT = 25
+CURSOR_MAX_LENGTH = 200
+
+__all__ = ["Lead", "LeadCreate", "LeadPage", "LeadPatch", "LeadSource"]
+
+
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+PhoneInput = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=32)]
+Email = Annotated[EmailStr, Field(max_length=254)]
+Company = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
+Notes = Annotated[str, StringConstraints(max_length=5000)]
+Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
+Tags = Annotated[list[Tag], Field(max_length=20)]
+Region = Annotated[
+    str,
+    Field(pattern=REGION_PATTERN, description="ISO 3166 alpha-2 region for national-format numbers"),
+]
+
+
+class LeadCreate(StrictInput):
+    # What _reachable checks, in the documented schema too.
+    model_config = ConfigDict(
+        json_schema_extra={
+            "anyOf": [
+                {"required": ["phone"], "properties": {"phone": {"type": "string"}}},
+                {"required": ["email"], "properties": {"email": {"type": "string"}}},
+            ]
+        }
+    )
+
+    name: Name
+    phone: PhoneInput | None = None
+    phone_region: Region | None = None
+    email: Email | None = None
+    company: Company | None = None
+    notes: Notes | None = None
+    tags: Tags = Field(default_factory=list)
+    source: Literal["manual", "phonebook", "other"] = "manual"
+
+    @model_validator(mode="after")
+    def _reachable(self) -> LeadCreate:
+        if not self.phone and not self.email:
+            raise ValueError("give at least one of phone, email")
+        return self
+
+
+class LeadPatch(StrictInput):
+    """Fields to change; ``null`` clears an optional field."""
+
+    # What _something_to_change checks, in the documented schema too (as near as JSON Schema goes).
+    model_config = ConfigDict(json_schema_extra={"minProperties": 1})
+
+    name: Name | SkipJsonSchema[None] = None  # documented as a string: null is refused
+    phone: PhoneInput | None = None
+    phone_region: Region | None = None
+    email: Email | None = None
+    company: Company | None = None
+    notes: Notes | None = None
+    tags: Tags | None = None
+
+    @model_validator(mode="after")
+    def _something_to_change(self) -> LeadPatch:
+        if not (self.model_fields_set - {"phone_region"}):
+            raise ValueError("give at least one field to change")
+        if "name" in self.model_fields_set and self.name is None:
+            raise ValueError("name cannot be cleared")
+        return self
+
+
+class Lead(Output):
+    lead_id: str
+    name: str
+    phone: str | None = None
+    email: str | None = None
+    company: str | None = None
+    notes: str | None = None
+    tags: list[str] = Field(default_factory=list)
+    source: LeadSource
+    created_at: datetime
+    updated_at: datetime
+
+
+class LeadPage(Output):
+    items: list[Lead]
+    next_cursor: str | None = Field(default=None, description="Opaque; pass back as ?cursor= for the next page")

@@ -1,1 +1,0 @@
-"""Request and response models (pydantic v2); they are also the OpenAPI document's schemas."""

@@ -1,0 +1,36 @@
+"""Devices of a user ("device type, operating system" in the policy): what the app reports, no more."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from shared.core import table as keys
+from shared.core.errors import NotFound
+from shared.core.fieldwork_models import Device, DeviceBody, DeviceList
+from shared.preferences.repository import DeviceRepository
+
+
+def to_device(item: dict[str, Any]) -> Device:
+    return Device(
+        device_id=item.get("device_id") or item["sk"].removeprefix(keys.DEVICE_PREFIX),
+        platform=item["platform"],
+        os_version=item["os_version"],
+        app_version=item["app_version"],
+        first_seen=datetime.fromisoformat(item["first_seen"]),
+        last_seen=datetime.fromisoformat(item["last_seen"]),
+    )
+
+
+def register_device(repo: DeviceRepository, user_id: str, body: DeviceBody) -> Device:
+    attrs = {"platform": body.platform, "os_version": body.os_version, "app_version": body.app_version}
+    return to_device(repo.upsert(user_id, body.device_id, attrs, datetime.now(UTC)))
+
+
+def list_devices(repo: DeviceRepository, user_id: str) -> DeviceList:
+    return DeviceList(items=[to_device(item) for item in repo.list(user_id)])
+
+
+def forget_device(repo: DeviceRepository, user_id: str, device_id: str) -> None:
+    if not repo.delete(user_id, device_id):
+        raise NotFound("No such device.", "device_not_found")

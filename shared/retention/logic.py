@@ -1,0 +1,74 @@
+"""Daily retention jobs: work that is due, found through the expiry index, never by scanning.
+
+- erasures not completed 30 minutes after they were requested are started again;
+- uploads never completed within 24 hours are deleted (every version) and marked rejected;
+- expired OAuth states are deleted (TTL deletion lags by up to days);
+- import jobs abandoned (never authorized, or a workflow that never finished) are marked failed
+  with ``abandoned`` and their sealed access token is deleted.
+
+Locations need no job of their own: a check-in's coordinates are attributes of its activity item,
+so no location can outlive its activity (the cascade tests prove the activity's deletion).
+
+AWS calls: one Query per day of the look-back window (RETENTION_LOOKBACK_DAYS) plus the work of
+each due item — the same count on a table of a thousand or of millions of other items.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from shared import resources
+from shared.core import table as keys
+from shared.core.expiry_index import due_keys
+from shared.core.object_store import ObjectStore
+from shared.erasure.repository import DELETIONS_PK, DeletionRepository
+from shared.files.logic import expire_pending_upload
+from shared.imports.repository import AWAITING, FAILED, RUNNING, DynamoImportRepository
+from shared.leads.children import ChildRepository
+from shared.privacy import get_logger
+
+logger = get_logger()
+
+
+@dataclass
+class RetentionStores:
+    dynamodb: Any
+    table: str
+    file_records: ChildRepository
+    uploads: ObjectStore
+    deletions: DeletionRepository
+    restart_erasure: Callable[[str, str], None]  # (deletion_id, attempt name)
+    imports: DynamoImportRepository
+
+
+def run_retention(stores: RetentionStores, now: datetime | None = None) -> dict[str, int]:
+    now = now or datetime.now(UTC)
+    done: Counter[str] = Counter()
+    for item in due_keys(stores.dynamodb, stores.table, now, resources.RETENTION_LOOKBACK_DAYS):
+        pk, sk = item["pk"]["S"], item["sk"]["S"]
+        if pk == DELETIONS_PK:
+            stores.restart_erasure(sk, now.strftime("%Y%m%dT%H%M%S"))
+            stores.deletions.postpone(sk, now)
+            done["erasures_restarted"] += 1
+        elif pk.startswith(keys.oauth_state_pk("")):
+            stores.imports.purge_state(pk.removeprefix(keys.oauth_state_pk("")))
+            done["oauth_states_purged"] += 1
+        elif sk.startswith(keys.IMPORT_PREFIX):
+            user_id, import_id = pk.removeprefix("USER#"), keys.import_id_from_sk(sk)
+            for status in (AWAITING, RUNNING):
+                if stores.imports.transition(user_id, import_id, status, FAILED, now, "abandoned"):
+                    done["imports_abandoned"] += 1
+            stores.imports.delete_token(user_id, import_id)
+        elif sk.startswith(keys.FILE_PREFIX):
+            lead_id, own_id = sk.removeprefix(keys.FILE_PREFIX).split("#", 1)
+            user_id = pk.removeprefix("USER#")
+            if expire_pending_upload(stores.file_records, stores.uploads, user_id, lead_id, own_id):
+                done["uploads_expired"] += 1
+        else:
+            done["unknown_due_items"] += 1
+    logger.info("retention run", extra={f"{name}_count": value for name, value in done.items()})
+    return dict(done)
