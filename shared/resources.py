@@ -276,6 +276,25 @@ Need = Literal[
 ]
 
 
+# The environment variables each need puts into a function's configuration: infra sets exactly
+# these, and the function's settings require them at cold start (shared/core/settings.py), so a
+# function deployed without one fails its init naming the variable, never a request later.
+NEED_ENVIRONMENT: dict[Need, tuple[str, ...]] = {
+    "table": (ENV_TABLE_NAME,),
+    "uploads": (ENV_UPLOADS_BUCKET,),
+    "user_pool": (ENV_USER_POOL_ID, ENV_USER_POOL_CLIENT_ID),
+    "user_pool_revoke": (ENV_USER_POOL_ID,),
+    "user_pool_erase": (ENV_USER_POOL_ID,),
+    "import_key": (ENV_IMPORT_KEY_ID,),
+    "import_workflow": (ENV_IMPORT_STATE_MACHINE_ARN,),
+    "google_client": (ENV_GOOGLE_CLIENT_ID, ENV_OAUTH_REDIRECT_URI),
+    "google_secret": (ENV_GOOGLE_CLIENT_SECRET_ARN,),
+    "receipt_key": (ENV_RECEIPT_KEY_ID,),
+    "erasure_workflow": (ENV_ERASURE_STATE_MACHINE_ARN,),
+    "backups": (ENV_TABLE_ARN, ENV_BACKUPS_BUCKET, ENV_DATA_KEY_ARN),
+}
+
+
 @dataclass(frozen=True)
 class FunctionSpec:
     name: str  # logical name; also the local Lambda function name
