@@ -110,9 +110,9 @@ def probe_env() -> dict[str, str]:
         "POWERTOOLS_SERVICE_NAME": "cold-start-benchmark",
         **resources.RUNTIME_ENVIRONMENT,  # as every deployed function has it
     }
-    for name in dir(resources):
-        if name.startswith("ENV_"):
-            env[getattr(resources, name)] = f"dummy-{name.lower()}"
+    # What every function's needs put into its environment (its settings require them at init).
+    for names in resources.NEED_ENVIRONMENT.values():
+        env.update({name: f"dummy-{name.lower().replace('_', '-')}" for name in names})
     env[resources.ENV_DEFAULT_PHONE_REGION] = "IN"
     env[resources.ENV_TABLE_ARN] = "arn:aws:dynamodb:us-east-1:000000000000:table/dummy"
     env[resources.ENV_DATA_KEY_ARN] = "arn:aws:kms:us-east-1:000000000000:key/dummy"

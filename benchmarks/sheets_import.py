@@ -34,6 +34,8 @@ import requests
 from botocore.config import Config
 from ulid import ULID
 
+from shared.imports.status import ImportStatus
+
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "benchmarks.md"
 SIZES = (10_000, 100_000)
@@ -80,7 +82,13 @@ class MemoryJobs:
         return True
 
     def transition(
-        self, user_id: str, import_id: str, from_status: str, to_status: str, at: Any, code: Any = None
+        self,
+        user_id: str,
+        import_id: str,
+        from_status: ImportStatus,
+        to_status: ImportStatus,
+        at: Any,
+        code: Any = None,
     ) -> bool:
         job = self.jobs[(user_id, import_id)]
         if job.status != from_status:
@@ -138,11 +146,12 @@ def peak_rss_bytes() -> int:
 def measure(rows: int) -> dict[str, Any]:
     """One size, in this (fresh) process."""
     started = time.perf_counter()
+    from shared.core.clock import utcnow
     from shared.imports import steps
     from shared.imports.google.sheets import SheetsClient, a1_range
     from shared.imports.repository import ImportJob, SealedToken
     from shared.imports.sealed import ImportAccess, SheetRequest
-    from shared.leads.repository import DynamoLeadRepository, utcnow
+    from shared.leads.repository import DynamoLeadRepository
     from shared.privacy import Pii
 
     module_load_s = time.perf_counter() - started
@@ -174,7 +183,7 @@ def measure(rows: int) -> dict[str, Any]:
 
         def run_import(spreadsheet: str) -> tuple[float, Any]:
             user, import_id, now = f"user-{ULID()}", str(ULID()), datetime.now(UTC)
-            jobs.jobs[(user, import_id)] = ImportJob(import_id, "running", "skip", now)
+            jobs.jobs[(user, import_id)] = ImportJob(import_id, ImportStatus.RUNNING, "skip", now)
             access = ImportAccess(Pii(TOKEN), SheetRequest(spreadsheet, None, 1, None))
             jobs.tokens[(user, import_id)] = SealedToken(access.to_bytes(), int(now.timestamp()) + 3600)
             ids = {"import_id": import_id, "user_id": user}

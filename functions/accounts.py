@@ -8,13 +8,9 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path
 
-from shared import stores
 from shared.accounts.models import (
     ConfirmRequest,
     ConfirmResponse,
-    DeleteAccountRequest,
-    DeletionScheduled,
-    DeletionStatus,
     LoginRequest,
     Me,
     MePatch,
@@ -23,12 +19,21 @@ from shared.accounts.models import (
     RegisterResponse,
     Tokens,
 )
-from shared.core.api import JSON, build_resolver, current_user_id
+from shared.accounts.revocation import refuse_tokens_of_deleted_accounts
+from shared.accounts.wiring import accounts
+from shared.core.api import JSON, build_resolver
+from shared.core.identity import current_user_id, revocations
 from shared.core.links import deletion_links
-from shared.core.models import responses
 from shared.core.observability import api_handler, count
-from shared.erasure import logic as erasure
+from shared.core.openapi import responses
+from shared.core.settings import load_settings
+from shared.erasure.models import DeleteAccountRequest, DeletionScheduled, DeletionStatus
+from shared.erasure.receipts import deletion_status
+from shared.erasure.schedule import schedule_erasure
+from shared.erasure.wiring import deletions, receipt_hasher, start_erasure_workflow
+from shared.resources import ACCOUNTS_FUNCTION
 
+load_settings(ACCOUNTS_FUNCTION)
 router = Router()
 TAGS = ["accounts"]
 
@@ -40,7 +45,7 @@ TAGS = ["accounts"]
     responses=responses(400, 409, 422, created=RegisterResponse),
 )
 def register(body: RegisterRequest) -> Response[RegisterResponse]:
-    result = stores.accounts().register(body)
+    result = accounts().register(body)
     count("AccountRegistered")
     return Response(status_code=201, content_type=JSON, body=result)
 
@@ -52,7 +57,7 @@ def register(body: RegisterRequest) -> Response[RegisterResponse]:
     responses=responses(400, 409, 422, ok=ConfirmResponse),
 )
 def confirm(body: ConfirmRequest) -> ConfirmResponse:
-    return stores.accounts().confirm(body)
+    return accounts().confirm(body)
 
 
 @router.post(
@@ -62,7 +67,7 @@ def confirm(body: ConfirmRequest) -> ConfirmResponse:
     responses=responses(400, 401, 403, 422, ok=Tokens),
 )
 def login(body: LoginRequest) -> Tokens:
-    tokens = erasure.refuse_tokens_of_deleted_accounts(stores.deletions(), stores.accounts().login(body))
+    tokens = refuse_tokens_of_deleted_accounts(revocations(), accounts().login(body))
     count("Login")
     return tokens
 
@@ -74,7 +79,7 @@ def login(body: LoginRequest) -> Tokens:
     responses=responses(400, 401, 422, ok=Tokens),
 )
 def refresh(body: RefreshRequest) -> Tokens:
-    return erasure.refuse_tokens_of_deleted_accounts(stores.deletions(), stores.accounts().refresh(body))
+    return refuse_tokens_of_deleted_accounts(revocations(), accounts().refresh(body))
 
 
 @router.get(
@@ -84,7 +89,7 @@ def refresh(body: RefreshRequest) -> Tokens:
     responses=responses(401, 404, ok=Me),
 )
 def get_me() -> Me:
-    return stores.accounts().get_me(current_user_id(router))
+    return accounts().get_me(current_user_id(router))
 
 
 @router.patch(
@@ -94,7 +99,7 @@ def get_me() -> Me:
     responses=responses(400, 401, 404, 422, ok=Me),
 )
 def patch_me(body: MePatch) -> Me:
-    return stores.accounts().update_me(current_user_id(router), body)
+    return accounts().update_me(current_user_id(router), body)
 
 
 @router.delete(
@@ -115,11 +120,11 @@ def patch_me(body: MePatch) -> Me:
     },
 )
 def delete_me(body: DeleteAccountRequest) -> Response[DeletionScheduled]:
-    scheduled = erasure.schedule_erasure(
-        stores.accounts(),
-        stores.deletions(),
-        stores.receipt_hasher(),
-        stores.start_erasure_workflow,
+    scheduled = schedule_erasure(
+        accounts(),
+        deletions(),
+        receipt_hasher(),
+        start_erasure_workflow,
         current_user_id(router),
         body.password.get_secret_value(),
     )
@@ -134,7 +139,7 @@ def delete_me(body: DeleteAccountRequest) -> Response[DeletionScheduled]:
     responses=responses(404, ok=DeletionStatus),
 )
 def get_deletion(deletion_id: Annotated[str, Path(min_length=1, max_length=64)]) -> DeletionStatus:
-    return erasure.deletion_status(stores.deletions(), deletion_id)
+    return deletion_status(deletions(), deletion_id)
 
 
 app = build_resolver(router)

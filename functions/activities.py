@@ -8,10 +8,9 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
-from shared import stores
+from shared.activities import check_ins, device_logs
 from shared.activities import logic as activities
-from shared.core.api import JSON, build_resolver, current_user_id
-from shared.core.fieldwork_models import (
+from shared.activities.models import (
     Activity,
     ActivityCreate,
     ActivityPage,
@@ -19,10 +18,18 @@ from shared.core.fieldwork_models import (
     DeviceLogSync,
     SyncResult,
 )
+from shared.activities.wiring import activity_records
+from shared.core.api import JSON, build_resolver
+from shared.core.identity import current_user_id
 from shared.core.links import activity_links
-from shared.core.models import responses
 from shared.core.observability import api_handler, count
-from shared.core.settings import settings
+from shared.core.openapi import responses
+from shared.core.settings import load_settings, settings
+from shared.leads.wiring import lead_repository
+from shared.preferences.wiring import preferences_repository
+from shared.resources import ACTIVITIES_FUNCTION
+
+load_settings(ACTIVITIES_FUNCTION)
 
 router = Router()
 TAGS = ["activities"]
@@ -37,7 +44,7 @@ ActivityId = Annotated[str, Path(min_length=1, max_length=64)]
     responses=responses(400, 401, 404, 422, created=Activity, links=activity_links()),
 )
 def create_activity(lead_id: LeadId, body: ActivityCreate) -> Response[Activity]:
-    activity = activities.create_activity(stores.activities(), current_user_id(router), lead_id, body)
+    activity = activities.create_activity(activity_records(), current_user_id(router), lead_id, body)
     count("ActivityCreated")
     return Response(status_code=201, content_type=JSON, body=activity)
 
@@ -54,7 +61,7 @@ def list_activities(
     cursor: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
 ) -> ActivityPage:
     return activities.list_activities(
-        stores.activities(), stores.leads(), current_user_id(router), lead_id, limit, cursor
+        activity_records(), lead_repository(), current_user_id(router), lead_id, limit, cursor
     )
 
 
@@ -65,7 +72,7 @@ def list_activities(
     responses=responses(401, 404, deleted=True),
 )
 def delete_activity(activity_id: ActivityId) -> Response[None]:
-    activities.delete_activity(stores.activities(), current_user_id(router), activity_id)
+    activities.delete_activity(activity_records(), current_user_id(router), activity_id)
     return Response(status_code=204)
 
 
@@ -76,7 +83,7 @@ def delete_activity(activity_id: ActivityId) -> Response[None]:
     responses=responses(400, 401, 404, 409, 422, created=Activity, links=activity_links()),
 )
 def check_in(lead_id: LeadId, body: CheckInCreate) -> Response[Activity]:
-    activity = activities.check_in(stores.activities(), stores.preferences(), current_user_id(router), lead_id, body)
+    activity = check_ins.check_in(activity_records(), preferences_repository(), current_user_id(router), lead_id, body)
     count("CheckIn")
     return Response(status_code=201, content_type=JSON, body=activity)
 
@@ -88,10 +95,10 @@ def check_in(lead_id: LeadId, body: CheckInCreate) -> Response[Activity]:
     responses=responses(400, 401, 409, 422, ok=SyncResult),
 )
 def sync_device_logs(body: DeviceLogSync) -> SyncResult:
-    result = activities.sync_device_logs(
-        stores.activities(),
-        stores.leads(),
-        stores.preferences(),
+    result = device_logs.sync_device_logs(
+        activity_records(),
+        lead_repository(),
+        preferences_repository(),
         current_user_id(router),
         body,
         settings().default_phone_region,

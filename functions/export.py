@@ -7,15 +7,19 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
-from shared import stores
+from shared.accounts.wiring import accounts
 from shared.core import aws
-from shared.core.api import build_resolver, current_user_id
-from shared.core.fieldwork_models import ExportPage
-from shared.core.models import responses
+from shared.core.api import build_resolver
+from shared.core.identity import current_user_id
 from shared.core.observability import api_handler, count
-from shared.core.settings import settings
+from shared.core.openapi import responses
+from shared.core.settings import load_settings, settings
 from shared.export import logic as export
+from shared.export.models import ExportPage
+from shared.files.wiring import uploads
+from shared.resources import EXPORT_FUNCTION
 
+load_settings(EXPORT_FUNCTION)
 router = Router()
 
 
@@ -27,7 +31,7 @@ router = Router()
 )
 def export_data(cursor: Annotated[str | None, Query(min_length=1, max_length=400)] = None) -> ExportPage:
     page = export.export_page(
-        aws.dynamodb(), settings().table_name, stores.accounts(), stores.uploads(), current_user_id(router), cursor
+        aws.dynamodb(), settings().table_name, accounts(), uploads(), current_user_id(router), cursor
     )
     count("ExportPage")
     return page

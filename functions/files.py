@@ -8,14 +8,20 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path
 
-from shared import stores
-from shared.core.api import JSON, build_resolver, current_user_id
-from shared.core.fieldwork_models import FileInfo, FileList, FileUpload, FileUploadRequest
+from shared.core.api import JSON, build_resolver
+from shared.core.identity import current_user_id
 from shared.core.links import file_links
-from shared.core.models import responses
 from shared.core.observability import api_handler, count
+from shared.core.openapi import responses
+from shared.core.settings import load_settings
 from shared.files import logic as files
+from shared.files.models import FileInfo, FileList, FileUpload, FileUploadRequest
+from shared.files.wiring import file_records, uploads
+from shared.leads.wiring import lead_repository
+from shared.preferences.wiring import preferences_repository
+from shared.resources import FILES_FUNCTION
 
+load_settings(FILES_FUNCTION)
 router = Router()
 TAGS = ["files"]
 LeadId = Annotated[str, Path(min_length=1, max_length=64)]
@@ -30,7 +36,7 @@ FileId = Annotated[str, Path(min_length=1, max_length=64)]
 )
 def request_upload(lead_id: LeadId, body: FileUploadRequest) -> Response[FileUpload]:
     upload = files.request_upload(
-        stores.file_records(), stores.preferences(), stores.uploads(), current_user_id(router), lead_id, body
+        file_records(), preferences_repository(), uploads(), current_user_id(router), lead_id, body
     )
     count("UploadRequested")
     return Response(status_code=201, content_type=JSON, body=upload)
@@ -43,7 +49,7 @@ def request_upload(lead_id: LeadId, body: FileUploadRequest) -> Response[FileUpl
     responses=responses(401, 404, ok=FileList, links=file_links("/items/0/file_id")),
 )
 def list_files(lead_id: LeadId) -> FileList:
-    return files.list_files(stores.file_records(), stores.leads(), current_user_id(router), lead_id)
+    return files.list_files(file_records(), lead_repository(), current_user_id(router), lead_id)
 
 
 @router.post(
@@ -53,7 +59,7 @@ def list_files(lead_id: LeadId) -> FileList:
     responses=responses(400, 401, 404, 409, ok=FileInfo, links=file_links()),
 )
 def complete_upload(file_id: FileId) -> FileInfo:
-    info = files.verify_upload(stores.file_records(), stores.uploads(), current_user_id(router), file_id)
+    info = files.verify_upload(file_records(), uploads(), current_user_id(router), file_id)
     count("UploadAccepted" if info.status == "ready" else "UploadRejected")
     return info
 
@@ -65,7 +71,7 @@ def complete_upload(file_id: FileId) -> FileInfo:
     responses=responses(401, 404, ok=FileInfo, links=file_links()),
 )
 def get_file(file_id: FileId) -> FileInfo:
-    return files.get_file(stores.file_records(), stores.uploads(), current_user_id(router), file_id)
+    return files.get_file(file_records(), uploads(), current_user_id(router), file_id)
 
 
 @router.delete(
@@ -75,7 +81,7 @@ def get_file(file_id: FileId) -> FileInfo:
     responses=responses(401, 404, deleted=True),
 )
 def delete_file(file_id: FileId) -> Response[None]:
-    files.delete_file(stores.file_records(), stores.uploads(), current_user_id(router), file_id)
+    files.delete_file(file_records(), uploads(), current_user_id(router), file_id)
     return Response(status_code=204)
 
 

@@ -12,13 +12,14 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from shared.core.api import build_resolver
+from shared.core.clock import utcnow
 from shared.core.observability import api_handler, count
-from shared.core.settings import settings
-from shared.imports import callback
-from shared.imports import callback_page as page
-from shared.imports.oauth_wiring import token_client, workflow_starter
-from shared.imports.wiring import import_repository, vault
-from shared.leads.repository import utcnow
+from shared.core.settings import load_settings, settings
+from shared.imports import callback, callback_page
+from shared.imports.wiring import import_repository, token_client, vault, workflow_starter
+from shared.resources import GOOGLE_OAUTH_FUNCTION
+
+load_settings(GOOGLE_OAUTH_FUNCTION)
 
 router = Router()
 HTML = "text/html; charset=utf-8"
@@ -50,8 +51,8 @@ def google_callback(state: Param = None, code: Param = None, error: Param = None
     return Response(
         status_code=outcome.status_code,
         content_type=HTML,
-        body=page.render(outcome, settings().app_link_scheme),
-        headers=page.HEADERS,
+        body=callback_page.render(outcome, settings().app_link_scheme),
+        headers=callback_page.HEADERS,
     )
 
 

@@ -5,9 +5,13 @@ from __future__ import annotations
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
 from shared.core.api import build_resolver
-from shared.core.models import Output, responses
+from shared.core.models import Output
 from shared.core.observability import api_handler
+from shared.core.openapi import responses
+from shared.core.settings import load_settings
+from shared.resources import HEALTH_FUNCTION
 
+load_settings(HEALTH_FUNCTION)
 router = Router()
 
 

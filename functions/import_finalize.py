@@ -5,8 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from shared.core.observability import count
+from shared.core.settings import load_settings
 from shared.imports import steps
-from shared.imports.wiring import step_handler, worker_dependencies
+from shared.imports.step_handler import step_handler
+from shared.imports.wiring import worker_dependencies
+from shared.resources import IMPORT_FINALIZE_FUNCTION
+
+load_settings(IMPORT_FINALIZE_FUNCTION)
 
 
 def run(event: dict[str, Any]) -> steps.FinalizeOutput:

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from shared.core.settings import load_settings
 from shared.imports import steps
-from shared.imports.wiring import step_handler, worker_dependencies
+from shared.imports.step_handler import step_handler
+from shared.imports.wiring import worker_dependencies
+from shared.resources import IMPORT_PREPARE_FUNCTION
+
+load_settings(IMPORT_PREPARE_FUNCTION)
 
 
 def run(event: dict[str, Any]) -> steps.Cursor:

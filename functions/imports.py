@@ -8,11 +8,14 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
-from shared.core.api import JSON, build_resolver, current_user_id
+from shared.core.api import JSON, build_resolver
+from shared.core.clock import utcnow
+from shared.core.identity import current_user_id
 from shared.core.links import import_links
-from shared.core.models import responses
 from shared.core.observability import api_handler, count
-from shared.imports import logic as service
+from shared.core.openapi import responses
+from shared.core.settings import load_settings
+from shared.imports import logic as imports
 from shared.imports.models import (
     IMPORT_PAGE_DEFAULT,
     IMPORT_PAGE_MAX,
@@ -21,10 +24,11 @@ from shared.imports.models import (
     ImportPage,
     ImportStarted,
 )
-from shared.imports.oauth_wiring import authorization_client
-from shared.imports.wiring import import_repository, vault
+from shared.imports.wiring import authorization_client, import_repository, vault
 from shared.leads.models import CURSOR_MAX_LENGTH
-from shared.leads.repository import utcnow
+from shared.resources import IMPORTS_FUNCTION
+
+load_settings(IMPORTS_FUNCTION)
 
 router = Router()
 TAGS = ["imports"]
@@ -38,7 +42,7 @@ ImportId = Annotated[str, Path(min_length=1, max_length=64, description="The imp
     responses=responses(400, 401, 422, created=ImportStarted, links=import_links()),
 )
 def start_google_sheets_import(body: GoogleSheetsImportRequest) -> Response[ImportStarted]:
-    started = service.start_import(
+    started = imports.start_import(
         import_repository(), vault(), authorization_client(), current_user_id(router), body, utcnow()
     )
     count("ImportRequested")
@@ -55,7 +59,7 @@ def list_imports(
     limit: Annotated[int, Query(ge=1, le=IMPORT_PAGE_MAX)] = IMPORT_PAGE_DEFAULT,
     cursor: Annotated[str | None, Query(min_length=1, max_length=CURSOR_MAX_LENGTH)] = None,
 ) -> ImportPage:
-    return service.list_imports(import_repository(), current_user_id(router), limit, cursor, utcnow())
+    return imports.list_imports(import_repository(), current_user_id(router), limit, cursor, utcnow())
 
 
 @router.get(
@@ -65,7 +69,7 @@ def list_imports(
     responses=responses(401, 404, ok=ImportOut),
 )
 def get_import(import_id: ImportId) -> ImportOut:
-    return service.get_import(import_repository(), current_user_id(router), import_id, utcnow())
+    return imports.get_import(import_repository(), current_user_id(router), import_id, utcnow())
 
 
 app = build_resolver(router)

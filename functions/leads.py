@@ -8,12 +8,13 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
-from shared import stores
-from shared.core.api import JSON, build_resolver, current_user_id
+from shared.core.api import JSON, build_resolver
+from shared.core.identity import current_user_id
 from shared.core.links import lead_links
-from shared.core.models import responses
 from shared.core.observability import api_handler, count
-from shared.core.settings import settings
+from shared.core.openapi import responses
+from shared.core.settings import load_settings, settings
+from shared.files.wiring import uploads
 from shared.leads import logic as leads
 from shared.leads.models import (
     CURSOR_MAX_LENGTH,
@@ -24,7 +25,10 @@ from shared.leads.models import (
     LeadPage,
     LeadPatch,
 )
+from shared.leads.wiring import lead_children_deleter, lead_repository
+from shared.resources import LEADS_FUNCTION
 
+load_settings(LEADS_FUNCTION)
 router = Router()
 TAGS = ["leads"]
 LeadId = Annotated[str, Path(min_length=1, max_length=64, description="The lead's id")]
@@ -37,7 +41,7 @@ LeadId = Annotated[str, Path(min_length=1, max_length=64, description="The lead'
     responses=responses(400, 401, 422, created=Lead, links=lead_links()),
 )
 def create_lead(body: LeadCreate) -> Response[Lead]:
-    lead = leads.create_lead(stores.leads(), current_user_id(router), body, settings().default_phone_region)
+    lead = leads.create_lead(lead_repository(), current_user_id(router), body, settings().default_phone_region)
     count("LeadCreated")
     return Response(status_code=201, content_type=JSON, body=lead)
 
@@ -56,7 +60,7 @@ def list_leads(
         Query(min_length=1, max_length=100, description="Search name, company, email, phone"),
     ] = None,
 ) -> LeadPage:
-    return leads.list_leads(stores.leads(), current_user_id(router), limit=limit, cursor=cursor, query=q)
+    return leads.list_leads(lead_repository(), current_user_id(router), limit=limit, cursor=cursor, query=q)
 
 
 @router.get(
@@ -66,7 +70,7 @@ def list_leads(
     responses=responses(401, 404, ok=Lead, links=lead_links()),
 )
 def get_lead(lead_id: LeadId) -> Lead:
-    return leads.get_lead(stores.leads(), current_user_id(router), lead_id)
+    return leads.get_lead(lead_repository(), current_user_id(router), lead_id)
 
 
 @router.patch(
@@ -76,7 +80,7 @@ def get_lead(lead_id: LeadId) -> Lead:
     responses=responses(400, 401, 404, 422, ok=Lead, links=lead_links()),
 )
 def patch_lead(lead_id: LeadId, body: LeadPatch) -> Lead:
-    return leads.update_lead(stores.leads(), current_user_id(router), lead_id, body, settings().default_phone_region)
+    return leads.update_lead(lead_repository(), current_user_id(router), lead_id, body, settings().default_phone_region)
 
 
 @router.delete(
@@ -86,9 +90,7 @@ def patch_lead(lead_id: LeadId, body: LeadPatch) -> Lead:
     responses=responses(401, 404, deleted=True),
 )
 def delete_lead(lead_id: LeadId) -> Response[None]:
-    leads.delete_lead(
-        stores.leads(), stores.lead_children_deleter(), stores.uploads(), current_user_id(router), lead_id
-    )
+    leads.delete_lead(lead_repository(), lead_children_deleter(), uploads(), current_user_id(router), lead_id)
     count("LeadDeleted")
     return Response(status_code=204)
 

@@ -8,15 +8,19 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path
 
-from shared import stores
-from shared.core.api import build_resolver, current_user_id
-from shared.core.fieldwork_models import Device, DeviceBody, DeviceList, Preferences, PreferencesPut
+from shared.core.api import build_resolver
+from shared.core.identity import current_user_id
 from shared.core.links import device_links
-from shared.core.models import responses
 from shared.core.observability import api_handler
+from shared.core.openapi import responses
+from shared.core.settings import load_settings
 from shared.preferences import devices
 from shared.preferences import logic as preferences
+from shared.preferences.models import Device, DeviceBody, DeviceList, Preferences, PreferencesPut
+from shared.preferences.wiring import device_repository, preferences_repository
+from shared.resources import PREFERENCES_FUNCTION
 
+load_settings(PREFERENCES_FUNCTION)
 router = Router()
 TAGS = ["preferences"]
 
@@ -25,7 +29,7 @@ TAGS = ["preferences"]
     "/v1/me/preferences", summary="The preferences document", tags=TAGS, responses=responses(401, ok=Preferences)
 )
 def get_preferences() -> Preferences:
-    return preferences.load_preferences(stores.preferences(), current_user_id(router))
+    return preferences.load_preferences(preferences_repository(), current_user_id(router))
 
 
 @router.put(
@@ -35,7 +39,7 @@ def get_preferences() -> Preferences:
     responses=responses(400, 401, 409, 422, ok=Preferences),
 )
 def put_preferences(body: PreferencesPut) -> Preferences:
-    return preferences.save_preferences(stores.preferences(), current_user_id(router), body)
+    return preferences.save_preferences(preferences_repository(), current_user_id(router), body)
 
 
 @router.post(
@@ -45,7 +49,7 @@ def put_preferences(body: PreferencesPut) -> Preferences:
     responses=responses(400, 401, 422, ok=Device, links=device_links()),
 )
 def register_device(body: DeviceBody) -> Device:
-    return devices.register_device(stores.devices(), current_user_id(router), body)
+    return devices.register_device(device_repository(), current_user_id(router), body)
 
 
 @router.get(
@@ -55,7 +59,7 @@ def register_device(body: DeviceBody) -> Device:
     responses=responses(401, ok=DeviceList, links=device_links("/items/0/device_id")),
 )
 def list_devices() -> DeviceList:
-    return devices.list_devices(stores.devices(), current_user_id(router))
+    return devices.list_devices(device_repository(), current_user_id(router))
 
 
 @router.delete(
@@ -65,7 +69,7 @@ def list_devices() -> DeviceList:
     responses=responses(401, 404, deleted=True),
 )
 def forget_device(device_id: Annotated[str, Path(min_length=1, max_length=128)]) -> Response[None]:
-    devices.forget_device(stores.devices(), current_user_id(router), device_id)
+    devices.forget_device(device_repository(), current_user_id(router), device_id)
     return Response(status_code=204)
 
 

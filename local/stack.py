@@ -28,6 +28,8 @@ from local.fake_google import DEMO_ROWS, DEMO_SPREADSHEET_ID, FakeGoogle
 from local.gateway import THROTTLE_ENV, Gateway, HandlerResolver, Throttle
 from local.lambda_edge import LambdaEdge
 from shared import resources as spec
+from shared.core import aws
+from shared.core.settings import load_settings
 from shared.imports import workflow
 
 LOG = logging.getLogger("local_aws.stack")
@@ -250,6 +252,10 @@ class LocalStack:
         )
         # Google redirects the browser to the gateway's public callback route.
         self._set_env({spec.ENV_OAUTH_REDIRECT_URI: f"{self.gateway.url}{OAUTH_CALLBACK_PATH}"})
+        # The process now has a deployed function's environment: settings and clients read it
+        # afresh, as a new execution environment would (a module imported earlier saw another).
+        load_settings()
+        aws.reset_clients()
         self.gateway.start()
 
     def stop(self) -> None:

@@ -16,31 +16,32 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import UTC, datetime
 
 from ops import restore
-from shared import stores
-from shared.backups import logic as backups
+from shared.accounts.wiring import accounts
+from shared.backups.logic import start_backup
 from shared.core import aws
-from shared.core.settings import settings
-from shared.erasure import logic as erasure
+from shared.core.clock import utcnow
+from shared.core.settings import load_settings
+from shared.erasure.schedule import schedule_erasure
+from shared.erasure.wiring import deletions, receipt_hasher, start_erasure_workflow
 from shared.privacy import get_logger
-from shared.retention import logic as retention
+from shared.resources import ACCOUNTS_FUNCTION, BACKUP_FUNCTION, RETENTION_FUNCTION
+from shared.retention.logic import run_retention
+from shared.retention.wiring import retention_stores
 
 logger = get_logger("operator")
 
 
 def erase_account_by_email(email: str) -> str | None:
-    accounts = stores.accounts()
-    user_id = accounts.user_id_for_email(email)
+    """Exactly the erasure ``DELETE /v1/me`` schedules, without the password: the request came
+    by email to the operator, who verified it."""
+    user_id = accounts().user_id_for_email(email)
     if user_id is None:
         return None
-    deletion_id = erasure.new_deletion_id()
-    stores.deletions().schedule(deletion_id, user_id, stores.receipt_hasher()(user_id), datetime.now(UTC))
-    accounts.disable(user_id)
-    stores.start_erasure_workflow(deletion_id)
-    logger.info("account deletion scheduled by operator", extra={"deletion_id": deletion_id})
-    return deletion_id
+    scheduled = schedule_erasure(accounts(), deletions(), receipt_hasher(), start_erasure_workflow, user_id, None)
+    logger.info("account deletion scheduled by operator", extra={"deletion_id": scheduled.deletion_id})
+    return scheduled.deletion_id
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -56,28 +57,28 @@ def main(argv: list[str] | None = None) -> int:
     reapply = commands.add_parser("reapply-receipts", help="erase again, in a restored table, every deleted account")
     reapply.add_argument("--table", required=True)
     args = parser.parse_args(argv)
-    config = settings()
 
     if args.command == "erase-account":
+        load_settings(ACCOUNTS_FUNCTION)
         deletion_id = erase_account_by_email(args.email)
         if deletion_id is None:
             print("no single account has that email", file=sys.stderr)
             return 1
         print(json.dumps({"deletion_id": deletion_id}))
     elif args.command == "backup":
-        config.require("table_arn", "backups_bucket", "data_key_arn")
-        prefix = backups.start_backup(
-            aws.dynamodb(), config.table_arn, config.backups_bucket, config.data_key_arn, datetime.now(UTC)
-        )
+        config = load_settings(BACKUP_FUNCTION)
+        prefix = start_backup(aws.dynamodb(), config.table_arn, config.backups_bucket, config.data_key_arn, utcnow())
         print(json.dumps({"prefix": prefix}))
     elif args.command == "retention":
-        print(json.dumps(retention.run_retention(stores.retention_stores())))
+        load_settings(RETENTION_FUNCTION)
+        print(json.dumps(run_retention(retention_stores())))
     elif args.command == "restore-export":
-        config.require("backups_bucket")
+        config = load_settings(BACKUP_FUNCTION)
         count = restore.restore_export(aws.s3(), aws.dynamodb(), config.backups_bucket, args.prefix, args.table)
         print(json.dumps({"restored_items": count}))
     elif args.command == "reapply-receipts":
-        erased = restore.reapply_receipts(stores.deletions(), stores.receipt_hasher(), aws.dynamodb(), args.table)
+        load_settings(ACCOUNTS_FUNCTION)
+        erased = restore.reapply_receipts(deletions(), receipt_hasher(), aws.dynamodb(), args.table)
         print(json.dumps({"accounts_erased_again": erased}))
     return 0
 

@@ -16,8 +16,8 @@ import json
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from shared.core import table as keys
-from shared.core.dynamodb import batch_delete, batch_write
+from shared.core.dynamodb import batch_delete, batch_write, in_pages, query_partition
+from shared.core.layout import USER_PREFIX, user_id_from_pk, user_pk
 from shared.erasure.repository import DeletionRepository
 from shared.privacy import get_logger
 
@@ -61,8 +61,8 @@ def _user_ids_in(dynamodb: Any, table: str) -> set[str]:
         response = dynamodb.scan(**params)
         for item in response.get("Items", []):
             pk = item["pk"]["S"]
-            if pk.startswith("USER#"):
-                users.add(pk.removeprefix("USER#"))
+            if pk.startswith(USER_PREFIX):
+                users.add(user_id_from_pk(pk))
         if "LastEvaluatedKey" not in response:
             return users
         params["ExclusiveStartKey"] = response["LastEvaluatedKey"]
@@ -78,18 +78,8 @@ def reapply_receipts(
     for user_id in _user_ids_in(dynamodb, restored_table):
         if hash_user(user_id) not in erased_hashes:
             continue
-        params: dict[str, Any] = {
-            "TableName": restored_table,
-            "KeyConditionExpression": "pk = :pk",
-            "ExpressionAttributeValues": {":pk": {"S": keys.user_pk(user_id)}},
-            "ProjectionExpression": "pk, sk",
-        }
-        while True:
-            response = dynamodb.query(**params)
-            batch_delete(dynamodb, restored_table, response.get("Items", []))
-            if "LastEvaluatedKey" not in response:
-                break
-            params["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+        for page in in_pages(query_partition(dynamodb, restored_table, user_pk(user_id), "pk, sk"), 1000):
+            batch_delete(dynamodb, restored_table, page)
         erased += 1
     logger.info("receipts re-applied", extra={"accounts_erased_again": erased})
     return erased

@@ -75,8 +75,8 @@ class TableSpec:
     indexes: tuple[IndexSpec, ...] = ()
 
 
-# Single table; the key design and every access pattern are written down in
-# shared/core/table.py next to the code that builds the keys.
+# Single table; its layout is written down in shared/core/layout.py, and each capability's key
+# design and access patterns next to the repository that builds its keys.
 TABLE = TableSpec(
     local_name="crm-data",
     partition_key="pk",

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -29,6 +29,7 @@ from shared.accounts.models import (
     RegisterResponse,
     Tokens,
 )
+from shared.core.clock import utcnow
 from shared.core.errors import (
     Conflict,
     DomainError,
@@ -77,7 +78,7 @@ class Accounts:
         self._client = client_id
 
     def register(self, body: RegisterRequest, now: datetime | None = None) -> RegisterResponse:
-        accepted_at = (now or datetime.now(UTC)).isoformat(timespec="seconds")
+        accepted_at = (now or utcnow()).isoformat(timespec="seconds")
         with _cognito_errors(
             {
                 "UsernameExistsException": Conflict("An account with this email exists.", "email_taken"),

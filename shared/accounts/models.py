@@ -89,33 +89,10 @@ class MePatch(StrictInput):
         return self
 
 
-class DeleteAccountRequest(StrictInput):
-    password: Annotated[SecretStr, Field(min_length=1, max_length=256, description="Your current password")]
-
-
-class DeletionScheduled(Output):
-    deletion_id: str = Field(description="Keep it: GET /v1/deletions/{deletion_id} tells when erasure completed")
-    status: str
-
-
-class DeletionStatus(Output):
-    deletion_id: str
-    status: str = Field(description="in_progress | completed")
-    requested_at: datetime
-    completed_at: datetime | None = None
-    backups_expire_by: datetime | None = Field(
-        default=None, description="completed_at + 90 days: encrypted backups holding the account are gone by then"
-    )
-    counts: dict[str, int] = Field(default_factory=dict, description="What was erased, by kind")
-
-
 __all__ = [
     "REGION_PATTERN",
     "ConfirmRequest",
     "ConfirmResponse",
-    "DeleteAccountRequest",
-    "DeletionScheduled",
-    "DeletionStatus",
     "LoginRequest",
     "Me",
     "MePatch",

@@ -1,4 +1,4 @@
-"""The HTTP layer every API function shares: resolver setup, error mapping and caller identity.
+"""The HTTP layer every API function shares: resolver setup and error mapping.
 
 Each Lambda owns one Powertools ``Router``; :func:`build_resolver` wraps it in an
 ``APIGatewayHttpResolver`` with pydantic validation and maps every error to
@@ -7,10 +7,7 @@ Each Lambda owns one Powertools ``Router``; :func:`build_resolver` wraps it in a
 
 from __future__ import annotations
 
-import base64
-import binascii
 import json
-from datetime import UTC, datetime
 from typing import Any, cast
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
@@ -19,8 +16,7 @@ from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEventV2
 
-from shared import stores
-from shared.core.errors import DomainError, Unauthenticated
+from shared.core.errors import DomainError
 from shared.privacy import get_logger, safe_exception
 from shared.privacy.error_reporting import report_unexpected
 
@@ -58,16 +54,6 @@ def _is_malformed_json(details: list[dict[str, str]]) -> bool:
     return any(detail["type"] == "json_invalid" for detail in details)
 
 
-def current_user_id(router: Router | APIGatewayHttpResolver) -> str:
-    """The caller's Cognito ``sub``, as verified by API Gateway's JWT authorizer."""
-    event = cast(APIGatewayProxyEventV2, router.current_event)
-    claims = event.request_context.authorizer.jwt_claim or {}
-    sub = claims.get("sub")
-    if not sub:  # only reachable if a private route were deployed without the authorizer
-        raise Unauthenticated()
-    return str(sub)
-
-
 def refuse_unknown_query_parameters(app: APIGatewayHttpResolver, next_middleware: NextMiddleware) -> Response[Any]:
     """A query parameter the route does not declare is a client mistake (``?limt=10``), not
     something to ignore silently."""
@@ -79,68 +65,6 @@ def refuse_unknown_query_parameters(app: APIGatewayHttpResolver, next_middleware
             422, "unknown_query_parameter", "The request has a query parameter this route does not take."
         )
     return next_middleware(app)
-
-
-def _bare_error(status: int, code: str, message: str) -> dict[str, Any]:
-    return {
-        "statusCode": status,
-        "headers": {"Content-Type": JSON, **SECURITY_HEADERS},
-        "body": json.dumps({"error": {"code": code, "message": message}}),
-        "isBase64Encoded": False,
-    }
-
-
-def refusal_before_routing(event: dict[str, Any]) -> dict[str, Any] | None:
-    """Answers given before the router runs: a revoked account's tokens, a body declared as
-    something other than JSON (Powertools would fail on it with a 500), and a body that is not
-    ONE JSON object of valid Unicode."""
-    return refusal_for_revoked_token(event) or refusal_for_media_type(event) or refusal_for_body(event)
-
-
-def refusal_for_body(event: dict[str, Any]) -> dict[str, Any] | None:
-    """Every request body is ONE JSON object. Powertools would read a one-element list as that
-    element; refusing lists here is what makes "no route accepts a contact list" true. Lone
-    surrogates (valid JSON escapes, invalid text) are refused before they reach a data store."""
-    raw = event.get("body")
-    if not raw:
-        return None
-    if event.get("isBase64Encoded"):
-        try:
-            raw = base64.b64decode(raw).decode()
-        except (binascii.Error, UnicodeDecodeError):
-            return _bare_error(400, "malformed_json", "The request body is not valid JSON.")
-    if not raw.strip():
-        return None
-    try:
-        parsed = json.loads(raw)
-    except ValueError:
-        return _bare_error(400, "malformed_json", "The request body is not valid JSON.")
-    if not isinstance(parsed, dict):
-        return _bare_error(422, "body_must_be_object", "The request body must be one JSON object.")
-    try:
-        json.dumps(parsed, ensure_ascii=False).encode()
-    except UnicodeEncodeError:
-        return _bare_error(400, "invalid_unicode", "The request body contains invalid Unicode.")
-    return None
-
-
-def refusal_for_media_type(event: dict[str, Any]) -> dict[str, Any] | None:
-    headers = event.get("headers") or {}
-    declared = str(headers.get("content-type", "")).split(";")[0].strip().lower()
-    if event.get("body") and declared and declared != JSON:
-        return _bare_error(415, "unsupported_media_type", "Send the body as application/json.")
-    return None
-
-
-def refusal_for_revoked_token(event: dict[str, Any]) -> dict[str, Any] | None:
-    """A deleted account's tokens stay valid JWTs until they expire; API Gateway cannot know.
-    Every authenticated request checks the revocation marker (one consistent GetItem) before
-    anything else runs — validation included — so nothing can be read or written with them."""
-    claims = ((event.get("requestContext") or {}).get("authorizer") or {}).get("jwt", {}).get("claims") or {}
-    sub = claims.get("sub")
-    if not sub or not stores.deletions().is_revoked(str(sub), datetime.now(UTC)):
-        return None
-    return _bare_error(401, "account_deleted", "This account has been deleted.")
 
 
 def build_resolver(router: Router, *, strict_query: bool = True) -> APIGatewayHttpResolver:

@@ -10,18 +10,26 @@ import base64
 import binascii
 from collections.abc import Callable
 
+from shared.core.errors import InvalidInput
+
+
+class InvalidCursor(InvalidInput):
+    status = 400
+    code = "invalid_cursor"
+    message = "The cursor is not valid; start again without it."
+
 
 def encode(prefix: str, value: str) -> str:
     return base64.urlsafe_b64encode(f"{prefix}{value}".encode()).decode().rstrip("=")
 
 
-def decode(prefix: str, cursor: str, valid: Callable[[str], bool]) -> str | None:
-    """The value inside ``cursor``, or None if it is not one of ours (the caller answers 400)."""
+def decode(prefix: str, cursor: str, valid: Callable[[str], bool]) -> str:
+    """The value inside ``cursor``; :class:`InvalidCursor` (400) if it is not one of ours."""
     try:
         text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
     except (binascii.Error, UnicodeDecodeError, ValueError):
-        return None
-    if not text.startswith(prefix):
-        return None
+        raise InvalidCursor() from None
     value = text.removeprefix(prefix)
-    return value if valid(value) else None
+    if not text.startswith(prefix) or not valid(value):
+        raise InvalidCursor()
+    return value

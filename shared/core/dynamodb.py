@@ -1,103 +1,180 @@
-"""Low-level DynamoDB helpers every repository shares: (de)serialization, paging, batch deletes.
+"""The one DynamoDB toolkit every repository uses: (de)serialization, keys, conditional writes that
+say whether they applied, batches that retry what DynamoDB leaves unprocessed, paginated Query.
 
-Batch deletes are the unit of every cascade (lead deletion now, account erasure later): 25 keys
-per BatchWriteItem, unprocessed keys retried with exponential backoff and jitter.
+Low-level client calls throughout (not the resource API): every request stays visible and
+countable (docs/request-counts.md is checked against them).
 """
 
 from __future__ import annotations
 
-import random
-import time
-from collections.abc import Iterable, Iterator
-from typing import Any
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+from botocore.exceptions import ClientError
+
+from shared.core.retry import Backoff
 
 BATCH_WRITE_MAX = 25
 BATCH_GET_MAX = 100
-MAX_UNPROCESSED_RETRIES = 8
+CONDITION_FAILED = "ConditionalCheckFailedException"
+TRANSACTION_CANCELLED = "TransactionCanceledException"
 
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
+T = TypeVar("T")
 
 
 class UnprocessedItems(RuntimeError):
-    """DynamoDB kept refusing part of a batch; the caller's operation is safe to re-run."""
+    """DynamoDB kept refusing part of a batch (throttling); the caller's operation is safe to re-run."""
 
 
 def ser(value: Any) -> dict[str, Any]:
     return _serializer.serialize(value)
 
 
+def deser(value: dict[str, Any]) -> Any:
+    return _deserializer.deserialize(value)
+
+
 def to_item(values: dict[str, Any]) -> dict[str, Any]:
+    """A plain dict as a DynamoDB item; ``None`` values are left out."""
     return {k: ser(v) for k, v in values.items() if v is not None}
 
 
 def from_item(item: dict[str, Any]) -> dict[str, Any]:
-    return {k: _deserializer.deserialize(v) for k, v in item.items()}
+    return {k: deser(v) for k, v in item.items()}
 
 
 def key(pk: str, sk: str) -> dict[str, Any]:
     return {"pk": {"S": pk}, "sk": {"S": sk}}
 
 
-def chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
+def chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
 
 
-def _backoff(attempt: int) -> None:
-    time.sleep(min(2.0, 0.05 * 2**attempt) * random.uniform(0.5, 1.0))  # noqa: S311 - jitter, not crypto
+def error_code(exc: ClientError) -> str:
+    return str(exc.response.get("Error", {}).get("Code", ""))
 
 
-def batch_write(client: Any, table: str, requests: list[dict[str, Any]]) -> int:
-    """Write (put or delete) requests 25 per call; returns the number of BatchWriteItem calls."""
-    calls = 0
+@dataclass(frozen=True)
+class Written:
+    """What a conditional write did: ``applied``, the response when it did, and (where asked with
+    ``ReturnValuesOnConditionCheckFailure=ALL_OLD``) the item that failed the condition."""
+
+    applied: bool
+    response: dict[str, Any]
+    old_item: dict[str, Any] | None = None
+
+    def __bool__(self) -> bool:
+        return self.applied
+
+
+def conditional(operation: Callable[..., dict[str, Any]], **params: Any) -> Written:
+    """Run a conditional PutItem/UpdateItem/DeleteItem; a condition that did not hold is an
+    answer (``applied=False``), not an error."""
+    try:
+        return Written(True, operation(**params))
+    except ClientError as exc:
+        if error_code(exc) != CONDITION_FAILED:
+            raise
+        return Written(False, {}, exc.response.get("Item"))
+
+
+def cancelled_by_condition(exc: ClientError, index: int | None = None) -> bool:
+    """Whether a TransactWriteItems was cancelled because a condition failed (at ``index``, or
+    at any position when ``index`` is None)."""
+    if error_code(exc) != TRANSACTION_CANCELLED:
+        return False
+    reasons = [reason.get("Code") for reason in exc.response.get("CancellationReasons") or []]
+    if index is None:
+        return "ConditionalCheckFailed" in reasons
+    return index < len(reasons) and reasons[index] == "ConditionalCheckFailed"
+
+
+@dataclass
+class BatchStats:
+    calls: int = 0
+    retried_items: int = 0
+
+
+DEFAULT_BACKOFF = Backoff()
+
+
+def batch_write(
+    client: Any, table: str, requests: Sequence[dict[str, Any]], backoff: Backoff = DEFAULT_BACKOFF
+) -> BatchStats:
+    """Put/delete requests, 25 per BatchWriteItem; unprocessed ones are sent again after a backoff,
+    and still unprocessed after the last attempt raise :class:`UnprocessedItems`."""
+    stats = BatchStats()
     for batch in chunks(requests, BATCH_WRITE_MAX):
-        pending: dict[str, Any] = {table: batch}
-        for attempt in range(MAX_UNPROCESSED_RETRIES + 1):
-            response = client.batch_write_item(RequestItems=pending)
-            calls += 1
-            pending = response.get("UnprocessedItems") or {}
+        pending: list[dict[str, Any]] = list(batch)
+        attempt = 0
+        while True:
+            response = client.batch_write_item(RequestItems={table: pending})
+            stats.calls += 1
+            pending = (response.get("UnprocessedItems") or {}).get(table, [])
             if not pending:
                 break
-            if attempt == MAX_UNPROCESSED_RETRIES:
+            if not backoff.can_retry(attempt):
                 raise UnprocessedItems("batch write did not complete")
-            _backoff(attempt)
-    return calls
+            stats.retried_items += len(pending)
+            backoff.pause(attempt)
+            attempt += 1
+    return stats
 
 
-def batch_delete(client: Any, table: str, keys: list[dict[str, Any]]) -> int:
-    return batch_write(client, table, [{"DeleteRequest": {"Key": k}} for k in keys])
+def batch_delete(
+    client: Any, table: str, keys: Sequence[dict[str, Any]], backoff: Backoff = DEFAULT_BACKOFF
+) -> BatchStats:
+    return batch_write(client, table, [{"DeleteRequest": {"Key": k}} for k in keys], backoff)
 
 
-def batch_get(client: Any, table: str, keys: list[dict[str, Any]], projection: str = "pk, sk") -> list[dict[str, Any]]:
-    """Items for ``keys`` (100 per call, unprocessed keys retried); missing keys are skipped."""
+def batch_get(
+    client: Any,
+    table: str,
+    keys: Sequence[dict[str, Any]],
+    projection: str = "pk, sk",
+    backoff: Backoff = DEFAULT_BACKOFF,
+) -> list[dict[str, Any]]:
+    """Items for ``keys``, strongly consistent, 100 per BatchGetItem, unprocessed keys retried;
+    missing keys are simply absent from the result."""
     found: list[dict[str, Any]] = []
     for batch in chunks(keys, BATCH_GET_MAX):
-        pending: dict[str, Any] = {table: {"Keys": batch, "ProjectionExpression": projection, "ConsistentRead": True}}
-        for attempt in range(MAX_UNPROCESSED_RETRIES + 1):
-            response = client.batch_get_item(RequestItems=pending)
+        request: dict[str, Any] = {"Keys": list(batch), "ProjectionExpression": projection, "ConsistentRead": True}
+        attempt = 0
+        while True:
+            response = client.batch_get_item(RequestItems={table: request})
             found += response.get("Responses", {}).get(table, [])
-            pending = response.get("UnprocessedKeys") or {}
-            if not pending:
+            unprocessed = (response.get("UnprocessedKeys") or {}).get(table)
+            if not unprocessed:
                 break
-            if attempt == MAX_UNPROCESSED_RETRIES:
+            if not backoff.can_retry(attempt):
                 raise UnprocessedItems("batch get did not complete")
-            _backoff(attempt)
+            request = unprocessed
+            backoff.pause(attempt)
+            attempt += 1
     return found
 
 
-def query_keys(client: Any, table: str, pk: str, sk_prefix: str) -> Iterable[dict[str, Any]]:
-    """Every key under ``pk`` whose sort key starts with ``sk_prefix`` (strongly consistent)."""
-    return query_partition(client, table, pk, "pk, sk", sk_prefix)
+def query(client: Any, **params: Any) -> Iterator[dict[str, Any]]:
+    """Every item a Query returns, page after page (one request per page)."""
+    while True:
+        response = client.query(**params)
+        yield from response.get("Items", [])
+        if "LastEvaluatedKey" not in response:
+            return
+        params["ExclusiveStartKey"] = response["LastEvaluatedKey"]
 
 
 def query_partition(
     client: Any, table: str, pk: str, projection: str, sk_prefix: str | None = None
 ) -> Iterator[dict[str, Any]]:
-    """Every item under ``pk`` (optionally only sort keys starting with ``sk_prefix``), page by
-    page, strongly consistent, with only the ``projection`` attributes."""
+    """Every item under ``pk`` (optionally only sort keys starting with ``sk_prefix``), strongly
+    consistent, with only the ``projection`` attributes."""
     params: dict[str, Any] = {
         "TableName": table,
         "KeyConditionExpression": "pk = :pk",
@@ -108,9 +185,21 @@ def query_partition(
     if sk_prefix is not None:
         params["KeyConditionExpression"] += " AND begins_with(sk, :prefix)"
         params["ExpressionAttributeValues"][":prefix"] = ser(sk_prefix)
-    while True:
-        response = client.query(**params)
-        yield from response.get("Items", [])
-        if "LastEvaluatedKey" not in response:
-            return
-        params["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+    return query(client, **params)
+
+
+def query_keys(client: Any, table: str, pk: str, sk_prefix: str) -> Iterator[dict[str, Any]]:
+    """Every key under ``pk`` whose sort key starts with ``sk_prefix`` (strongly consistent)."""
+    return query_partition(client, table, pk, "pk, sk", sk_prefix)
+
+
+def in_pages(items: Iterator[T], size: int) -> Iterator[list[T]]:
+    """Group a stream into lists of at most ``size`` (a page to delete at once, say)."""
+    page: list[T] = []
+    for item in items:
+        page.append(item)
+        if len(page) == size:
+            yield page
+            page = []
+    if page:
+        yield page

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from shared import resources
-from shared.core.dynamodb import ser
+from shared.core.dynamodb import query, ser
 
 DUE_INDEX = next(index.name for index in resources.TABLE.indexes if index.partition_key == "due_pk")
 DUE_ATTRS = ("due_pk", "due_sk")
@@ -26,15 +26,10 @@ def due_keys(client: Any, table: str, now: datetime, lookback_days: int) -> Iter
     """Keys (pk, sk) of every item due at or before ``now``, oldest day first."""
     for days_ago in range(lookback_days - 1, -1, -1):
         day = (now - timedelta(days=days_ago)).date().isoformat()
-        params: dict[str, Any] = {
-            "TableName": table,
-            "IndexName": DUE_INDEX,
-            "KeyConditionExpression": "due_pk = :day AND due_sk <= :now",
-            "ExpressionAttributeValues": {":day": ser(f"DUE#{day}"), ":now": ser(now.isoformat())},
-        }
-        while True:
-            response = client.query(**params)
-            yield from response.get("Items", [])
-            if "LastEvaluatedKey" not in response:
-                break
-            params["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+        yield from query(
+            client,
+            TableName=table,
+            IndexName=DUE_INDEX,
+            KeyConditionExpression="due_pk = :day AND due_sk <= :now",
+            ExpressionAttributeValues={":day": ser(f"DUE#{day}"), ":now": ser(now.isoformat())},
+        )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from shared.core.models import link
+from shared.core.openapi import link
 
 
 def lead_links(at: str = "/lead_id") -> dict[str, dict[str, Any]]:

@@ -37,7 +37,7 @@ def api_handler(app: APIGatewayHttpResolver) -> LambdaHandler:
 
     Imported here, not at the top: jobs and workflow steps use this module without the API's
     router, and must not pay for loading it."""
-    from shared.core.api import refusal_before_routing
+    from shared.core.request_checks import refusal_before_routing
 
     @logger.inject_lambda_context(clear_state=True, log_event=False)
     @metrics.log_metrics(raise_on_empty_metrics=False)

@@ -1,99 +1,100 @@
-"""Settings read from the environment once per cold start (names from shared.resources)."""
+"""A function's settings, read from its environment once, at cold start, and checked there.
+
+Each function module calls :func:`load_settings` with its ``FunctionSpec`` while it is imported:
+every environment variable its needs imply (``shared.resources.NEED_ENVIRONMENT``, the same
+table infra sets them from) must be present, and every value must be well-formed. A missing or
+malformed variable fails the init with a message that names the variable (never its value), so
+a bad deployment is seen at once and not by the first request that happens to touch it.
+"""
 
 from __future__ import annotations
 
 import os
-import re
-from dataclasses import dataclass
-from functools import cache
+from collections.abc import Iterable, Mapping
+from typing import Annotated
 
-from shared import resources
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+
+from shared import resources as r
+from shared.core.phone import REGION_PATTERN
 
 GOOGLE_AUTH_URI = "https://accounts.google.com/o/oauth2/auth"
 GOOGLE_TOKEN_URI = "https://oauth2.googleapis.com/token"
 GOOGLE_SHEETS_URL = "https://sheets.googleapis.com"
 DEFAULT_APP_LINK_SCHEME = "leadcrm"
-_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]{0,31}$")
+
+HttpUrl = Annotated[str, StringConstraints(pattern=r"^https?://[^\s]+$")]
 
 
 class ConfigurationError(RuntimeError):
-    """A required environment variable is missing: a deployment bug, not a client error."""
+    """A function's environment is incomplete or malformed: a deployment bug, not a client error."""
 
 
-def _int(name: str, default: int) -> int:
-    value = os.environ.get(name)
-    if not value:
-        return default
-    try:
-        return int(value)
-    except ValueError:
-        raise ConfigurationError(f"environment variable {name} is not an integer") from None
+class Settings(BaseModel):
+    """Every setting a function may have; which are required depends on the function's needs."""
 
+    model_config = ConfigDict(frozen=True, extra="ignore", populate_by_name=False)
 
-@dataclass(frozen=True)
-class Settings:
-    table_name: str
-    uploads_bucket: str
-    user_pool_id: str
-    user_pool_client_id: str
-    default_phone_region: str
-    table_arn: str = ""
-    backups_bucket: str = ""
-    data_key_arn: str = ""
-    receipt_key_id: str = ""
-    erasure_state_machine_arn: str = ""
+    table_name: str = Field("", alias=r.ENV_TABLE_NAME)
+    uploads_bucket: str = Field("", alias=r.ENV_UPLOADS_BUCKET)
+    user_pool_id: str = Field("", alias=r.ENV_USER_POOL_ID)
+    user_pool_client_id: str = Field("", alias=r.ENV_USER_POOL_CLIENT_ID)
+    default_phone_region: str = Field("IN", alias=r.ENV_DEFAULT_PHONE_REGION, pattern=REGION_PATTERN)
+    table_arn: str = Field("", alias=r.ENV_TABLE_ARN)
+    backups_bucket: str = Field("", alias=r.ENV_BACKUPS_BUCKET)
+    data_key_arn: str = Field("", alias=r.ENV_DATA_KEY_ARN)
+    receipt_key_id: str = Field("", alias=r.ENV_RECEIPT_KEY_ID)
+    erasure_state_machine_arn: str = Field("", alias=r.ENV_ERASURE_STATE_MACHINE_ARN)
     # Google Sheets import
-    import_key_id: str = ""
-    import_state_machine_arn: str = ""
-    import_block_rows: int = resources.IMPORT_WORKFLOW.rows_per_chunk
-    google_client_id: str = ""
-    google_client_secret_arn: str = ""
-    google_auth_uri: str = GOOGLE_AUTH_URI
-    google_token_uri: str = GOOGLE_TOKEN_URI
-    google_sheets_url: str = GOOGLE_SHEETS_URL
-    google_retry_base_ms: int = 500
-    oauth_redirect_uri: str = ""
-    app_link_scheme: str = DEFAULT_APP_LINK_SCHEME
+    import_key_id: str = Field("", alias=r.ENV_IMPORT_KEY_ID)
+    import_state_machine_arn: str = Field("", alias=r.ENV_IMPORT_STATE_MACHINE_ARN)
+    import_block_rows: int = Field(r.IMPORT_WORKFLOW.rows_per_chunk, alias=r.ENV_IMPORT_BLOCK_ROWS, ge=1, le=10_000)
+    google_client_id: str = Field("", alias=r.ENV_GOOGLE_CLIENT_ID)
+    google_client_secret_arn: str = Field("", alias=r.ENV_GOOGLE_CLIENT_SECRET_ARN)
+    google_auth_uri: HttpUrl = Field(GOOGLE_AUTH_URI, alias=r.ENV_GOOGLE_AUTH_URI)
+    google_token_uri: HttpUrl = Field(GOOGLE_TOKEN_URI, alias=r.ENV_GOOGLE_TOKEN_URI)
+    google_sheets_url: HttpUrl = Field(GOOGLE_SHEETS_URL, alias=r.ENV_GOOGLE_SHEETS_URL)
+    google_retry_base_ms: int = Field(500, alias=r.ENV_GOOGLE_RETRY_BASE_MS, ge=0, le=60_000)
+    oauth_redirect_uri: str = Field("", alias=r.ENV_OAUTH_REDIRECT_URI)
+    app_link_scheme: str = Field(
+        DEFAULT_APP_LINK_SCHEME, alias=r.ENV_APP_LINK_SCHEME, pattern=r"^[a-z][a-z0-9+.-]{0,31}$"
+    )
 
     @classmethod
-    def from_env(cls) -> Settings:
-        scheme = os.environ.get(resources.ENV_APP_LINK_SCHEME) or DEFAULT_APP_LINK_SCHEME
-        if not _SCHEME.match(scheme):
-            raise ConfigurationError(f"{resources.ENV_APP_LINK_SCHEME} is not a URL scheme")
-        block_rows = _int(resources.ENV_IMPORT_BLOCK_ROWS, resources.IMPORT_WORKFLOW.rows_per_chunk)
-        if not 1 <= block_rows <= 10_000:
-            raise ConfigurationError(f"{resources.ENV_IMPORT_BLOCK_ROWS} must be within 1..10000")
-        return cls(
-            table_name=os.environ.get(resources.ENV_TABLE_NAME, ""),
-            uploads_bucket=os.environ.get(resources.ENV_UPLOADS_BUCKET, ""),
-            user_pool_id=os.environ.get(resources.ENV_USER_POOL_ID, ""),
-            user_pool_client_id=os.environ.get(resources.ENV_USER_POOL_CLIENT_ID, ""),
-            default_phone_region=os.environ.get(resources.ENV_DEFAULT_PHONE_REGION, "IN"),
-            table_arn=os.environ.get(resources.ENV_TABLE_ARN, ""),
-            backups_bucket=os.environ.get(resources.ENV_BACKUPS_BUCKET, ""),
-            data_key_arn=os.environ.get(resources.ENV_DATA_KEY_ARN, ""),
-            receipt_key_id=os.environ.get(resources.ENV_RECEIPT_KEY_ID, ""),
-            erasure_state_machine_arn=os.environ.get(resources.ENV_ERASURE_STATE_MACHINE_ARN, ""),
-            import_key_id=os.environ.get(resources.ENV_IMPORT_KEY_ID, ""),
-            import_state_machine_arn=os.environ.get(resources.ENV_IMPORT_STATE_MACHINE_ARN, ""),
-            import_block_rows=block_rows,
-            google_client_id=os.environ.get(resources.ENV_GOOGLE_CLIENT_ID, ""),
-            google_client_secret_arn=os.environ.get(resources.ENV_GOOGLE_CLIENT_SECRET_ARN, ""),
-            google_auth_uri=os.environ.get(resources.ENV_GOOGLE_AUTH_URI) or GOOGLE_AUTH_URI,
-            google_token_uri=os.environ.get(resources.ENV_GOOGLE_TOKEN_URI) or GOOGLE_TOKEN_URI,
-            google_sheets_url=(os.environ.get(resources.ENV_GOOGLE_SHEETS_URL) or GOOGLE_SHEETS_URL).rstrip("/"),
-            google_retry_base_ms=_int(resources.ENV_GOOGLE_RETRY_BASE_MS, 500),
-            oauth_redirect_uri=os.environ.get(resources.ENV_OAUTH_REDIRECT_URI, ""),
-            app_link_scheme=scheme,
-        )
+    def from_environment(cls, environ: Mapping[str, str] | None = None, required: Iterable[str] = ()) -> Settings:
+        """Read the environment; ``required`` names variables that must be set (not empty).
 
-    def require(self, *names: str) -> None:
-        """Fail at cold start, not mid-request, when a function lacks what it needs."""
-        for name in names:
-            if not getattr(self, name):
-                raise ConfigurationError(f"setting {name} is not configured")
+        Raises :class:`ConfigurationError` naming each missing or malformed variable."""
+        environ = os.environ if environ is None else environ
+        names = {field.alias for field in cls.model_fields.values() if field.alias}
+        given = {name: environ[name] for name in names if environ.get(name)}  # empty means unset
+        missing = sorted(set(required) - set(given))
+        if missing:
+            raise ConfigurationError(f"environment variable(s) not set: {', '.join(missing)}")
+        try:
+            settings = cls.model_validate(given)
+        except ValidationError as exc:
+            bad = sorted({str(error["loc"][0]) for error in exc.errors()})
+            raise ConfigurationError(f"environment variable(s) malformed: {', '.join(bad)}") from None
+        return settings.model_copy(update={"google_sheets_url": settings.google_sheets_url.rstrip("/")})
 
 
-@cache
+def required_environment(spec: r.FunctionSpec) -> set[str]:
+    """What a function's needs put into its environment: all of it must be there at init."""
+    return {name for need in spec.needs for name in r.NEED_ENVIRONMENT[need]}
+
+
+_current: Settings | None = None
+
+
+def load_settings(spec: r.FunctionSpec | None = None) -> Settings:
+    """Read and check the settings for the function ``spec`` (at its module's import), and keep
+    them for :func:`settings`. Without a spec nothing is required (operator commands, tests)."""
+    global _current
+    _current = Settings.from_environment(required=required_environment(spec) if spec else ())
+    return _current
+
+
 def settings() -> Settings:
-    return Settings.from_env()
+    """The settings read at cold start (read now, requiring nothing, if no function loaded them)."""
+    return _current if _current is not None else load_settings()

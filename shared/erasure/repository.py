@@ -1,19 +1,25 @@
-"""Deletion records (receipts), token revocation markers and the receipts' keyed hash.
+"""Deletion records: the erasure's progress, then its receipt.
 
-| item               | pk                    | sk         | notes                                          |
-|--------------------|-----------------------|------------|------------------------------------------------|
-| deletion record    | DELETIONS             | <deletion_id> | user_id only until erasure completes; then |
-|                    |                       |            | the receipt keeps user_hash, times, counts; TTL |
-| revocation marker  | REVOKED#<sha256(id)>  | REVOKED    | lives as long as an access token can (TTL)     |
+| item            | pk        | sk            | notes                                              |
+|-----------------|-----------|---------------|----------------------------------------------------|
+| deletion record | DELETIONS | <deletion_id> | user_id only until erasure completes; then the     |
+|                 |           |               | receipt keeps user_hash, times, counts; TTL        |
 
-Integrations: DynamoDB (TransactWriteItems, GetItem, UpdateItem, Query on the expiry index),
-KMS (GenerateMac with an HMAC key).
+Scheduling writes the record and the account's revocation marker (shared/core/identity.py) in one
+transaction: from that moment no token of the account is accepted.
+
+Access patterns (calls per request):
+1. schedule ......... TransactWriteItems: Put record + Put marker (unless one is live) ..... 1
+2. read ............. GetItem, strongly consistent .......................................... 1
+3. progress ......... UpdateItem (inventory once, completion, postponement) ................ 1
+4. receipts ......... Query pk = DELETIONS (after a restore: re-apply every deletion) ...... 1/page
+5. stuck erasures ... the expiry index (shared/core/expiry_index.py) ........................ 1/day
+
+Integrations: DynamoDB (TransactWriteItems, GetItem, UpdateItem, Query).
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
@@ -21,24 +27,17 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from shared import resources
-from shared.core.dynamodb import from_item, key, ser, to_item
+from shared.core.dynamodb import cancelled_by_condition, conditional, from_item, key, query, ser, to_item
 from shared.core.expiry_index import due_attrs
+from shared.core.identity import revocation_marker
 
 DELETIONS_PK = "DELETIONS"  # one partition: receipts are listed by Query when re-applied after a restore
-REVOKED_SK = "REVOKED"
-# Longest life of an access token (plus clock skew): a revoked account's tokens are all dead by then.
-REVOCATION_SECONDS = resources.USER_POOL.access_token_minutes * 60 + 300
 # An erasure not completed this long after it was requested is restarted by the retention job.
 ERASURE_STUCK_AFTER = timedelta(minutes=30)
 
 
 def deletion_key(deletion_id: str) -> dict[str, Any]:
     return key(DELETIONS_PK, deletion_id)
-
-
-def revoked_pk(user_id: str) -> str:
-    """Keyed by a digest of the id, so even this short-lived marker names no user."""
-    return f"REVOKED#{hashlib.sha256(user_id.encode()).hexdigest()}"
 
 
 class AlreadyScheduled(Exception):
@@ -60,11 +59,7 @@ class DeletionRepository:
             "user_hash": user_hash,
             "requested_at": now.isoformat(),
         } | due_attrs(now + ERASURE_STUCK_AFTER)
-        marker = {
-            "pk": revoked_pk(user_id),
-            "sk": REVOKED_SK,
-            "expires_at": int((now + timedelta(seconds=REVOCATION_SECONDS)).timestamp()),
-        }
+        marker = revocation_marker(user_id, now)
         try:
             self._db.transact_write_items(
                 TransactItems=[
@@ -80,7 +75,7 @@ class DeletionRepository:
                 ]
             )
         except ClientError as exc:
-            if exc.response["Error"]["Code"] == "TransactionCanceledException":
+            if cancelled_by_condition(exc):
                 raise AlreadyScheduled() from None
             raise
 
@@ -91,18 +86,15 @@ class DeletionRepository:
 
     def record_inventory(self, deletion_id: str, counts: dict[str, int]) -> None:
         """What the account held when erasure began; written once, so a resumed run keeps it."""
-        try:
-            self._db.update_item(
-                TableName=self._table,
-                Key=deletion_key(deletion_id),
-                UpdateExpression="SET #counts = :counts, #status = :running",
-                ConditionExpression="attribute_exists(pk) AND attribute_not_exists(#counts)",
-                ExpressionAttributeNames={"#counts": "counts", "#status": "status"},
-                ExpressionAttributeValues={":counts": ser(counts), ":running": ser("running")},
-            )
-        except ClientError as exc:
-            if exc.response["Error"]["Code"] != "ConditionalCheckFailedException":
-                raise
+        conditional(
+            self._db.update_item,
+            TableName=self._table,
+            Key=deletion_key(deletion_id),
+            UpdateExpression="SET #counts = :counts, #status = :running",
+            ConditionExpression="attribute_exists(pk) AND attribute_not_exists(#counts)",
+            ExpressionAttributeNames={"#counts": "counts", "#status": "status"},
+            ExpressionAttributeValues={":counts": ser(counts), ":running": ser("running")},
+        )
 
     def complete(self, deletion_id: str, now: datetime) -> None:
         """Keep the receipt without personal data: the user id goes, the keyed hash stays."""
@@ -134,35 +126,10 @@ class DeletionRepository:
 
     def receipts(self) -> Iterator[dict[str, Any]]:
         """Every deletion record (receipts and pending ones): one Query per page."""
-        params: dict[str, Any] = {
-            "TableName": self._table,
-            "KeyConditionExpression": "pk = :pk",
-            "ExpressionAttributeValues": {":pk": ser(DELETIONS_PK)},
-        }
-        while True:
-            response = self._db.query(**params)
-            yield from (from_item(item) for item in response.get("Items", []))
-            if "LastEvaluatedKey" not in response:
-                return
-            params["ExclusiveStartKey"] = response["LastEvaluatedKey"]
-
-    def is_revoked(self, user_id: str, now: datetime) -> bool:
-        response = self._db.get_item(
-            TableName=self._table, Key=key(revoked_pk(user_id), REVOKED_SK), ConsistentRead=True
+        items = query(
+            self._db,
+            TableName=self._table,
+            KeyConditionExpression="pk = :pk",
+            ExpressionAttributeValues={":pk": ser(DELETIONS_PK)},
         )
-        item = response.get("Item")
-        # TTL deletes lazily: an expired marker is read as absent.
-        return bool(item) and int(item["expires_at"]["N"]) > now.timestamp()
-
-
-class ReceiptHasher:
-    """HMAC-SHA256 of a user id under a KMS HMAC key: stable (so receipts can be re-applied after
-    a restore) but not reversible, and useless without the key."""
-
-    def __init__(self, kms: Any, key_id: str) -> None:
-        self._kms = kms
-        self._key_id = key_id
-
-    def __call__(self, user_id: str) -> str:
-        response = self._kms.generate_mac(KeyId=self._key_id, Message=user_id.encode(), MacAlgorithm="HMAC_SHA_256")
-        return base64.urlsafe_b64encode(response["Mac"]).decode().rstrip("=")
+        return (from_item(item) for item in items)

@@ -12,12 +12,20 @@ from typing import Any
 from shared.accounts.cognito import Accounts
 from shared.activities.logic import to_activity
 from shared.core import cursors
-from shared.core import table as keys
 from shared.core.dynamodb import from_item, key, ser
-from shared.core.errors import InvalidInput
-from shared.core.fieldwork_models import ExportPage, FileStatus
+from shared.core.layout import (
+    ACTIVITY_PREFIX,
+    DEVICE_PREFIX,
+    FILE_PREFIX,
+    LEAD_PREFIX,
+    PREFS_SK,
+    file_object_key,
+    user_pk,
+)
 from shared.core.object_store import ObjectStore
+from shared.export.models import ExportPage
 from shared.files.logic import DOWNLOAD_EXPIRES_S, to_file_info
+from shared.files.models import FileStatus
 from shared.leads.logic import to_model as to_lead
 from shared.leads.repository import to_lead_record
 from shared.preferences.devices import to_device
@@ -27,21 +35,12 @@ from shared.preferences.repository import from_stored
 EXPORT_PAGE_ITEMS = 500
 
 
-class InvalidExportCursor(InvalidInput):
-    status = 400
-    code = "invalid_cursor"
-    message = "The cursor is not valid; start the export again without it."
-
-
 def _encode(sk: str) -> str:
     return cursors.encode("", sk)
 
 
 def _decode(cursor: str) -> str:
-    sk = cursors.decode("", cursor, lambda value: 0 < len(value) <= 300)
-    if sk is None:
-        raise InvalidExportCursor()
-    return sk
+    return cursors.decode("", cursor, lambda value: 0 < len(value) <= 300)
 
 
 def export_page(
@@ -50,11 +49,11 @@ def export_page(
     params: dict[str, Any] = {
         "TableName": table,
         "KeyConditionExpression": "pk = :pk",
-        "ExpressionAttributeValues": {":pk": ser(keys.user_pk(user_id))},
+        "ExpressionAttributeValues": {":pk": ser(user_pk(user_id))},
         "Limit": EXPORT_PAGE_ITEMS,
     }
     if cursor:
-        params["ExclusiveStartKey"] = key(keys.user_pk(user_id), _decode(cursor))
+        params["ExclusiveStartKey"] = key(user_pk(user_id), _decode(cursor))
     response = client.query(**params)
     page = ExportPage()
     if cursor is None:
@@ -62,22 +61,20 @@ def export_page(
     for raw in response.get("Items", []):
         item = from_item(raw)
         sk: str = item["sk"]
-        if sk.startswith(keys.LEAD_PREFIX):
+        if sk.startswith(LEAD_PREFIX):
             page.leads.append(to_lead(to_lead_record(raw)))
-        elif sk.startswith(keys.ACTIVITY_PREFIX):
+        elif sk.startswith(ACTIVITY_PREFIX):
             page.activities.append(to_activity(item))
-        elif sk.startswith(keys.FILE_PREFIX):
+        elif sk.startswith(FILE_PREFIX):
             info = to_file_info(item)
             if info.status is FileStatus.READY:
                 lead_id, own_id = sk.split("#")[1:3]
-                info.download_url = store.download_url(
-                    keys.file_object_key(user_id, lead_id, own_id), DOWNLOAD_EXPIRES_S
-                )
+                info.download_url = store.download_url(file_object_key(user_id, lead_id, own_id), DOWNLOAD_EXPIRES_S)
                 info.download_expires_in = DOWNLOAD_EXPIRES_S
             page.files.append(info)
-        elif sk.startswith(keys.DEVICE_PREFIX):
+        elif sk.startswith(DEVICE_PREFIX):
             page.devices.append(to_device(item))
-        elif sk == keys.PREFS_SK:
+        elif sk == PREFS_SK:
             page.preferences = preferences_from_item(from_stored(item))
     last = response.get("LastEvaluatedKey")
     page.next_cursor = _encode(last["sk"]["S"]) if last else None

@@ -10,27 +10,22 @@ File names are personal data: kept in the file record only, never in S3 keys, UR
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import filetype
 
 from shared.core import ids
-from shared.core import table as keys
+from shared.core.clock import utcnow
 from shared.core.errors import Conflict, NotFound
 from shared.core.expiry_index import DUE_ATTRS, due_attrs
-from shared.core.fieldwork_models import (
-    FileInfo,
-    FileList,
-    FileStatus,
-    FileUpload,
-    FileUploadRequest,
-    UploadForm,
-)
+from shared.core.layout import file_object_key
 from shared.core.object_store import ObjectStore
+from shared.files.models import FileInfo, FileList, FileStatus, FileUpload, FileUploadRequest, UploadForm
 from shared.leads.children import ChildRepository, LeadMissing
 from shared.leads.repository import LeadRepository
-from shared.preferences.logic import enforce_file_upload_consent, load_preferences
+from shared.preferences.consent import enforce_file_upload_consent
+from shared.preferences.logic import load_preferences
 from shared.preferences.repository import PreferencesRepository
 from shared.privacy import get_logger
 
@@ -80,7 +75,7 @@ def request_upload(
     if not ids.is_id(lead_id):
         raise NotFound("No such lead.", "lead_not_found")
     own_id = ids.new_id()
-    now = datetime.now(UTC)
+    now = utcnow()
     item = {
         "filename": body.filename,
         "content_type": body.content_type,
@@ -92,9 +87,7 @@ def request_upload(
         records.create(user_id, lead_id, own_id, item)
     except LeadMissing:
         raise NotFound("No such lead.", "lead_not_found") from None
-    form = store.upload_form(
-        keys.file_object_key(user_id, lead_id, own_id), body.content_type, body.size, UPLOAD_EXPIRES_S
-    )
+    form = store.upload_form(file_object_key(user_id, lead_id, own_id), body.content_type, body.size, UPLOAD_EXPIRES_S)
     logger.info("upload requested", extra={"content_type": body.content_type, "size_bytes": body.size})
     return FileUpload(
         file_id=ids.child_id(lead_id, own_id),
@@ -126,13 +119,13 @@ def verify_upload(records: ChildRepository, store: ObjectStore, user_id: str, fi
     lead_id, own_id = parts
     if record["status"] != FileStatus.PENDING.value:
         return to_file_info(record)  # completing twice answers the same
-    stored = store.inspect(keys.file_object_key(user_id, lead_id, own_id))
+    stored = store.inspect(file_object_key(user_id, lead_id, own_id))
     reason = _rejection(record, stored)
     if reason is None:
         changes = {"status": FileStatus.READY.value}
     else:
         if reason != "not_uploaded":
-            store.delete_everything_under(keys.file_object_key(user_id, lead_id, own_id))
+            store.delete_everything_under(file_object_key(user_id, lead_id, own_id))
         changes = {"status": FileStatus.REJECTED.value, "rejection": reason}
     if not records.update(
         user_id, lead_id, own_id, changes, "#status = :pending", {":pending": "pending"}, remove=DUE_ATTRS
@@ -160,7 +153,7 @@ def get_file(records: ChildRepository, store: ObjectStore, user_id: str, file_id
         raise _file_not_found()
     info = to_file_info(record)
     if info.status is FileStatus.READY:
-        info.download_url = store.download_url(keys.file_object_key(user_id, *parts), DOWNLOAD_EXPIRES_S)
+        info.download_url = store.download_url(file_object_key(user_id, *parts), DOWNLOAD_EXPIRES_S)
         info.download_expires_in = DOWNLOAD_EXPIRES_S
     return info
 
@@ -171,7 +164,7 @@ def delete_file(records: ChildRepository, store: ObjectStore, user_id: str, file
     parts = ids.split_child_id(file_id)
     if parts is None or records.get(user_id, *parts) is None:
         raise _file_not_found()
-    store.delete_everything_under(keys.file_object_key(user_id, *parts))
+    store.delete_everything_under(file_object_key(user_id, *parts))
     records.delete(user_id, *parts)
     logger.info("file deleted")
 
@@ -181,7 +174,7 @@ def expire_pending_upload(
 ) -> bool:
     """An upload never completed within a day: whatever reached S3 is deleted (every version)
     and the file is marked rejected. False if it was completed meanwhile."""
-    store.delete_everything_under(keys.file_object_key(user_id, lead_id, own_id))
+    store.delete_everything_under(file_object_key(user_id, lead_id, own_id))
     return records.update(
         user_id,
         lead_id,

@@ -7,25 +7,15 @@ bound to the user and import) onto a TTL-bounded item; the workflow gets ids onl
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Literal, Protocol
-
-from botocore.exceptions import ClientError
+from typing import Literal, Protocol
 
 from shared.imports.google.oauth import SHEETS_SCOPE, AccessToken, AuthorizationRejected, GoogleUnavailable
 from shared.imports.logic import AUTHORIZATION_TIMEOUT, state_hash
-from shared.imports.repository import (
-    AWAITING,
-    CANCELLED,
-    FAILED,
-    RUNNING,
-    ImportRepository,
-    SealedToken,
-    epoch,
-)
+from shared.imports.repository import ImportRepository, SealedToken, epoch
 from shared.imports.sealed import ImportAccess, PendingAuthorization
+from shared.imports.status import ImportStatus
 from shared.imports.vault import SealBroken, Vault
 from shared.privacy import Pii, get_logger, safe_exception
 from shared.resources import IMPORT_TOKEN_MAX_SECONDS, OAUTH_STATE_MAX_SECONDS
@@ -53,25 +43,6 @@ class WorkflowStarter(Protocol):
     def start(self, import_id: str, user_id: str) -> None: ...
 
 
-class StepFunctionsStarter:
-    """Integrations: Step Functions (StartExecution; the execution is named after the import)."""
-
-    def __init__(self, client: Any, state_machine_arn: str) -> None:
-        self._sfn = client
-        self._arn = state_machine_arn
-
-    def start(self, import_id: str, user_id: str) -> None:
-        try:
-            self._sfn.start_execution(
-                stateMachineArn=self._arn,
-                name=import_id,  # one execution per import, even if asked twice
-                input=json.dumps({"import_id": import_id, "user_id": user_id}),
-            )
-        except ClientError as exc:
-            if exc.response["Error"]["Code"] != "ExecutionAlreadyExists":
-                raise
-
-
 def complete_authorization(
     jobs: ImportRepository,
     vault: Vault,
@@ -92,39 +63,44 @@ def complete_authorization(
         logger.info("oauth callback refused", extra={"reason": "unknown_state"})
         return CallbackOutcome("refused")
     user_id, import_id = record.user_id, record.import_id
+    waiting = ImportStatus.AWAITING_AUTHORIZATION
+
+    def fail(code: str) -> None:
+        jobs.transition(user_id, import_id, waiting, ImportStatus.FAILED, now, code)
+
     if now - record.created_at > timedelta(seconds=OAUTH_STATE_MAX_SECONDS):  # TTL deletion lags
-        jobs.transition(user_id, import_id, AWAITING, FAILED, now, AUTHORIZATION_TIMEOUT)
+        fail(AUTHORIZATION_TIMEOUT)
         logger.info("oauth callback refused", extra={"reason": "expired_state", "import_id": import_id})
         return CallbackOutcome("refused", import_id)
     if error or not code:
         # access_denied (the user said no) or any other refusal by Google: nothing to import.
-        jobs.transition(user_id, import_id, AWAITING, CANCELLED, now)
+        jobs.transition(user_id, import_id, waiting, ImportStatus.CANCELLED, now)
         logger.info("import cancelled at consent", extra={"import_id": import_id})
         return CallbackOutcome("cancelled", import_id)
 
     try:
         pending = PendingAuthorization.from_bytes(vault.open(record.sealed, user_id=user_id, import_id=import_id))
     except SealBroken:
-        jobs.transition(user_id, import_id, AWAITING, FAILED, now, "internal_error")
+        fail("internal_error")
         return CallbackOutcome("authorization_failed", import_id)
     try:
         token = oauth.exchange(code, pending.code_verifier)
     except AuthorizationRejected:
-        jobs.transition(user_id, import_id, AWAITING, FAILED, now, "authorization_failed")
+        fail("authorization_failed")
         logger.info("authorization code refused by Google", extra={"import_id": import_id})
         return CallbackOutcome("authorization_failed", import_id)
     except GoogleUnavailable:
-        jobs.transition(user_id, import_id, AWAITING, FAILED, now, "google_unavailable")
+        fail("google_unavailable")
         return CallbackOutcome("unavailable", import_id)
     if SHEETS_SCOPE not in token.scopes:
-        jobs.transition(user_id, import_id, AWAITING, FAILED, now, "scope_not_granted")
+        fail("scope_not_granted")
         return CallbackOutcome("authorization_failed", import_id)
 
     access = ImportAccess(access_token=token.token, sheet=pending.sheet)
     lifetime = max(1, min(token.expires_in, IMPORT_TOKEN_MAX_SECONDS))
     sealed = vault.seal(access.to_bytes(), user_id=user_id, import_id=import_id)
     jobs.put_token(user_id, import_id, SealedToken(sealed=sealed, expires_at=epoch(now) + lifetime))
-    if not jobs.transition(user_id, import_id, AWAITING, RUNNING, now):
+    if not jobs.transition(user_id, import_id, waiting, ImportStatus.RUNNING, now):
         jobs.delete_token(user_id, import_id)
         return CallbackOutcome("refused", import_id)
     try:
@@ -132,7 +108,7 @@ def complete_authorization(
     except Exception as exc:
         logger.error("import workflow did not start", extra={"import_id": import_id, **safe_exception(exc)})
         jobs.delete_token(user_id, import_id)
-        jobs.transition(user_id, import_id, RUNNING, FAILED, now, "workflow_unavailable")
+        jobs.transition(user_id, import_id, ImportStatus.RUNNING, ImportStatus.FAILED, now, "workflow_unavailable")
         return CallbackOutcome("unavailable", import_id)
     logger.info("import running", extra={"import_id": import_id})
     return CallbackOutcome("started", import_id)

@@ -12,6 +12,7 @@ from ulid import ULID
 
 from shared.core import cursors
 from shared.core.errors import NotFound
+from shared.core.ids import is_id
 from shared.imports.errors import InvalidSpreadsheet
 from shared.imports.google.oauth import AuthorizationRequest
 from shared.imports.models import (
@@ -22,18 +23,9 @@ from shared.imports.models import (
     ImportStatus,
     RowErrorOut,
 )
-from shared.imports.repository import (
-    AWAITING,
-    FAILED,
-    SUCCEEDED,
-    ImportJob,
-    ImportRepository,
-    OAuthStateRecord,
-    epoch,
-)
+from shared.imports.repository import ImportJob, ImportRepository, OAuthStateRecord, epoch
 from shared.imports.sealed import PendingAuthorization, SheetRequest
 from shared.imports.vault import Vault
-from shared.leads.logic import InvalidCursor
 from shared.privacy import Pii, get_logger
 from shared.resources import OAUTH_STATE_MAX_SECONDS
 
@@ -41,7 +33,6 @@ logger = get_logger()
 
 _SPREADSHEET_ID = re.compile(r"^[A-Za-z0-9_-]{10,200}$")
 _URL_ID = re.compile(r"/spreadsheets/(?:u/\d+/)?d/([A-Za-z0-9_-]+)")
-_IMPORT_ID = re.compile(r"^[0-9A-HJKMNP-TV-Z]{26}$")
 _CURSOR_PREFIX = "i1:"
 AUTHORIZATION_TIMEOUT = "authorization_timeout"
 
@@ -94,7 +85,9 @@ def start_import(
         ),
     )
     sealed = vault.seal(pending.to_bytes(), user_id=user_id, import_id=import_id)
-    job = ImportJob(import_id=import_id, status=AWAITING, on_duplicate=body.on_duplicate, created_at=now)
+    job = ImportJob(
+        import_id=import_id, status=ImportStatus.AWAITING_AUTHORIZATION, on_duplicate=body.on_duplicate, created_at=now
+    )
     hashed_state = state_hash(authorization.state)
     jobs.create(user_id, job, oauth_state=hashed_state)
     jobs.put_state(
@@ -110,10 +103,12 @@ def start_import(
 
 def to_model(job: ImportJob, now: datetime) -> ImportOut:
     status, error_code = job.status, job.error_code
-    if status == AWAITING and now - job.created_at > timedelta(seconds=OAUTH_STATE_MAX_SECONDS):
-        status, error_code = FAILED, AUTHORIZATION_TIMEOUT  # the state can no longer be used
+    if status == ImportStatus.AWAITING_AUTHORIZATION and now - job.created_at > timedelta(
+        seconds=OAUTH_STATE_MAX_SECONDS
+    ):
+        status, error_code = ImportStatus.FAILED, AUTHORIZATION_TIMEOUT  # the state can no longer be used
     progress = 0.0
-    if status == SUCCEEDED:
+    if status == ImportStatus.SUCCEEDED:
         progress = 1.0
     elif job.first_row is not None and job.last_row is not None and job.next_row is not None:
         span = job.last_row - job.first_row + 1
@@ -136,7 +131,7 @@ def to_model(job: ImportJob, now: datetime) -> ImportOut:
 
 
 def get_import(jobs: ImportRepository, user_id: str, import_id: str, now: datetime) -> ImportOut:
-    job = jobs.get(user_id, import_id) if _IMPORT_ID.match(import_id) else None
+    job = jobs.get(user_id, import_id) if is_id(import_id) else None
     if job is None:
         raise NotFound("No such import.", code="import_not_found")
     return to_model(job, now)
@@ -147,10 +142,7 @@ def _encode_cursor(import_id: str) -> str:
 
 
 def _decode_cursor(cursor: str) -> str:
-    import_id = cursors.decode(_CURSOR_PREFIX, cursor, lambda value: bool(_IMPORT_ID.match(value)))
-    if import_id is None:
-        raise InvalidCursor()
-    return import_id
+    return cursors.decode(_CURSOR_PREFIX, cursor, is_id)
 
 
 def list_imports(jobs: ImportRepository, user_id: str, limit: int, cursor: str | None, now: datetime) -> ImportPage:

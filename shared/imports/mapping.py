@@ -11,12 +11,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
-from typing import Any, Literal, get_args
+from typing import Any, Literal
 
 from shared.imports.errors import MappingHeaderNotFound, MappingIncomplete
 
 LeadField = Literal["name", "phone", "email", "company", "notes", "tags"]
-LEAD_FIELDS: tuple[str, ...] = get_args(LeadField)
 # Fields that several columns may fill, joined in column order (e.g. First name + Last name).
 MULTI_COLUMN_FIELDS = {"name": " ", "notes": "\n"}
 

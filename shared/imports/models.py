@@ -7,13 +7,13 @@ Nothing here carries sheet content: a status shows counts, timestamps and per-ro
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints, field_validator
 
 from shared.core.models import Output, StrictInput
 from shared.imports.mapping import LeadField, validate_mapping
+from shared.imports.status import ImportStatus
 
 IMPORT_PAGE_MAX = 50
 IMPORT_PAGE_DEFAULT = 20
@@ -21,14 +21,6 @@ HEADER_MAX = 200
 MAPPING_MAX = 12
 
 HeaderName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=HEADER_MAX)]
-
-
-class ImportStatus(StrEnum):
-    AWAITING_AUTHORIZATION = "awaiting_authorization"
-    RUNNING = "running"
-    SUCCEEDED = "succeeded"
-    FAILED = "failed"
-    CANCELLED = "cancelled"
 
 
 class GoogleSheetsImportRequest(StrictInput):

@@ -1,8 +1,31 @@
-"""Import jobs, sealed tokens and OAuth states in the single table (keys: repositories/keys.py).
+"""Import jobs, sealed tokens and OAuth states in the single table.
+
+Key design (the table's layout: shared/core/layout.py):
+
+| item                | pk                          | sk                       | notes                         |
+|---------------------|-----------------------------|--------------------------|-------------------------------|
+| import job          | USER#<user_id>              | IMPORT#<import_id>       | status, counts, cursor        |
+| sealed import token | USER#<user_id>              | IMPORTTOKEN#<import_id>  | TTL ≤ 1 h; deleted at the end |
+| OAuth state         | OAUTHSTATE#<sha256(state)>  | OAUTHSTATE               | TTL ≤ 10 min; delete-on-read  |
 
 A job holds status, counts, timestamps, the row cursor and per-row errors as (row, code) — no
-cell, header, spreadsheet id or sheet title. Sealed items are opaque KMS ciphertext with a TTL;
-DynamoDB deletes expired items lazily (and moto never), so every read checks ``expires_at``.
+cell, header, spreadsheet id or sheet title. The spreadsheet id, sheet title, mapping, PKCE
+verifier and access token exist only inside KMS ciphertext (encryption context: purpose, user,
+import) on the OAuth state and token items, both short-lived. The OAuth state is keyed by a hash
+of the state value (the callback has no other handle); it holds the user id and expires within
+10 minutes; erasure reaches it through the job's ``oauth_state`` attribute. DynamoDB deletes
+expired items lazily (and moto never), so every read checks ``expires_at``.
+
+Access patterns (calls per request):
+1. start an import ....... PutItem job + PutItem OAuth state (+ KMS Encrypt) ............... 2
+2. OAuth callback ........ DeleteItem state ALL_OLD (single use), PutItem token, UpdateItem
+                           job (awaiting → running), StartExecution (+ KMS Decrypt/Encrypt) ... 3
+3. import status / list .. GetItem job / Query begins_with(sk, "IMPORT#") desc ............. 1
+4. import chunk .......... GetItem job, GetItem token, Query by_phone/by_email per distinct
+                           contact in the block, BatchWriteItem per 25 new leads (+ retries of
+                           UnprocessedItems), UpdateItem per updated lead, UpdateItem job
+                           (counts + cursor, conditional on the cursor: exactly once)
+5. finish an import ...... DeleteItem token, UpdateItem job ................................ 2
 """
 
 from __future__ import annotations
@@ -11,33 +34,41 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
-from boto3.dynamodb.types import Binary, TypeDeserializer, TypeSerializer
-from botocore.exceptions import ClientError
+from boto3.dynamodb.types import Binary
 
 from shared import resources
-from shared.core import table as keys
+from shared.core.dynamodb import conditional, from_item, key, ser, to_item
 from shared.core.expiry_index import due_attrs
+from shared.core.layout import IMPORT_PREFIX, IMPORT_TOKEN_PREFIX, OAUTH_STATE_SK, oauth_state_pk, user_pk
 from shared.imports.rows import RowError
+from shared.imports.status import ImportStatus
 
-_serializer = TypeSerializer()
-_deserializer = TypeDeserializer()
-
-AWAITING = "awaiting_authorization"
-RUNNING = "running"
-SUCCEEDED = "succeeded"
-FAILED = "failed"
-CANCELLED = "cancelled"
-TERMINAL = (SUCCEEDED, FAILED, CANCELLED)
 MAX_ERRORS = 1000  # per-row errors kept on a job (the first ones)
 TTL = resources.TABLE.ttl_attribute
 # How long past its deadline a job or state may linger before the retention job ends it.
 ABANDONED_GRACE_S = 300
 
 
+def import_sk(import_id: str) -> str:
+    return f"{IMPORT_PREFIX}{import_id}"
+
+
+def import_id_from_sk(sk: str) -> str:
+    return sk.removeprefix(IMPORT_PREFIX)
+
+
+def import_token_sk(import_id: str) -> str:
+    return f"{IMPORT_TOKEN_PREFIX}{import_id}"
+
+
+def oauth_state_key(state_hash: str) -> dict[str, Any]:
+    return key(oauth_state_pk(state_hash), OAUTH_STATE_SK)
+
+
 @dataclass
 class ImportJob:
     import_id: str
-    status: str
+    status: ImportStatus
     on_duplicate: str
     created_at: datetime
     started_at: datetime | None = None
@@ -83,8 +114,8 @@ class ImportRepository(Protocol):
         self,
         user_id: str,
         import_id: str,
-        from_status: str,
-        to_status: str,
+        from_status: ImportStatus,
+        to_status: ImportStatus,
         at: datetime,
         error_code: str | None = None,
     ) -> bool: ...
@@ -105,16 +136,12 @@ class ImportRepository(Protocol):
     def delete_token(self, user_id: str, import_id: str) -> None: ...
 
 
-def _ser(value: Any) -> dict[str, Any]:
-    return _serializer.serialize(value)
-
-
 def _time(value: Any) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
 def _to_job(item: dict[str, Any]) -> ImportJob:
-    plain = {k: _deserializer.deserialize(v) for k, v in item.items()}
+    plain = from_item(item)
 
     def number(name: str) -> int | None:
         return int(plain[name]) if plain.get(name) is not None else None
@@ -122,8 +149,8 @@ def _to_job(item: dict[str, Any]) -> ImportJob:
     created_at = _time(plain["created_at"])
     assert created_at is not None
     return ImportJob(
-        import_id=keys.import_id_from_sk(plain["sk"]),
-        status=plain["status"],
+        import_id=import_id_from_sk(plain["sk"]),
+        status=ImportStatus(plain["status"]),
         on_duplicate=plain["on_duplicate"],
         created_at=created_at,
         started_at=_time(plain.get("started_at")),
@@ -148,24 +175,19 @@ class DynamoImportRepository:
         self._table = table_name
 
     def _key(self, user_id: str, sk: str) -> dict[str, Any]:
-        return {"pk": _ser(keys.user_pk(user_id)), "sk": _ser(sk)}
+        return key(user_pk(user_id), sk)
 
     def _update(self, key: dict[str, Any], expression: str, condition: str, values: dict[str, Any]) -> bool:
         names = {"#status": "status"}
-        try:
-            self._db.update_item(
-                TableName=self._table,
-                Key=key,
-                UpdateExpression=expression,
-                ConditionExpression=condition,
-                ExpressionAttributeNames={k: v for k, v in names.items() if k in expression + condition},
-                ExpressionAttributeValues={k: _ser(v) for k, v in values.items()},
-            )
-        except ClientError as exc:
-            if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
-                return False
-            raise
-        return True
+        return conditional(
+            self._db.update_item,
+            TableName=self._table,
+            Key=key,
+            UpdateExpression=expression,
+            ConditionExpression=condition,
+            ExpressionAttributeNames={k: v for k, v in names.items() if k in expression + condition},
+            ExpressionAttributeValues={k: ser(v) for k, v in values.items()},
+        ).applied
 
     # --- jobs ---------------------------------------------------------------------------------
 
@@ -175,11 +197,11 @@ class DynamoImportRepository:
         waiting for authorization when the state has expired."""
         due = due_attrs(job.created_at + timedelta(seconds=resources.OAUTH_STATE_MAX_SECONDS + ABANDONED_GRACE_S))
         item = {
-            "pk": keys.user_pk(user_id),
-            "sk": keys.import_sk(job.import_id),
+            "pk": user_pk(user_id),
+            "sk": import_sk(job.import_id),
             **({"oauth_state": oauth_state} if oauth_state else {}),
             **due,
-            "status": job.status,
+            "status": str(job.status),
             "on_duplicate": job.on_duplicate,
             "created_at": job.created_at.isoformat(),
             "rows_read": 0,
@@ -190,13 +212,13 @@ class DynamoImportRepository:
         }
         self._db.put_item(
             TableName=self._table,
-            Item={k: _ser(v) for k, v in item.items()},
+            Item=to_item(item),
             ConditionExpression="attribute_not_exists(pk)",
         )
 
     def get(self, user_id: str, import_id: str) -> ImportJob | None:
         response = self._db.get_item(
-            TableName=self._table, Key=self._key(user_id, keys.import_sk(import_id)), ConsistentRead=True
+            TableName=self._table, Key=self._key(user_id, import_sk(import_id)), ConsistentRead=True
         )
         item = response.get("Item")
         return _to_job(item) if item else None
@@ -205,12 +227,12 @@ class DynamoImportRepository:
         params: dict[str, Any] = {
             "TableName": self._table,
             "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
-            "ExpressionAttributeValues": {":pk": _ser(keys.user_pk(user_id)), ":prefix": _ser(keys.IMPORT_PREFIX)},
+            "ExpressionAttributeValues": {":pk": ser(user_pk(user_id)), ":prefix": ser(IMPORT_PREFIX)},
             "ScanIndexForward": False,
             "Limit": limit,
         }
         if after:
-            params["ExclusiveStartKey"] = self._key(user_id, keys.import_sk(after))
+            params["ExclusiveStartKey"] = self._key(user_id, import_sk(after))
         response = self._db.query(**params)
         jobs = [_to_job(item) for item in response.get("Items", [])]
         more = "LastEvaluatedKey" in response and len(jobs) == limit
@@ -220,26 +242,26 @@ class DynamoImportRepository:
         self,
         user_id: str,
         import_id: str,
-        from_status: str,
-        to_status: str,
+        from_status: ImportStatus,
+        to_status: ImportStatus,
         at: datetime,
         error_code: str | None = None,
     ) -> bool:
         """``from_status`` → ``to_status`` if the job is still in ``from_status``."""
-        stamp = "started_at" if to_status == RUNNING else "finished_at"
+        stamp = "started_at" if to_status == ImportStatus.RUNNING else "finished_at"
         expression = f"SET #status = :to, {stamp} = :at"
-        values: dict[str, Any] = {":to": to_status, ":from": from_status, ":at": at.isoformat()}
+        values: dict[str, Any] = {":to": str(to_status), ":from": str(from_status), ":at": at.isoformat()}
         if error_code:
             expression += ", error_code = :code"
             values[":code"] = error_code
-        if to_status == RUNNING:  # due again if the workflow never finishes it
+        if to_status == ImportStatus.RUNNING:  # due again if the workflow never finishes it
             due = due_attrs(at + timedelta(seconds=resources.IMPORT_WORKFLOW.timeout_s + ABANDONED_GRACE_S))
             expression += ", due_pk = :due_pk, due_sk = :due_sk"
             values |= {":due_pk": due["due_pk"], ":due_sk": due["due_sk"]}
         else:
             expression += " REMOVE due_pk, due_sk"
         return self._update(
-            self._key(user_id, keys.import_sk(import_id)),
+            self._key(user_id, import_sk(import_id)),
             expression,
             "attribute_exists(pk) AND #status = :from",
             values,
@@ -247,10 +269,10 @@ class DynamoImportRepository:
 
     def set_range(self, user_id: str, import_id: str, first_row: int, last_row: int) -> bool:
         return self._update(
-            self._key(user_id, keys.import_sk(import_id)),
+            self._key(user_id, import_sk(import_id)),
             "SET first_row = :first, last_row = :last, next_row = :first",
             "#status = :running",
-            {":first": first_row, ":last": last_row, ":running": RUNNING},
+            {":first": first_row, ":last": last_row, ":running": str(ImportStatus.RUNNING)},
         )
 
     def commit_chunk(
@@ -268,14 +290,14 @@ class DynamoImportRepository:
         was already committed changes nothing (False).
         """
         return self._update(
-            self._key(user_id, keys.import_sk(import_id)),
+            self._key(user_id, import_sk(import_id)),
             "SET next_row = :next, errors = list_append(errors, :errors) "
             "ADD rows_read :read, leads_created :created, leads_updated :updated, rows_skipped :skipped",
             "#status = :running AND next_row = :expected",
             {
                 ":next": next_row,
                 ":expected": expected_next_row,
-                ":running": RUNNING,
+                ":running": str(ImportStatus.RUNNING),
                 ":errors": [{"row": e.row, "code": e.code} for e in errors],
                 ":read": counts.rows_read,
                 ":created": counts.leads_created,
@@ -288,8 +310,8 @@ class DynamoImportRepository:
 
     def put_state(self, state_hash: str, record: OAuthStateRecord, expires_at: int) -> None:
         item = {
-            "pk": keys.oauth_state_pk(state_hash),
-            "sk": keys.OAUTH_STATE_SK,
+            "pk": oauth_state_pk(state_hash),
+            "sk": OAUTH_STATE_SK,
             **due_attrs(datetime.fromtimestamp(expires_at, UTC)),  # purged by the retention job
             "user_id": record.user_id,
             "import_id": record.import_id,
@@ -299,7 +321,7 @@ class DynamoImportRepository:
         }
         self._db.put_item(
             TableName=self._table,
-            Item={k: _ser(v) for k, v in item.items()},
+            Item=to_item(item),
             ConditionExpression="attribute_not_exists(pk)",
         )
 
@@ -307,13 +329,13 @@ class DynamoImportRepository:
         """Delete-on-read: of two callbacks with the same state, only one gets the record."""
         response = self._db.delete_item(
             TableName=self._table,
-            Key={"pk": _ser(keys.oauth_state_pk(state_hash)), "sk": _ser(keys.OAUTH_STATE_SK)},
+            Key=oauth_state_key(state_hash),
             ReturnValues="ALL_OLD",
         )
         item = response.get("Attributes")
         if not item:
             return None
-        plain = {k: _deserializer.deserialize(v) for k, v in item.items()}
+        plain = from_item(item)
         created_at = _time(plain["created_at"])
         assert created_at is not None
         return OAuthStateRecord(
@@ -327,16 +349,16 @@ class DynamoImportRepository:
 
     def put_token(self, user_id: str, import_id: str, token: SealedToken) -> None:
         item = {
-            "pk": keys.user_pk(user_id),
-            "sk": keys.import_token_sk(import_id),
+            "pk": user_pk(user_id),
+            "sk": import_token_sk(import_id),
             "sealed": Binary(token.sealed),
             TTL: token.expires_at,
         }
-        self._db.put_item(TableName=self._table, Item={k: _ser(v) for k, v in item.items()})
+        self._db.put_item(TableName=self._table, Item=to_item(item))
 
     def get_token(self, user_id: str, import_id: str, now: int) -> SealedToken | None:
         response = self._db.get_item(
-            TableName=self._table, Key=self._key(user_id, keys.import_token_sk(import_id)), ConsistentRead=True
+            TableName=self._table, Key=self._key(user_id, import_token_sk(import_id)), ConsistentRead=True
         )
         item = response.get("Item")
         if not item:
@@ -347,12 +369,12 @@ class DynamoImportRepository:
         return SealedToken(sealed=bytes(item["sealed"]["B"]), expires_at=expires_at)
 
     def delete_token(self, user_id: str, import_id: str) -> None:
-        self._db.delete_item(TableName=self._table, Key=self._key(user_id, keys.import_token_sk(import_id)))
+        self._db.delete_item(TableName=self._table, Key=self._key(user_id, import_token_sk(import_id)))
 
     def purge_state(self, state_hash: str) -> None:
         self._db.delete_item(
             TableName=self._table,
-            Key={"pk": _ser(keys.oauth_state_pk(state_hash)), "sk": _ser(keys.OAUTH_STATE_SK)},
+            Key=oauth_state_key(state_hash),
         )
 
 

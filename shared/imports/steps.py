@@ -14,6 +14,8 @@ from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from shared.core.dynamodb import UnprocessedItems
+from shared.core.ids import ULID_PATTERN
 from shared.imports.errors import (
     AuthorizationExpired,
     HeaderRowOutOfRange,
@@ -24,33 +26,22 @@ from shared.imports.errors import (
 )
 from shared.imports.google.sheets import SheetGrid, a1_range
 from shared.imports.mapping import last_column, resolve_columns
-from shared.imports.repository import (
-    FAILED,
-    MAX_ERRORS,
-    RUNNING,
-    SUCCEEDED,
-    ChunkCounts,
-    ImportJob,
-    ImportRepository,
-    SealedToken,
-    epoch,
-)
+from shared.imports.repository import MAX_ERRORS, ChunkCounts, ImportJob, ImportRepository, SealedToken, epoch
 from shared.imports.rows import LeadDraft, RowError, cell_text, draft_from_cells, is_scientific
 from shared.imports.sealed import ImportAccess
+from shared.imports.status import ImportStatus
 from shared.imports.upsert import ContactKey, find_existing, plan_upserts
 from shared.imports.vault import SealBroken, Vault
-from shared.leads.repository import LeadRepository, LeadWriteThrottled
+from shared.leads.repository import LeadRepository
 from shared.privacy import Pii, get_logger
 
 logger = get_logger()
-
-_ID = r"^[0-9A-HJKMNP-TV-Z]{26}$"
 
 
 class _Step(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    import_id: str = Field(pattern=_ID)
+    import_id: str = Field(pattern=f"^{ULID_PATTERN}$")
     user_id: str = Field(min_length=1, max_length=128)
 
 
@@ -111,7 +102,7 @@ class WorkerDeps:
 
 def _running_job(deps: WorkerDeps, step: _Step) -> ImportJob:
     job = deps.jobs.get(step.user_id, step.import_id)
-    if job is None or job.status != RUNNING:
+    if job is None or job.status != ImportStatus.RUNNING:
         raise ImportNotRunning()
     return job
 
@@ -223,7 +214,7 @@ def import_chunk(deps: WorkerDeps, step: ChunkInput) -> ChunkOutput:
         raise ImportNotRunning()
     try:
         deps.leads.put_many(step.user_id, plan.creates)
-    except LeadWriteThrottled:
+    except UnprocessedItems:
         raise StorageBusy() from None
     vanished = 0
     for lead_id, changes in plan.updates.items():
@@ -238,7 +229,7 @@ def import_chunk(deps: WorkerDeps, step: ChunkInput) -> ChunkOutput:
     room = max(0, MAX_ERRORS - len(job.errors))
     if not deps.jobs.commit_chunk(step.user_id, step.import_id, step.next_row, end_row + 1, counts, errors[:room]):
         current = deps.jobs.get(step.user_id, step.import_id)
-        if current is not None and current.status == RUNNING and (current.next_row or 0) > step.next_row:
+        if current is not None and current.status == ImportStatus.RUNNING and (current.next_row or 0) > step.next_row:
             return ChunkOutput(next_row=current.next_row or end_row + 1, last_row=step.last_row)
         raise ImportNotRunning()
     logger.info(
@@ -270,10 +261,10 @@ def finalize(deps: WorkerDeps, step: FinalizeInput) -> FinalizeOutput:
     deps.jobs.delete_token(step.user_id, step.import_id)
     now = deps.clock()
     if step.outcome == "succeeded":
-        deps.jobs.transition(step.user_id, step.import_id, RUNNING, SUCCEEDED, now)
+        deps.jobs.transition(step.user_id, step.import_id, ImportStatus.RUNNING, ImportStatus.SUCCEEDED, now)
         logger.info("import succeeded", extra={"import_id": step.import_id})
-        return FinalizeOutput(status=SUCCEEDED)
+        return FinalizeOutput(status=ImportStatus.SUCCEEDED)
     code = error_code_for(step.error)
-    deps.jobs.transition(step.user_id, step.import_id, RUNNING, FAILED, now, code)
+    deps.jobs.transition(step.user_id, step.import_id, ImportStatus.RUNNING, ImportStatus.FAILED, now, code)
     logger.info("import failed", extra={"import_id": step.import_id, "error_code": code})
-    return FinalizeOutput(status=FAILED, error_code=code)
+    return FinalizeOutput(status=ImportStatus.FAILED, error_code=code)

@@ -1,4 +1,17 @@
-"""Activities and file records: the items that live under a lead (keys.py, patterns 12 to 16).
+"""Activities and file records: the items that live under a lead, in the owner's partition.
+
+Key design (the table's layout: shared/core/layout.py): ``sk = ACT#<lead_id>#<ulid>`` for an
+activity, ``FILE#<lead_id>#<ulid>`` for a file record. An activity's own ULID carries the time it
+happened (``at``), so a Query on ``ACT#<lead_id>#`` returns them by event time. A check-in's
+location lives inside its activity item: deleting the activity deletes the location. The API id
+of either is ``<lead_id><own ulid>`` (shared.core.ids.child_id): it names the item's full key.
+
+Access patterns (calls per request):
+1. children of a lead .... Query begins_with ACT#<lead_id># (or FILE#), newest first ...... 1/page
+2. one activity / file ... GetItem / DeleteItem by the composite id's full key ............ 1
+3. create under a lead ... TransactWriteItems: ConditionCheck lead exists + Put child ...... 1
+4. lead delete cascade ... Query ACT#/FILE# keys of the lead; BatchWriteItem deletes ...... 2 + n/25
+5. log sync dedupe ....... BatchGetItem of the entries' deterministic keys ............... n/100
 
 Integrations: DynamoDB (Query, GetItem, DeleteItem, TransactWriteItems, BatchGetItem,
 BatchWriteItem).
@@ -10,17 +23,21 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from shared.core import table as keys
 from shared.core.dynamodb import (
+    BatchStats,
     batch_delete,
     batch_get,
     batch_write,
+    cancelled_by_condition,
+    conditional,
     from_item,
     key,
     query_keys,
     ser,
     to_item,
 )
+from shared.core.layout import ACTIVITY_PREFIX, FILE_PREFIX, user_pk
+from shared.leads.repository import lead_key
 
 
 class LeadMissing(Exception):
@@ -38,38 +55,33 @@ class ChildRepository:
     def sk(self, lead_id: str, own_id: str = "") -> str:
         return f"{self._prefix}{lead_id}#{own_id}"
 
+    def _key(self, user_id: str, lead_id: str, own_id: str) -> dict[str, Any]:
+        return key(user_pk(user_id), self.sk(lead_id, own_id))
+
     def create(self, user_id: str, lead_id: str, own_id: str, attrs: dict[str, Any]) -> None:
         """Put the item only if its lead exists, in one transaction (no orphan can be written
         after the lead's deletion has begun)."""
-        pk = keys.user_pk(user_id)
+        item = to_item({"pk": user_pk(user_id), "sk": self.sk(lead_id, own_id)} | attrs)
         try:
             self._db.transact_write_items(
                 TransactItems=[
                     {
                         "ConditionCheck": {
                             "TableName": self._table,
-                            "Key": key(pk, keys.lead_sk(lead_id)),
+                            "Key": lead_key(user_id, lead_id),
                             "ConditionExpression": "attribute_exists(pk)",
                         }
                     },
-                    {
-                        "Put": {
-                            "TableName": self._table,
-                            "Item": to_item({"pk": pk, "sk": self.sk(lead_id, own_id)} | attrs),
-                        }
-                    },
+                    {"Put": {"TableName": self._table, "Item": item}},
                 ]
             )
         except ClientError as exc:
-            if exc.response["Error"]["Code"] == "TransactionCanceledException":
-                reasons = exc.response.get("CancellationReasons") or []
-                if reasons and reasons[0].get("Code") == "ConditionalCheckFailed":
-                    raise LeadMissing() from None
+            if cancelled_by_condition(exc, 0):
+                raise LeadMissing() from None
             raise
 
     def get(self, user_id: str, lead_id: str, own_id: str) -> dict[str, Any] | None:
-        response = self._db.get_item(TableName=self._table, Key=key(keys.user_pk(user_id), self.sk(lead_id, own_id)))
-        item = response.get("Item")
+        item = self._db.get_item(TableName=self._table, Key=self._key(user_id, lead_id, own_id)).get("Item")
         return from_item(item) if item else None
 
     def update(
@@ -88,33 +100,23 @@ class ChildRepository:
         expression = "SET " + ", ".join(f"#{name} = :{name}" for name in changes)
         if remove:
             expression += " REMOVE " + ", ".join(f"#{name}" for name in remove)
-        try:
-            self._db.update_item(
-                TableName=self._table,
-                Key=key(keys.user_pk(user_id), self.sk(lead_id, own_id)),
-                UpdateExpression=expression,
-                ConditionExpression=condition,
-                ExpressionAttributeNames=names,
-                ExpressionAttributeValues=values,
-            )
-        except ClientError as exc:
-            if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
-                return False
-            raise
-        return True
+        return conditional(
+            self._db.update_item,
+            TableName=self._table,
+            Key=self._key(user_id, lead_id, own_id),
+            UpdateExpression=expression,
+            ConditionExpression=condition,
+            ExpressionAttributeNames=names,
+            ExpressionAttributeValues=values,
+        ).applied
 
     def delete(self, user_id: str, lead_id: str, own_id: str) -> bool:
-        try:
-            self._db.delete_item(
-                TableName=self._table,
-                Key=key(keys.user_pk(user_id), self.sk(lead_id, own_id)),
-                ConditionExpression="attribute_exists(pk)",
-            )
-        except ClientError as exc:
-            if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
-                return False
-            raise
-        return True
+        return conditional(
+            self._db.delete_item,
+            TableName=self._table,
+            Key=self._key(user_id, lead_id, own_id),
+            ConditionExpression="attribute_exists(pk)",
+        ).applied
 
     def page(
         self, user_id: str, lead_id: str, limit: int, after: str | None, newest_first: bool = True
@@ -122,12 +124,12 @@ class ChildRepository:
         params: dict[str, Any] = {
             "TableName": self._table,
             "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
-            "ExpressionAttributeValues": {":pk": ser(keys.user_pk(user_id)), ":prefix": ser(self.sk(lead_id))},
+            "ExpressionAttributeValues": {":pk": ser(user_pk(user_id)), ":prefix": ser(self.sk(lead_id))},
             "ScanIndexForward": not newest_first,
             "Limit": limit,
         }
         if after:
-            params["ExclusiveStartKey"] = key(keys.user_pk(user_id), self.sk(lead_id, after))
+            params["ExclusiveStartKey"] = self._key(user_id, lead_id, after)
         response = self._db.query(**params)
         items = [from_item(item) for item in response.get("Items", [])]
         last = response.get("LastEvaluatedKey")
@@ -135,17 +137,16 @@ class ChildRepository:
 
     def existing(self, user_id: str, lead_and_own_ids: list[tuple[str, str]]) -> set[tuple[str, str]]:
         """Which of these (lead_id, own_id) items exist already (BatchGetItem, 100 per call)."""
-        pk = keys.user_pk(user_id)
-        found = batch_get(self._db, self._table, [key(pk, self.sk(lead, own)) for lead, own in lead_and_own_ids])
+        keys = [self._key(user_id, lead, own) for lead, own in lead_and_own_ids]
         result = set()
-        for item in found:
+        for item in batch_get(self._db, self._table, keys):
             lead, own = item["sk"]["S"].removeprefix(self._prefix).split("#", 1)
             result.add((lead, own))
         return result
 
-    def put_many(self, user_id: str, items: list[tuple[str, str, dict[str, Any]]]) -> int:
-        """Unconditional puts of deterministic keys (re-running writes the same items); returns calls."""
-        pk = keys.user_pk(user_id)
+    def put_many(self, user_id: str, items: list[tuple[str, str, dict[str, Any]]]) -> BatchStats:
+        """Unconditional puts of deterministic keys (re-running writes the same items)."""
+        pk = user_pk(user_id)
         requests = [
             {"PutRequest": {"Item": to_item({"pk": pk, "sk": self.sk(lead, own)} | attrs)}}
             for lead, own, attrs in items
@@ -153,13 +154,13 @@ class ChildRepository:
         return batch_write(self._db, self._table, requests)
 
 
-CHILD_PREFIXES = (keys.ACTIVITY_PREFIX, keys.FILE_PREFIX)
+CHILD_PREFIXES = (ACTIVITY_PREFIX, FILE_PREFIX)
 
 
 def delete_children(client: Any, table: str, user_id: str, lead_id: str) -> int:
     """Delete every activity and file record of a lead: one key Query per kind, then
     BatchWriteItem 25 keys per call. Returns how many items were deleted."""
-    pk = keys.user_pk(user_id)
+    pk = user_pk(user_id)
     found = [k for prefix in CHILD_PREFIXES for k in query_keys(client, table, pk, f"{prefix}{lead_id}#")]
     batch_delete(client, table, found)
     return len(found)

@@ -2,31 +2,25 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any
 
 from ulid import ULID
 
 from shared.core import cursors
-from shared.core import table as keys
+from shared.core.clock import utcnow
 from shared.core.errors import InvalidInput, NotFound
+from shared.core.ids import is_id
+from shared.core.layout import lead_prefix
 from shared.core.object_store import ObjectStore
 from shared.core.phone import InvalidPhone, to_e164
 from shared.leads.models import Lead, LeadCreate, LeadPage, LeadPatch, LeadSource
-from shared.leads.repository import LeadRecord, LeadRepository, LeadUnreachable, utcnow
+from shared.leads.repository import LeadRecord, LeadRepository, LeadUnreachable
 from shared.privacy import get_logger
 
 logger = get_logger()
 
-_LEAD_ID = re.compile(r"^[0-9A-HJKMNP-TV-Z]{26}$")
 _CURSOR_PREFIX = "l1:"
-
-
-class InvalidCursor(InvalidInput):
-    status = 400
-    code = "invalid_cursor"
-    message = "The cursor is not valid; start again without it."
 
 
 class InvalidLeadPhone(InvalidInput):
@@ -45,14 +39,7 @@ def encode_cursor(lead_id: str) -> str:
 
 def decode_cursor(cursor: str) -> str:
     """The lead id to resume after. Only an id: the partition is always the caller's own."""
-    lead_id = cursors.decode(_CURSOR_PREFIX, cursor, is_lead_id)
-    if lead_id is None:
-        raise InvalidCursor()
-    return lead_id
-
-
-def is_lead_id(value: str) -> bool:
-    return bool(_LEAD_ID.match(value))
+    return cursors.decode(_CURSOR_PREFIX, cursor, is_id)
 
 
 def _normalize_phone(raw: str | None, region: str | None, default_region: str) -> str | None:
@@ -99,7 +86,7 @@ def create_lead(repo: LeadRepository, user_id: str, body: LeadCreate, default_re
 
 
 def get_lead(repo: LeadRepository, user_id: str, lead_id: str) -> Lead:
-    record = repo.get(user_id, lead_id) if is_lead_id(lead_id) else None
+    record = repo.get(user_id, lead_id) if is_id(lead_id) else None
     if record is None:
         raise NotFound("No such lead.", code="lead_not_found")
     return to_model(record)
@@ -115,7 +102,7 @@ def list_leads(repo: LeadRepository, user_id: str, limit: int, cursor: str | Non
 
 
 def update_lead(repo: LeadRepository, user_id: str, lead_id: str, body: LeadPatch, default_region: str) -> Lead:
-    if not is_lead_id(lead_id):
+    if not is_id(lead_id):
         raise NotFound("No such lead.", code="lead_not_found")
     changes: dict[str, Any] = {}
     for name in body.model_fields_set - {"phone_region"}:
@@ -154,10 +141,10 @@ def delete_lead(
     AWS calls: 2 key Queries + ceil(children/25) BatchWriteItem + 1 ListObjectVersions +
     ceil(objects/1000) DeleteObjects + 1 DeleteItem + 2 sweep Queries.
     """
-    if not is_lead_id(lead_id):
+    if not is_id(lead_id):
         raise NotFound("No such lead.", code="lead_not_found")
     removed = delete_children(user_id, lead_id)
-    objects = store.delete_everything_under(keys.lead_prefix(user_id, lead_id))
+    objects = store.delete_everything_under(lead_prefix(user_id, lead_id))
     if not repo.delete(user_id, lead_id):
         raise NotFound("No such lead.", code="lead_not_found")
     removed += delete_children(user_id, lead_id)

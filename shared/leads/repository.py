@@ -1,59 +1,64 @@
-"""Lead storage in the single DynamoDB table (key design: shared/core/table.py)."""
+"""Lead storage in the single DynamoDB table.
+
+Key design (the table's layout: shared/core/layout.py): a lead is ``pk = USER#<user_id>``,
+``sk = LEAD#<lead_id>``, with sparse keys-only GSIs ``by_phone`` (``phone_pk =
+USER#<uid>#PHONE#<e164>``) and ``by_email`` (``email_pk = USER#<uid>#EMAIL#<email>``), both with
+``LEAD#<lead_id>`` as the index sort key. ``lead_id`` is a ULID: sorting ``sk`` sorts leads by
+creation time. Leads created by an import have deterministic ids (shared/imports/lead_ids.py), so
+a re-run chunk rewrites the same items instead of adding new ones.
+
+Access patterns (calls per request):
+1. create lead ............ PutItem, condition attribute_not_exists(pk) ................ 1
+2. get lead ............... GetItem(USER#caller, LEAD#id): another user's id is simply absent 1
+3. list leads, newest first Query pk = USER#caller AND begins_with(sk, "LEAD#"), desc ..... 1/page
+4. search leads (q) ....... pattern 3 + FilterExpression on lower-cased search fields ..... ≤ 5/page
+5. update lead ............ UpdateItem, condition attribute_exists(pk), ALL_NEW ........... 1
+6. delete lead ............ DeleteItem, condition attribute_exists(pk) ..................... 1
+7. leads by phone ......... Query by_phone: phone_pk = USER#caller#PHONE#<e164> ............ 1
+8. leads by email ......... Query by_email: email_pk = USER#caller#EMAIL#<email> ........... 1
+9. many leads at once ..... BatchWriteItem, 25 a call (+ retries of UnprocessedItems) ..... n/25
+"""
 
 from __future__ import annotations
 
-import random
-import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, Protocol
 
-from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
-from botocore.exceptions import ClientError
-
 from shared import resources
-from shared.core import table as keys
-
-_serializer = TypeSerializer()
-_deserializer = TypeDeserializer()
+from shared.core.dynamodb import DEFAULT_BACKOFF, BatchStats, batch_write, conditional, deser, key, query, ser
+from shared.core.layout import LEAD_PREFIX, user_pk
+from shared.core.retry import Backoff
 
 # Lower-cased copies kept for ?q= search; each is a separate attribute so a PATCH stays one call.
 SEARCH_FIELDS = {"name": "s_name", "company": "s_company", "email": "s_email", "phone": "s_phone"}
-LEAD_FIELDS = (
-    "name",
-    "phone",
-    "email",
-    "company",
-    "notes",
-    "tags",
-    "source",
-    "created_at",
-    "updated_at",
-)
 # Most pages a filtered (?q=) listing reads before it returns what it has with a cursor.
 MAX_FILTERED_PAGES = 5
 
 
-# BatchWriteItem takes at most 25 requests; unprocessed ones are retried with backoff.
-BATCH_WRITE_MAX = 25
-BATCH_MAX_ATTEMPTS = 8
-BATCH_BASE_DELAY_S = 0.05
-BATCH_MAX_DELAY_S = 2.0
+def lead_sk(lead_id: str) -> str:
+    return f"{LEAD_PREFIX}{lead_id}"
+
+
+def lead_id_from_sk(sk: str) -> str:
+    return sk.removeprefix(LEAD_PREFIX)
+
+
+def lead_key(user_id: str, lead_id: str) -> dict[str, Any]:
+    return key(user_pk(user_id), lead_sk(lead_id))
+
+
+def phone_pk(user_id: str, e164: str) -> str:
+    return f"{user_pk(user_id)}#PHONE#{e164}"
+
+
+def email_pk(user_id: str, email: str) -> str:
+    return f"{user_pk(user_id)}#EMAIL#{email.lower()}"
 
 
 class LeadUnreachable(Exception):
     """The change would leave a lead with neither phone nor email."""
-
-
-class LeadWriteThrottled(Exception):
-    """DynamoDB left part of a batch unprocessed after every retry (throttling)."""
-
-
-@dataclass
-class BatchWriteStats:
-    calls: int = 0
-    retried_items: int = 0
 
 
 @dataclass
@@ -88,11 +93,7 @@ class LeadRepository(Protocol):
     def delete(self, user_id: str, lead_id: str) -> bool: ...
     def find_by_phone(self, user_id: str, e164: str) -> list[str]: ...
     def find_by_email(self, user_id: str, email: str) -> list[str]: ...
-    def put_many(self, user_id: str, leads: Sequence[LeadRecord]) -> BatchWriteStats: ...
-
-
-def _ser(value: Any) -> dict[str, Any]:
-    return _serializer.serialize(value)
+    def put_many(self, user_id: str, leads: Sequence[LeadRecord]) -> BatchStats: ...
 
 
 def lead_item(user_id: str, lead: LeadRecord) -> dict[str, Any]:
@@ -102,8 +103,8 @@ def lead_item(user_id: str, lead: LeadRecord) -> dict[str, Any]:
     strings): the bulk import writes thousands of these, and TypeSerializer costs ~4 µs a value.
     """
     item: dict[str, Any] = {
-        "pk": {"S": keys.user_pk(user_id)},
-        "sk": {"S": keys.lead_sk(lead.lead_id)},
+        "pk": {"S": user_pk(user_id)},
+        "sk": {"S": lead_sk(lead.lead_id)},
         "name": {"S": lead.name},
         "source": {"S": str(lead.source)},
         "tags": {"L": [{"S": tag} for tag in lead.tags]},
@@ -125,11 +126,11 @@ def lead_item(user_id: str, lead: LeadRecord) -> dict[str, Any]:
 def _index_keys(user_id: str, lead_id: str, phone: str | None, email: str | None) -> dict[str, Any]:
     attrs: dict[str, Any] = {}
     if phone:
-        attrs["phone_pk"] = keys.phone_pk(user_id, phone)
-        attrs["phone_sk"] = keys.lead_sk(lead_id)
+        attrs["phone_pk"] = phone_pk(user_id, phone)
+        attrs["phone_sk"] = lead_sk(lead_id)
     if email:
-        attrs["email_pk"] = keys.email_pk(user_id, email)
-        attrs["email_sk"] = keys.lead_sk(lead_id)
+        attrs["email_pk"] = email_pk(user_id, email)
+        attrs["email_sk"] = lead_sk(lead_id)
     return attrs
 
 
@@ -139,9 +140,9 @@ def _search_value(field_name: str, value: Any) -> str:
 
 
 def to_lead_record(item: dict[str, Any]) -> LeadRecord:
-    plain = {k: _deserializer.deserialize(v) for k, v in item.items()}
+    plain = {k: deser(v) for k, v in item.items()}
     return LeadRecord(
-        lead_id=keys.lead_id_from_sk(plain["sk"]),
+        lead_id=lead_id_from_sk(plain["sk"]),
         name=plain["name"],
         source=plain["source"],
         created_at=datetime.fromisoformat(plain["created_at"]),
@@ -163,67 +164,36 @@ class DynamoLeadRepository:
 
     def create(self, user_id: str, lead: LeadRecord) -> None:
         self._db.put_item(
-            TableName=self._table,
-            Item=lead_item(user_id, lead),
-            ConditionExpression="attribute_not_exists(pk)",
+            TableName=self._table, Item=lead_item(user_id, lead), ConditionExpression="attribute_not_exists(pk)"
         )
 
-    def put_many(
-        self,
-        user_id: str,
-        leads: Sequence[LeadRecord],
-        *,
-        max_attempts: int = BATCH_MAX_ATTEMPTS,
-        sleep: Callable[[float], None] = time.sleep,
-    ) -> BatchWriteStats:
+    def put_many(self, user_id: str, leads: Sequence[LeadRecord], backoff: Backoff = DEFAULT_BACKOFF) -> BatchStats:
         """Write ``leads`` (overwriting items with the same id) with BatchWriteItem, 25 per call.
 
-        UnprocessedItems are sent again after an exponential, fully jittered delay; a batch still
-        unprocessed after ``max_attempts`` raises :class:`LeadWriteThrottled` (the caller's retry
-        rewrites the same ids, so nothing is duplicated).
+        A batch still unprocessed after the backoff's last attempt raises
+        :class:`~shared.core.dynamodb.UnprocessedItems`; the caller's retry rewrites the same
+        ids, so nothing is duplicated.
         """
-        stats = BatchWriteStats()
-        for start in range(0, len(leads), BATCH_WRITE_MAX):
-            group = leads[start : start + BATCH_WRITE_MAX]
-            pending = [{"PutRequest": {"Item": lead_item(user_id, lead)}} for lead in group]
-            attempt = 0
-            while pending:
-                response = self._db.batch_write_item(RequestItems={self._table: pending})
-                stats.calls += 1
-                pending = response.get("UnprocessedItems", {}).get(self._table, [])
-                if not pending:
-                    break
-                attempt += 1
-                stats.retried_items += len(pending)
-                if attempt >= max_attempts:
-                    raise LeadWriteThrottled()
-                sleep(random.uniform(0, min(BATCH_MAX_DELAY_S, BATCH_BASE_DELAY_S * 2**attempt)))  # noqa: S311
-        return stats
+        requests = [{"PutRequest": {"Item": lead_item(user_id, lead)}} for lead in leads]
+        return batch_write(self._db, self._table, requests, backoff)
 
     def get(self, user_id: str, lead_id: str) -> LeadRecord | None:
-        response = self._db.get_item(
-            TableName=self._table,
-            Key={"pk": _ser(keys.user_pk(user_id)), "sk": _ser(keys.lead_sk(lead_id))},
-        )
-        item = response.get("Item")
+        item = self._db.get_item(TableName=self._table, Key=lead_key(user_id, lead_id)).get("Item")
         return to_lead_record(item) if item else None
 
     def page(self, user_id: str, limit: int, after: str | None, query: str | None) -> LeadPageRecord:
         params: dict[str, Any] = {
             "TableName": self._table,
             "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
-            "ExpressionAttributeValues": {
-                ":pk": _ser(keys.user_pk(user_id)),
-                ":prefix": _ser(keys.LEAD_PREFIX),
-            },
+            "ExpressionAttributeValues": {":pk": ser(user_pk(user_id)), ":prefix": ser(LEAD_PREFIX)},
             "ScanIndexForward": False,
         }
         if query:
             names = {f"#s{i}": attr for i, attr in enumerate(SEARCH_FIELDS.values())}
             params["FilterExpression"] = " OR ".join(f"contains({name}, :q)" for name in names)
             params["ExpressionAttributeNames"] = names
-            params["ExpressionAttributeValues"][":q"] = _ser(query.lower().lstrip("+"))
-        start_key = {"pk": _ser(keys.user_pk(user_id)), "sk": _ser(keys.lead_sk(after))} if after else None
+            params["ExpressionAttributeValues"][":q"] = ser(query.lower().lstrip("+"))
+        start_key = lead_key(user_id, after) if after else None
         items: list[LeadRecord] = []
         pages = MAX_FILTERED_PAGES if query else 1
         for _ in range(pages):
@@ -242,20 +212,20 @@ class DynamoLeadRepository:
             if not start_key:
                 return LeadPageRecord(items, None)
         assert start_key is not None
-        return LeadPageRecord(items, keys.lead_id_from_sk(start_key["sk"]["S"]))
+        return LeadPageRecord(items, lead_id_from_sk(start_key["sk"]["S"]))
 
     def update(self, user_id: str, lead_id: str, changes: dict[str, Any], updated_at: datetime) -> LeadRecord | None:
         sets: list[str] = ["#updated_at = :updated_at"]
         removes: list[str] = []
         names: dict[str, str] = {"#updated_at": "updated_at"}
-        values: dict[str, Any] = {":updated_at": _ser(updated_at.isoformat())}
+        values: dict[str, Any] = {":updated_at": ser(updated_at.isoformat())}
 
         def assign(attr: str, value: Any) -> None:
             names[f"#{attr}"] = attr
             if value is None:
                 removes.append(f"#{attr}")
             else:
-                values[f":{attr}"] = _ser(value)
+                values[f":{attr}"] = ser(value)
                 sets.append(f"#{attr} = :{attr}")
 
         for name, value in changes.items():
@@ -264,12 +234,12 @@ class DynamoLeadRepository:
                 assign(SEARCH_FIELDS[name], _search_value(name, value) if value else None)
         if "phone" in changes:
             phone = changes["phone"]
-            assign("phone_pk", keys.phone_pk(user_id, phone) if phone else None)
-            assign("phone_sk", keys.lead_sk(lead_id) if phone else None)
+            assign("phone_pk", phone_pk(user_id, phone) if phone else None)
+            assign("phone_sk", lead_sk(lead_id) if phone else None)
         if "email" in changes:
             email = changes["email"]
-            assign("email_pk", keys.email_pk(user_id, email) if email else None)
-            assign("email_sk", keys.lead_sk(lead_id) if email else None)
+            assign("email_pk", email_pk(user_id, email) if email else None)
+            assign("email_sk", lead_sk(lead_id) if email else None)
 
         expression = "SET " + ", ".join(sets)
         if removes:
@@ -279,58 +249,48 @@ class DynamoLeadRepository:
         for cleared, other in (("phone", "email"), ("email", "phone")):
             if cleared in changes and changes[cleared] is None and not changes.get(other):
                 condition += f" AND attribute_exists({other})"  # not reserved words
-        try:
-            response = self._db.update_item(
-                TableName=self._table,
-                Key={"pk": _ser(keys.user_pk(user_id)), "sk": _ser(keys.lead_sk(lead_id))},
-                UpdateExpression=expression,
-                ConditionExpression=condition,
-                ExpressionAttributeNames=names,
-                ExpressionAttributeValues=values,
-                ReturnValues="ALL_NEW",
-                ReturnValuesOnConditionCheckFailure="ALL_OLD",
-            )
-        except ClientError as exc:
-            if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
-                if exc.response.get("Item"):
-                    raise LeadUnreachable() from None
-                return None
-            raise
-        return to_lead_record(response["Attributes"])
+        written = conditional(
+            self._db.update_item,
+            TableName=self._table,
+            Key=lead_key(user_id, lead_id),
+            UpdateExpression=expression,
+            ConditionExpression=condition,
+            ExpressionAttributeNames=names,
+            ExpressionAttributeValues=values,
+            ReturnValues="ALL_NEW",
+            ReturnValuesOnConditionCheckFailure="ALL_OLD",
+        )
+        if not written:
+            if written.old_item:  # it exists: the condition that failed is reachability
+                raise LeadUnreachable()
+            return None
+        return to_lead_record(written.response["Attributes"])
 
     def delete(self, user_id: str, lead_id: str) -> bool:
-        try:
-            self._db.delete_item(
-                TableName=self._table,
-                Key={"pk": _ser(keys.user_pk(user_id)), "sk": _ser(keys.lead_sk(lead_id))},
-                ConditionExpression="attribute_exists(pk)",
-            )
-        except ClientError as exc:
-            if exc.response["Error"]["Code"] == "ConditionalCheckFailedException":
-                return False
-            raise
-        return True
+        return conditional(
+            self._db.delete_item,
+            TableName=self._table,
+            Key=lead_key(user_id, lead_id),
+            ConditionExpression="attribute_exists(pk)",
+        ).applied
 
     def _find(self, index: str, key_attr: str, key_value: str) -> list[str]:
-        response = self._db.query(
+        items = query(
+            self._db,
             TableName=self._table,
             IndexName=index,
             KeyConditionExpression="#k = :v",
             ExpressionAttributeNames={"#k": key_attr},
-            ExpressionAttributeValues={":v": _ser(key_value)},
+            ExpressionAttributeValues={":v": ser(key_value)},
         )
-        return [keys.lead_id_from_sk(item["sk"]["S"]) for item in response.get("Items", [])]
+        return [lead_id_from_sk(item["sk"]["S"]) for item in items]
 
     def find_by_phone(self, user_id: str, e164: str) -> list[str]:
-        return self._find(_index_name("phone_pk"), "phone_pk", keys.phone_pk(user_id, e164))
+        return self._find(_index_name("phone_pk"), "phone_pk", phone_pk(user_id, e164))
 
     def find_by_email(self, user_id: str, email: str) -> list[str]:
-        return self._find(_index_name("email_pk"), "email_pk", keys.email_pk(user_id, email))
+        return self._find(_index_name("email_pk"), "email_pk", email_pk(user_id, email))
 
 
 def _index_name(partition_key: str) -> str:
     return next(i.name for i in resources.TABLE.indexes if i.partition_key == partition_key)
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
-from shared.core import table as keys
+from shared.core.clock import utcnow
 from shared.core.errors import NotFound
-from shared.core.fieldwork_models import Device, DeviceBody, DeviceList
-from shared.preferences.repository import DeviceRepository
+from shared.core.layout import DEVICE_PREFIX
+from shared.preferences.device_repository import DeviceRepository
+from shared.preferences.models import Device, DeviceBody, DeviceList
 
 
 def to_device(item: dict[str, Any]) -> Device:
     return Device(
-        device_id=item.get("device_id") or item["sk"].removeprefix(keys.DEVICE_PREFIX),
+        device_id=item.get("device_id") or item["sk"].removeprefix(DEVICE_PREFIX),
         platform=item["platform"],
         os_version=item["os_version"],
         app_version=item["app_version"],
@@ -24,7 +25,7 @@ def to_device(item: dict[str, Any]) -> Device:
 
 def register_device(repo: DeviceRepository, user_id: str, body: DeviceBody) -> Device:
     attrs = {"platform": body.platform, "os_version": body.os_version, "app_version": body.app_version}
-    return to_device(repo.upsert(user_id, body.device_id, attrs, datetime.now(UTC)))
+    return to_device(repo.upsert(user_id, body.device_id, attrs, utcnow()))
 
 
 def list_devices(repo: DeviceRepository, user_id: str) -> DeviceList:

@@ -1,21 +1,17 @@
-"""Preferences (synced across devices) and the server-side consent switches they carry.
+"""Preferences: one document synced across the user's devices, with optimistic concurrency.
 
-"This feature is optional and can be disabled": the switches are enforced here, on the server,
-before anything is stored — an app that ignores them still cannot upload what the user refused.
+It carries the consent switches that shared/preferences/consent.py enforces.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
+from shared.core.clock import utcnow
 from shared.core.errors import Conflict
-from shared.core.fieldwork_models import Preferences, PreferencesBody, PreferencesPut
+from shared.preferences.models import Preferences, PreferencesPut
 from shared.preferences.repository import PreferencesRepository, StaleVersion
-
-
-class FeatureDisabled(Conflict):
-    code = "feature_disabled"
 
 
 def load_preferences(repo: PreferencesRepository, user_id: str) -> Preferences:
@@ -34,7 +30,7 @@ def preferences_from_item(stored: dict[str, Any]) -> Preferences:
 
 def save_preferences(repo: PreferencesRepository, user_id: str, body: PreferencesPut) -> Preferences:
     document: dict[str, Any] = body.model_dump(exclude={"version"})
-    now = datetime.now(UTC)
+    now = utcnow()
     try:
         saved = repo.put(user_id, document, body.version, now)
     except StaleVersion:
@@ -42,22 +38,3 @@ def save_preferences(repo: PreferencesRepository, user_id: str, body: Preference
             "The preferences changed on another device; read them again and re-apply.", "version_conflict"
         ) from None
     return Preferences.model_validate(saved | {"updated_at": now})
-
-
-def enforce_location_consent(preferences: PreferencesBody) -> None:
-    if not preferences.location_enabled:
-        raise FeatureDisabled("Location is turned off in preferences; nothing was stored.", "location_disabled")
-
-
-def enforce_log_sync_consent(preferences: PreferencesBody, has_calls: bool, has_sms: bool) -> None:
-    if has_calls and not preferences.call_log_sync_enabled:
-        raise FeatureDisabled(
-            "Call log sync is turned off in preferences; nothing was stored.", "call_log_sync_disabled"
-        )
-    if has_sms and not preferences.sms_sync_enabled:
-        raise FeatureDisabled("SMS sync is turned off in preferences; nothing was stored.", "sms_sync_disabled")
-
-
-def enforce_file_upload_consent(preferences: PreferencesBody) -> None:
-    if not preferences.file_uploads_enabled:
-        raise FeatureDisabled("File uploads are turned off in preferences.", "file_uploads_disabled")

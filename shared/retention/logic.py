@@ -18,16 +18,18 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from shared import resources
-from shared.core import table as keys
+from shared.core.clock import utcnow
 from shared.core.expiry_index import due_keys
+from shared.core.layout import FILE_PREFIX, IMPORT_PREFIX, OAUTH_STATE_PREFIX, user_id_from_pk
 from shared.core.object_store import ObjectStore
 from shared.erasure.repository import DELETIONS_PK, DeletionRepository
 from shared.files.logic import expire_pending_upload
-from shared.imports.repository import AWAITING, FAILED, RUNNING, DynamoImportRepository
+from shared.imports.repository import DynamoImportRepository, import_id_from_sk
+from shared.imports.status import ImportStatus
 from shared.leads.children import ChildRepository
 from shared.privacy import get_logger
 
@@ -41,12 +43,12 @@ class RetentionStores:
     file_records: ChildRepository
     uploads: ObjectStore
     deletions: DeletionRepository
-    restart_erasure: Callable[[str, str], None]  # (deletion_id, attempt name)
+    restart_erasure: Callable[[str, str], object]  # (deletion_id, attempt name)
     imports: DynamoImportRepository
 
 
 def run_retention(stores: RetentionStores, now: datetime | None = None) -> dict[str, int]:
-    now = now or datetime.now(UTC)
+    now = now or utcnow()
     done: Counter[str] = Counter()
     for item in due_keys(stores.dynamodb, stores.table, now, resources.RETENTION_LOOKBACK_DAYS):
         pk, sk = item["pk"]["S"], item["sk"]["S"]
@@ -54,18 +56,18 @@ def run_retention(stores: RetentionStores, now: datetime | None = None) -> dict[
             stores.restart_erasure(sk, now.strftime("%Y%m%dT%H%M%S"))
             stores.deletions.postpone(sk, now)
             done["erasures_restarted"] += 1
-        elif pk.startswith(keys.oauth_state_pk("")):
-            stores.imports.purge_state(pk.removeprefix(keys.oauth_state_pk("")))
+        elif pk.startswith(OAUTH_STATE_PREFIX):
+            stores.imports.purge_state(pk.removeprefix(OAUTH_STATE_PREFIX))
             done["oauth_states_purged"] += 1
-        elif sk.startswith(keys.IMPORT_PREFIX):
-            user_id, import_id = pk.removeprefix("USER#"), keys.import_id_from_sk(sk)
-            for status in (AWAITING, RUNNING):
-                if stores.imports.transition(user_id, import_id, status, FAILED, now, "abandoned"):
+        elif sk.startswith(IMPORT_PREFIX):
+            user_id, import_id = user_id_from_pk(pk), import_id_from_sk(sk)
+            for status in (ImportStatus.AWAITING_AUTHORIZATION, ImportStatus.RUNNING):
+                if stores.imports.transition(user_id, import_id, status, ImportStatus.FAILED, now, "abandoned"):
                     done["imports_abandoned"] += 1
             stores.imports.delete_token(user_id, import_id)
-        elif sk.startswith(keys.FILE_PREFIX):
-            lead_id, own_id = sk.removeprefix(keys.FILE_PREFIX).split("#", 1)
-            user_id = pk.removeprefix("USER#")
+        elif sk.startswith(FILE_PREFIX):
+            lead_id, own_id = sk.removeprefix(FILE_PREFIX).split("#", 1)
+            user_id = user_id_from_pk(pk)
             if expire_pending_upload(stores.file_records, stores.uploads, user_id, lead_id, own_id):
                 done["uploads_expired"] += 1
         else:

@@ -19,10 +19,12 @@ from botocore.exceptions import ClientError
 
 from functions.openapi import openapi_document
 from local.fake_google import DEMO_SPREADSHEET_ID
-from shared import stores
+from shared.core.layout import item_kind
 from shared.core.object_store import ObjectStore
-from shared.erasure import logic as erasure
+from shared.erasure import erase as erasure
 from shared.erasure.repository import DeletionRepository
+from shared.erasure.schedule import new_deletion_id
+from shared.erasure.wiring import receipt_hasher
 from tests.importing import run_import, start_import
 from tests.support import PDF_BYTES, Api, TestUser, enable_features, new_lead_body, upload_file
 
@@ -77,7 +79,7 @@ def partition_kinds(local_stack: Any, user_id: str) -> dict[str, int]:
         KeyConditionExpression="pk = :pk",
         ExpressionAttributeValues={":pk": {"S": f"USER#{user_id}"}},
     )
-    return dict(Counter(erasure._kind(item["sk"]["S"]) for page in pages for item in page["Items"]))
+    return dict(Counter(item_kind(item["sk"]["S"]) for page in pages for item in page["Items"]))
 
 
 def object_versions(local_stack: Any, prefix: str = "") -> list[str]:
@@ -233,9 +235,9 @@ def _stores(local_stack: Any, budget: CallBudget) -> erasure.ErasureStores:
 
 
 def _schedule_without_workflow(local_stack: Any, user: TestUser) -> str:
-    deletion_id = erasure.new_deletion_id()
+    deletion_id = new_deletion_id()
     DeletionRepository(local_stack.client("dynamodb"), local_stack.table_name).schedule(
-        deletion_id, user.user_id, stores.receipt_hasher()(user.user_id), datetime.now(UTC)
+        deletion_id, user.user_id, receipt_hasher()(user.user_id), datetime.now(UTC)
     )
     return deletion_id
 

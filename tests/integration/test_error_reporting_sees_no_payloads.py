@@ -12,7 +12,6 @@ from sentry_sdk.envelope import Envelope
 from sentry_sdk.transport import Transport
 
 from functions import leads as leads_function
-from shared import stores
 from shared.privacy import error_reporting
 
 
@@ -65,7 +64,7 @@ def test_an_unexpected_error_reaches_sentry_without_any_request_value(
     email = canary("sentry.canary@example.com", "lead email")
     token = canary("eyJhbGciOiJSUzI1NiJ9.canarytoken.signature", "access token")
     secret = canary("db-secret-value-4242", "exception message")
-    monkeypatch.setattr(stores, "leads", lambda: ExplodingRepository(secret))
+    monkeypatch.setattr(leads_function, "lead_repository", lambda: ExplodingRepository(secret))
     event = {
         "version": "2.0",
         "routeKey": "POST /v1/leads",

@@ -11,8 +11,9 @@ from ulid import ULID
 
 from shared.imports import steps
 from shared.imports.errors import AuthorizationExpired, ImportNotRunning
-from shared.imports.repository import AWAITING, RUNNING, ImportJob, SealedToken, epoch
+from shared.imports.repository import ImportJob, SealedToken, epoch
 from shared.imports.sealed import ImportAccess, SheetRequest
+from shared.imports.status import ImportStatus
 from shared.imports.wiring import worker_dependencies
 from shared.privacy import Pii
 from tests.importing import lead_rows, sheet_id
@@ -30,8 +31,11 @@ def running_import(local_stack: Any) -> tuple[Any, str, str, str]:
     google.load_sheet(spreadsheet, [["Name", "Phone", "Email"], *lead_rows(50)], row_count=51)
     user, import_id = f"user-{ULID()}", str(ULID())
     now = datetime.now(UTC)
-    deps.jobs.create(user, ImportJob(import_id=import_id, status=AWAITING, on_duplicate="skip", created_at=now))
-    deps.jobs.transition(user, import_id, AWAITING, RUNNING, now)
+    deps.jobs.create(
+        user,
+        ImportJob(import_id=import_id, status=ImportStatus.AWAITING_AUTHORIZATION, on_duplicate="skip", created_at=now),
+    )
+    deps.jobs.transition(user, import_id, ImportStatus.AWAITING_AUTHORIZATION, ImportStatus.RUNNING, now)
     access = ImportAccess(Pii(token), SheetRequest(spreadsheet, None, 1, None))
     sealed = deps.vault.seal(access.to_bytes(), user_id=user, import_id=import_id)
     deps.jobs.put_token(user, import_id, SealedToken(sealed, epoch(now) + 3600))

@@ -11,9 +11,9 @@ import boto3
 import pytest
 from ulid import ULID
 
+from shared.core.dynamodb import UnprocessedItems
+from shared.core.retry import Backoff
 from shared.imports.repository import (
-    AWAITING,
-    RUNNING,
     ChunkCounts,
     DynamoImportRepository,
     ImportJob,
@@ -22,8 +22,9 @@ from shared.imports.repository import (
     epoch,
 )
 from shared.imports.rows import RowError
+from shared.imports.status import ImportStatus
 from shared.imports.vault import KmsVault, SealBroken
-from shared.leads.repository import DynamoLeadRepository, LeadRecord, LeadWriteThrottled
+from shared.leads.repository import DynamoLeadRepository, LeadRecord
 
 NOW = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)
 
@@ -44,11 +45,14 @@ def vault(local_stack: Any) -> KmsVault:
     return KmsVault(kms, local_stack.import_key_id)
 
 
-def _job(repo: DynamoImportRepository, user: str, status: str = RUNNING) -> str:
+def _job(repo: DynamoImportRepository, user: str, status: str = ImportStatus.RUNNING) -> str:
     import_id = str(ULID())
-    repo.create(user, ImportJob(import_id=import_id, status=AWAITING, on_duplicate="skip", created_at=NOW))
-    if status == RUNNING:
-        assert repo.transition(user, import_id, AWAITING, RUNNING, NOW)
+    repo.create(
+        user,
+        ImportJob(import_id=import_id, status=ImportStatus.AWAITING_AUTHORIZATION, on_duplicate="skip", created_at=NOW),
+    )
+    if status == ImportStatus.RUNNING:
+        assert repo.transition(user, import_id, ImportStatus.AWAITING_AUTHORIZATION, ImportStatus.RUNNING, NOW)
     return import_id
 
 
@@ -93,16 +97,18 @@ def test_a_chunk_commits_once_per_cursor_position(repo: DynamoImportRepository) 
     assert job is not None
     assert (job.next_row, job.rows_read, job.leads_created, job.rows_skipped) == (42, 40, 38, 2)
     assert job.errors == errors
-    assert repo.transition(user, import_id, RUNNING, "failed", NOW, "timeout")
+    assert repo.transition(user, import_id, ImportStatus.RUNNING, "failed", NOW, "timeout")
     assert not repo.commit_chunk(user, import_id, 42, 82, counts, [])  # not running any more
 
 
 def test_status_changes_only_from_the_expected_status(repo: DynamoImportRepository) -> None:
     user = f"user-{ULID()}"
-    import_id = _job(repo, user, status=AWAITING)
-    assert repo.transition(user, import_id, AWAITING, "cancelled", NOW)
-    assert not repo.transition(user, import_id, AWAITING, RUNNING, NOW)
-    assert not repo.transition(user, str(ULID()), AWAITING, RUNNING, NOW)  # no such job: no item made
+    import_id = _job(repo, user, status=ImportStatus.AWAITING_AUTHORIZATION)
+    assert repo.transition(user, import_id, ImportStatus.AWAITING_AUTHORIZATION, "cancelled", NOW)
+    assert not repo.transition(user, import_id, ImportStatus.AWAITING_AUTHORIZATION, ImportStatus.RUNNING, NOW)
+    assert not repo.transition(
+        user, str(ULID()), ImportStatus.AWAITING_AUTHORIZATION, ImportStatus.RUNNING, NOW
+    )  # no such job: no item made
     assert repo.get(user, import_id).status == "cancelled"  # type: ignore[union-attr]
 
 
@@ -140,7 +146,7 @@ def test_unprocessed_items_are_retried_until_every_lead_is_written(dynamodb: Any
     repo = DynamoLeadRepository(client, local_stack.table_name)
     delays: list[float] = []
     leads = _leads(60)  # 3 batches: 25, 25, 10
-    stats = repo.put_many(user, leads, sleep=delays.append)
+    stats = repo.put_many(user, leads, backoff=Backoff(sleep=delays.append))
     assert stats.calls == 3 + 3  # every batch once, plus one retry for each of the throttled ones
     assert stats.retried_items > 0
     assert len(delays) == 3
@@ -152,8 +158,8 @@ def test_unprocessed_items_are_retried_until_every_lead_is_written(dynamodb: Any
 def test_writes_still_unprocessed_after_every_attempt_raise(dynamodb: Any, local_stack: Any) -> None:
     client = ThrottlingClient(dynamodb, unprocessed_batches=100)
     repo = DynamoLeadRepository(client, local_stack.table_name)
-    with pytest.raises(LeadWriteThrottled):
-        repo.put_many(f"user-{ULID()}", _leads(25), max_attempts=4, sleep=lambda _: None)
+    with pytest.raises(UnprocessedItems):
+        repo.put_many(f"user-{ULID()}", _leads(25), backoff=Backoff(max_attempts=4, sleep=lambda _: None))
     assert client.calls == 4
 
 

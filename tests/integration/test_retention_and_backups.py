@@ -13,11 +13,12 @@ from moto.dynamodb.models import dynamodb_backends
 
 from local.fake_google import DEMO_SPREADSHEET_ID
 from ops.restore import reapply_receipts, restore_export
-from shared import resources, stores
+from shared import resources
 from shared.backups.logic import start_backup
+from shared.core.layout import FILE_PREFIX
 from shared.core.object_store import ObjectStore
-from shared.core.table import FILE_PREFIX
 from shared.erasure.repository import DeletionRepository
+from shared.erasure.wiring import deletions, receipt_hasher
 from shared.imports.repository import DynamoImportRepository
 from shared.leads.children import ChildRepository
 from shared.retention import logic as retention
@@ -160,7 +161,7 @@ def test_a_restored_backup_does_not_bring_a_deleted_account_back(
 
     assert partition(deleted.user_id) > 0  # the backup predates the deletion
     kept_before = partition(kept.user_id)
-    erased = reapply_receipts(stores.deletions(), stores.receipt_hasher(), local_stack.client("dynamodb"), restored)
+    erased = reapply_receipts(deletions(), receipt_hasher(), local_stack.client("dynamodb"), restored)
     assert erased >= 1
     assert partition(deleted.user_id) == 0
     assert partition(kept.user_id) == kept_before

@@ -1,8 +1,11 @@
 """Lead rules that need no AWS: cursors, contact rules, one contact per request."""
 
+import base64
+
 import pytest
 from pydantic import ValidationError
 
+from shared.core.cursors import InvalidCursor
 from shared.leads import logic as leads
 from shared.leads.models import LeadCreate, LeadPatch
 
@@ -11,12 +14,15 @@ def test_cursor_round_trips_and_carries_only_a_lead_id() -> None:
     lead_id = "01JC0000000000000000000000"
     cursor = leads.encode_cursor(lead_id)
     assert leads.decode_cursor(cursor) == lead_id
-    assert "USER" not in cursor
+    # What the cursor carries, decoded: a version prefix and the id, no partition key or user.
+    carried = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+    assert carried == f"l1:{lead_id}"
+    assert "USER" not in carried
 
 
 @pytest.mark.parametrize("cursor", ["", "not-base64!", "bDE6VVNFUiN4", "eyJway", "bDE6" + "A" * 40])
 def test_tampered_cursors_are_a_client_error(cursor: str) -> None:
-    with pytest.raises(leads.InvalidCursor):
+    with pytest.raises(InvalidCursor):
         leads.decode_cursor(cursor)
 
 

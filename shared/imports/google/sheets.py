@@ -15,7 +15,6 @@ logged here: URLs carry the spreadsheet id and sheet title.
 from __future__ import annotations
 
 import json
-import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ from urllib.parse import quote, urlencode
 
 import urllib3
 
+from shared.core.retry import Backoff, retry_after_seconds
 from shared.imports.errors import AuthorizationExpired, SheetAccessDenied, SheetNotFound, SheetsUnavailable
 from shared.privacy import Pii
 
@@ -103,10 +103,7 @@ class SheetsClient:
             retries=False,
         )
         self._base = base_url.rstrip("/")
-        self._max_attempts = max_attempts
-        self._base_delay = backoff_base_s
-        self._cap = backoff_cap_s
-        self._sleep = sleep
+        self._backoff = Backoff(base_s=backoff_base_s, cap_s=backoff_cap_s, max_attempts=max_attempts, sleep=sleep)
         self.requests_made = 0  # every HTTP request, retries included
         self.retries = 0
 
@@ -119,16 +116,9 @@ class SheetsClient:
     def __exit__(self, *_: object) -> None:
         self.close()
 
-    def _delay(self, attempt: int, response: urllib3.BaseHTTPResponse | None) -> float:
-        if response is not None:
-            retry_after = response.headers.get("Retry-After", "")
-            if retry_after.isdigit():
-                return min(float(retry_after), self._cap)
-        return random.uniform(0, min(self._cap, self._base_delay * 2**attempt))  # noqa: S311 - jitter
-
     def _get(self, path: str, params: dict[str, str]) -> Any:
         url = f"{self._base}{path}?{urlencode(params)}"
-        for attempt in range(self._max_attempts):
+        for attempt in range(self._backoff.max_attempts):
             response: urllib3.BaseHTTPResponse | None = None
             try:
                 self.requests_made += 1
@@ -150,9 +140,10 @@ class SheetsClient:
                     raise SheetAccessDenied()
                 elif status not in RETRY_STATUSES and status != 403:
                     raise SheetsUnavailable()
-            if attempt + 1 < self._max_attempts:
+            if self._backoff.can_retry(attempt):
                 self.retries += 1
-                self._sleep(self._delay(attempt, response))
+                retry_after = retry_after_seconds(response.headers.get("Retry-After")) if response else None
+                self._backoff.pause(attempt, retry_after)
         raise SheetsUnavailable()
 
     def grid(self, spreadsheet_id: str, sheet_title: str | None) -> SheetGrid:

@@ -1,0 +1,109 @@
+"""Activities on leads (calls, SMS, visits, notes), geotagged check-ins, and call/SMS log sync."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import AwareDatetime, Field, StringConstraints, model_validator
+
+from shared.core.models import Output, StrictInput
+from shared.preferences.models import DeviceId
+
+
+class ActivityType(StrEnum):
+    NOTE = "note"
+    CALL = "call"
+    SMS = "sms"
+    MEETING = "meeting"
+    EMAIL = "email"
+    CHECK_IN = "check_in"
+
+
+class Direction(StrEnum):
+    INCOMING = "incoming"
+    OUTGOING = "outgoing"
+    MISSED = "missed"
+
+
+Body = Annotated[str, StringConstraints(max_length=5000)]
+Duration = Annotated[int, Field(ge=0, le=86_400)]
+
+
+class ActivityCreate(StrictInput):
+    type: ActivityType = Field(strict=False)
+    at: AwareDatetime = Field(strict=False, description="When it happened (with a time zone)")
+    direction: Direction | None = Field(default=None, strict=False)
+    duration_s: Duration | None = None
+    body: Body | None = None
+
+
+class Location(Output):
+    lat: float
+    lng: float
+    accuracy_m: float
+
+
+class CheckInCreate(StrictInput):
+    lat: float = Field(ge=-90, le=90, allow_inf_nan=False)
+    lng: float = Field(ge=-180, le=180, allow_inf_nan=False)
+    accuracy_m: float = Field(ge=0, le=100_000, allow_inf_nan=False)
+    at: AwareDatetime = Field(strict=False)
+    note: Body | None = None
+
+
+class Activity(Output):
+    activity_id: str
+    lead_id: str
+    type: ActivityType
+    at: datetime
+    direction: Direction | None = None
+    duration_s: int | None = None
+    body: str | None = None
+    location: Location | None = None
+    source: Literal["manual", "call_log", "sms_log", "check_in"]
+    created_at: datetime
+
+
+class ActivityPage(Output):
+    items: list[Activity]
+    next_cursor: str | None = None
+
+
+# --- call and SMS log sync ---------------------------------------------------------------------
+
+SYNC_MAX_ENTRIES = 500
+LogNumber = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32)]
+
+
+class CallLogEntry(StrictInput):
+    number: LogNumber
+    direction: Direction = Field(strict=False)
+    at: AwareDatetime = Field(strict=False)
+    duration_s: Duration = 0
+
+
+class SmsLogEntry(StrictInput):
+    number: LogNumber
+    direction: Literal["incoming", "outgoing"]
+    at: AwareDatetime = Field(strict=False)
+    body: Annotated[str, StringConstraints(max_length=2000)] | None = None
+
+
+class DeviceLogSync(StrictInput):
+    device_id: DeviceId
+    calls: list[CallLogEntry] = Field(default_factory=list, max_length=SYNC_MAX_ENTRIES)
+    sms: list[SmsLogEntry] = Field(default_factory=list, max_length=SYNC_MAX_ENTRIES)
+
+    @model_validator(mode="after")
+    def _bounded(self) -> DeviceLogSync:
+        if len(self.calls) + len(self.sms) > SYNC_MAX_ENTRIES:
+            raise ValueError(f"at most {SYNC_MAX_ENTRIES} entries per sync")
+        return self
+
+
+class SyncResult(Output):
+    created: int = Field(description="Activities created on matching leads")
+    duplicates: int = Field(description="Entries already synced before")
+    ignored: int = Field(description="Entries matching no lead: discarded, never stored")
