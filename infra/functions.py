@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from aws_cdk import Duration, Stack
@@ -12,30 +12,29 @@ from constructs import Construct
 
 from infra.auth import Auth
 from infra.data import DataStore
+from infra.erasure import ReceiptKey
 from infra.logs import bounded_log_group
 from infra.packaging import ARCHITECTURE, RUNTIME, dependencies_layer, function_code
-from infra.termination import ErasureWorkflow, ReceiptKey, state_machine_start
 from shared.resources import (
     BACKUPS_BUCKET,
     ENV_BACKUPS_BUCKET,
     ENV_DATA_KEY_ARN,
-    ENV_ERASURE_STATE_MACHINE_ARN,
     ENV_GOOGLE_CLIENT_ID,
     ENV_GOOGLE_CLIENT_SECRET_ARN,
     ENV_IMPORT_KEY_ID,
-    ENV_IMPORT_STATE_MACHINE_ARN,
     ENV_RECEIPT_KEY_ID,
     ENV_TABLE_ARN,
     ENV_TABLE_NAME,
     ENV_UPLOADS_BUCKET,
     ENV_USER_POOL_CLIENT_ID,
     ENV_USER_POOL_ID,
-    ERASURE_FUNCTION,
     FUNCTIONS,
+    NEED_ENVIRONMENT,
     RUNTIME_ENVIRONMENT,
     TABLE,
     UPLOADS_BUCKET,
     FunctionSpec,
+    Need,
 )
 
 if TYPE_CHECKING:
@@ -103,12 +102,14 @@ class Functions(Construct):
         self.layer = dependencies_layer(self, "DependenciesLayer")
         code = function_code()
 
+        # The receipts' HMAC key stays where it was first deployed: a retained key under another
+        # logical id would be a new key, and the receipts already issued would no longer match.
+        self.receipt_key = ReceiptKey(self, "ReceiptKey")
+
         self.functions: dict[str, lambda_.Function] = {}
         self.roles: dict[str, iam.Role] = {}
-        self._receipt_key: ReceiptKey | None = None
-        self._erasure_workflow: ErasureWorkflow | None = None
-        # A function that starts a workflow is built after the functions the workflow invokes.
-        for spec in sorted(self.specs, key=lambda spec: "erasure_workflow" in spec.needs):
+        self._access: dict[str, iam.PolicyDocument] = {}
+        for spec in self.specs:
             construct = Construct(self, spec.name.capitalize())
             group = bounded_log_group(construct, "LogGroup")
             # Instead of AWSLambdaBasicExecutionRole (logs:* on every group): this group only.
@@ -129,12 +130,13 @@ class Functions(Construct):
                 environment.update(need_environment)
             # Our statements live inline in the role; the role's DefaultPolicy then holds only
             # what CDK adds (X-Ray), so acknowledging its wildcard cannot hide one of ours.
+            self._access[spec.name] = iam.PolicyDocument(statements=statements)
             role = iam.Role(
                 construct,
                 "Role",
                 assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
                 description=f"Execution role of the {spec.name} function",
-                inline_policies={"Access": iam.PolicyDocument(statements=statements)},
+                inline_policies={"Access": self._access[spec.name]},
             )
 
             self.functions[spec.name] = lambda_.Function(
@@ -155,6 +157,25 @@ class Functions(Construct):
             )
             self.roles[spec.name] = role
             _depend_on_policy_only(self.functions[spec.name], role)
+
+    def grant(
+        self,
+        need: Need,
+        statements: Sequence[iam.PolicyStatement] = (),
+        environment: Mapping[str, str] | None = None,
+    ) -> None:
+        """Give every function that has ``need`` what exists only after the functions do: a
+        workflow that invokes some of them, the API's own URL. ``environment`` may only hold
+        variables that ``NEED_ENVIRONMENT`` names for ``need``."""
+        environment = environment or {}
+        unexpected = set(environment) - set(NEED_ENVIRONMENT[need])
+        if unexpected:
+            raise ValueError(f"the need {need!r} implies no {sorted(unexpected)}")
+        for spec in self.specs:
+            if need in spec.needs:
+                self._access[spec.name].add_statements(*statements)
+                for name, value in environment.items():
+                    self.functions[spec.name].add_environment(name, value)
 
     def _grant(self, need: str) -> tuple[list[iam.PolicyStatement], dict[str, str]]:
         """The statements one ``needs`` entry requires and the env vars it implies."""
@@ -196,11 +217,6 @@ class Functions(Construct):
             key = self.receipt_key.key
             mac = iam.PolicyStatement(actions=["kms:GenerateMac"], resources=[key.key_arn])
             return [mac], {ENV_RECEIPT_KEY_ID: key.key_id}
-        if need == "erasure_workflow":
-            state_machine = self.erasure_workflow.state_machine
-            return [state_machine_start(state_machine)], {
-                ENV_ERASURE_STATE_MACHINE_ARN: state_machine.state_machine_arn
-            }
         if need == "backups":
             table, bucket = self._data.table, self._data.buckets[BACKUPS_BUCKET.key]
             export = iam.PolicyStatement(actions=["dynamodb:ExportTableToPointInTime"], resources=[table.table_arn])
@@ -217,9 +233,8 @@ class Functions(Construct):
             )
         if need == "import_key":
             return [self._imports.key_use()], {ENV_IMPORT_KEY_ID: self._imports.key.key_arn}
-        if need == "import_workflow":
-            start = iam.PolicyStatement(actions=["states:StartExecution"], resources=[self._imports.state_machine_arn])
-            return [start], {ENV_IMPORT_STATE_MACHINE_ARN: self._imports.state_machine_arn}
+        if need in ("import_workflow", "erasure_workflow"):
+            return [], {}  # the stack grants them once the workflow exists (``grant``)
         if need == "google_client":
             return [], {ENV_GOOGLE_CLIENT_ID: self._google_client_id}
         if need == "google_secret":
@@ -232,20 +247,6 @@ class Functions(Construct):
             )
             return [read, unseal], {ENV_GOOGLE_CLIENT_SECRET_ARN: secret.secret_arn}
         raise ValueError(f"unknown need: {need!r}")
-
-    @property
-    def receipt_key(self) -> ReceiptKey:
-        if self._receipt_key is None:
-            self._receipt_key = ReceiptKey(self, "ReceiptKey")
-        return self._receipt_key
-
-    @property
-    def erasure_workflow(self) -> ErasureWorkflow:
-        if self._erasure_workflow is None:
-            self._erasure_workflow = ErasureWorkflow(
-                self, "ErasureWorkflow", erasure_function=self.functions[ERASURE_FUNCTION.name], key=self._data.key
-            )
-        return self._erasure_workflow
 
     def _key_use(self, via_service: str) -> iam.PolicyStatement:
         """Key use only through the one service that needs it, never directly."""

@@ -94,7 +94,7 @@ def _arn_wildcard(stack: CrmStack, construct: IConstruct, suffix: str, reason: s
 def acknowledge_termination_findings(stack: CrmStack) -> None:
     """The erasure workflow's role, the schedules' roles and the backup export."""
     functions = stack.functions
-    workflow = functions.erasure_workflow
+    workflow = stack.erasure_workflow
     erasure_function = functions.functions[ERASURE_FUNCTION.name]
     _acknowledge(
         workflow.state_machine.role,
