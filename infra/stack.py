@@ -92,8 +92,17 @@ class CrmStack(Stack):
                 "ErasureWorkflow": self.erasure_workflow.state_machine,
             },
         )
-        acknowledge_findings(self)
-        skip_resource_findings(self)
+        acknowledge_findings(
+            self,
+            data=self.data,
+            auth=self.auth,
+            functions=self.functions,
+            api=self.api,
+            import_secrets=self.import_secrets,
+            import_workflow=self.import_workflow,
+            erasure_workflow=self.erasure_workflow,
+        )
+        skip_resource_findings(data=self.data, receipt_key=self.functions.receipt_key)
 
         CfnOutput(self, "ApiUrl", value=self.api.url)
         CfnOutput(self, "UserPoolId", value=self.auth.user_pool.user_pool_id)
