@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 
-from aws_cdk import Duration, RemovalPolicy, Stack
-from aws_cdk import aws_iam as iam
+from aws_cdk import Duration, RemovalPolicy
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_stepfunctions as sfn
 from constructs import Construct
 
+from infra.depends_on import wait_for_policy_only
 from infra.logs import bounded_log_group
 from shared.erasure import workflow
 from shared.resources import ERASURE_FUNCTION
@@ -60,9 +60,4 @@ class ErasureWorkflow(Construct):
         )
         self.state_machine_arn = self.state_machine.state_machine_arn
         erasure_function.grant_invoke(self.state_machine.role)
-        # The role is already a dependency through RoleArn; wait only for its policy (cfn-lint W3005).
-        policy = self.state_machine.role.node.find_child("DefaultPolicy").node.default_child
-        cfn_state_machine = self.state_machine.node.default_child
-        assert isinstance(policy, iam.CfnPolicy)
-        assert isinstance(cfn_state_machine, sfn.CfnStateMachine)
-        cfn_state_machine.add_override("DependsOn", [Stack.of(self).get_logical_id(policy)])
+        wait_for_policy_only(self.state_machine, self.state_machine.role)  # invoke, logs, KMS

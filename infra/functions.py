@@ -5,29 +5,20 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from aws_cdk import Duration, Stack
+from aws_cdk import Duration
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from constructs import Construct
 
 from infra.auth import Auth
 from infra.data import DataStore
+from infra.depends_on import wait_for_policy_only
 from infra.erasure import ReceiptKey
 from infra.grants import NeedTargets, need_environment, need_statements, variable_values
 from infra.imports import ImportSecrets
 from infra.logs import bounded_log_group
 from infra.packaging import ARCHITECTURE, RUNTIME, dependencies_layer, function_code
 from shared.resources import FUNCTIONS, NEED_ENVIRONMENT, RUNTIME_ENVIRONMENT, FunctionSpec, Need
-
-
-def _depend_on_policy_only(function: lambda_.Function, role: iam.Role) -> None:
-    """The function must wait for its policy; CDK also lists the role, which the GetAtt implies
-    already (cfn-lint W3005)."""
-    cfn_function = function.node.default_child
-    cfn_policy = role.node.find_child("DefaultPolicy").node.default_child
-    assert isinstance(cfn_function, lambda_.CfnFunction)
-    assert isinstance(cfn_policy, iam.CfnPolicy)
-    cfn_function.add_override("DependsOn", [Stack.of(function).get_logical_id(cfn_policy)])
 
 
 class Functions(Construct):
@@ -106,7 +97,7 @@ class Functions(Construct):
                 tracing=lambda_.Tracing.ACTIVE,
             )
             self.roles[spec.name] = role
-            _depend_on_policy_only(self.functions[spec.name], role)
+            wait_for_policy_only(self.functions[spec.name], role)
 
     def grant(
         self,

@@ -17,6 +17,7 @@ from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk import aws_stepfunctions as sfn
 from constructs import Construct
 
+from infra.depends_on import wait_for_policy_only
 from infra.logs import bounded_log_group as log_group
 from shared.imports import workflow
 from shared.imports.vault import PURPOSE
@@ -126,9 +127,4 @@ class ImportWorkflow(Construct):
             ),
             removal_policy=RemovalPolicy.DESTROY,
         )
-        # Wait for the role's policy (logs, KMS); the role itself is implied by RoleArn (W3005).
-        cfn_machine = self.state_machine.node.default_child
-        cfn_policy = self.role.node.find_child("DefaultPolicy").node.default_child
-        assert isinstance(cfn_machine, sfn.CfnStateMachine)
-        assert isinstance(cfn_policy, iam.CfnPolicy)
-        cfn_machine.add_override("DependsOn", [stack.get_logical_id(cfn_policy)])
+        wait_for_policy_only(self.state_machine, self.role)  # logs, KMS
