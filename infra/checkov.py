@@ -6,13 +6,11 @@ instead; both lists, with their reasons, are in docs/security.md (a test keeps t
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from aws_cdk import CfnResource
 from constructs import IConstruct
 
-if TYPE_CHECKING:
-    from infra.stack import CrmStack
+from infra.data import DataStore
+from infra.erasure import ReceiptKey
 
 HMAC_KEY_NOT_ROTATABLE = (
     "CKV_AWS_7",
@@ -36,6 +34,7 @@ def skip_on(construct: IConstruct, *checks: tuple[str, str]) -> None:
     resource.add_metadata("checkov", {"skip": [{"id": check_id, "comment": reason} for check_id, reason in checks]})
 
 
-def skip_resource_findings(stack: CrmStack) -> None:
-    skip_on(stack.functions.receipt_key.key, HMAC_KEY_NOT_ROTATABLE)
-    skip_on(stack.data.access_logs, ACCESS_LOGS_NOT_LOGGED, ACCESS_LOGS_NOT_VERSIONED)
+def skip_resource_findings(*, data: DataStore, receipt_key: ReceiptKey) -> None:
+    """Every resource-level skip, given the constructs they are on (the stack passes its own)."""
+    skip_on(receipt_key.key, HMAC_KEY_NOT_ROTATABLE)
+    skip_on(data.access_logs, ACCESS_LOGS_NOT_LOGGED, ACCESS_LOGS_NOT_VERSIONED)

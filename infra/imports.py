@@ -1,12 +1,13 @@
-"""Google Sheets import: its KMS key, the Google client secret and the Step Functions workflow.
+"""Google Sheets import: its KMS keys, the Google client secret and the Step Functions workflow.
 
 ``ImportSecrets`` exists before the functions (their roles and environment name it);
-``ImportWorkflow`` after them (its definition names their ARNs). The workflow's name is fixed,
-so the OAuth callback function can be granted StartExecution on its ARN without a reference
-cycle.
+``ImportWorkflow`` after them (its definition names their ARNs), and the stack then grants the
+functions that start it (``Functions.grant``), as it does for the erasure workflow.
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 from aws_cdk import ArnFormat, Duration, RemovalPolicy, Stack
 from aws_cdk import aws_iam as iam
@@ -16,6 +17,7 @@ from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk import aws_stepfunctions as sfn
 from constructs import Construct
 
+from infra.depends_on import wait_for_policy_only
 from infra.logs import bounded_log_group as log_group
 from shared.imports import workflow
 from shared.imports.vault import PURPOSE
@@ -38,9 +40,8 @@ class ImportSecrets(Construct):
     grant never reaches the key that seals tokens.
     """
 
-    def __init__(self, scope: Construct, construct_id: str, *, spec: WorkflowSpec = IMPORT_WORKFLOW) -> None:
+    def __init__(self, scope: Construct, construct_id: str) -> None:
         super().__init__(scope, construct_id)
-        stack = Stack.of(self)
         self.key = kms.Key(
             self,
             "Key",
@@ -62,13 +63,6 @@ class ImportSecrets(Construct):
             encryption_key=self.key,  # a customer-managed key, used through Secrets Manager only
             removal_policy=RemovalPolicy.RETAIN,
         )
-        self.state_machine_name = f"{stack.stack_name}-{spec.name}"
-        self.state_machine_arn = stack.format_arn(
-            service="states",
-            resource="stateMachine",
-            resource_name=self.state_machine_name,
-            arn_format=ArnFormat.COLON_RESOURCE_NAME,
-        )
 
     def key_use(self) -> iam.PolicyStatement:
         """Encrypt/Decrypt with the import key, and only under the import's encryption context."""
@@ -88,12 +82,21 @@ class ImportWorkflow(Construct):
         construct_id: str,
         *,
         secrets: ImportSecrets,
-        functions: dict[str, lambda_.Function],
+        functions: Mapping[str, lambda_.IFunction],
         spec: WorkflowSpec = IMPORT_WORKFLOW,
     ) -> None:
         super().__init__(scope, construct_id)
         stack = Stack.of(self)
         steps = {f.name: functions[f.name].function_arn for f in workflow.STEP_FUNCTIONS}
+        state_machine_name = f"{stack.stack_name}-{spec.name}"
+        # The state machine's ARN, formatted from its fixed name rather than referenced: that is how
+        # the starting function's policy and environment name it (same value).
+        self.state_machine_arn = stack.format_arn(
+            service="states",
+            resource="stateMachine",
+            resource_name=state_machine_name,
+            arn_format=ArnFormat.COLON_RESOURCE_NAME,
+        )
         self.log_group = log_group(self, "Logs")
         self.role = iam.Role(
             self,
@@ -109,7 +112,7 @@ class ImportWorkflow(Construct):
         self.state_machine = sfn.StateMachine(
             self,
             "StateMachine",
-            state_machine_name=secrets.state_machine_name,
+            state_machine_name=state_machine_name,
             state_machine_type=sfn.StateMachineType.STANDARD,
             definition_body=sfn.DefinitionBody.from_string(stack.to_json_string(workflow.definition(steps))),
             role=self.role,
@@ -124,9 +127,4 @@ class ImportWorkflow(Construct):
             ),
             removal_policy=RemovalPolicy.DESTROY,
         )
-        # Wait for the role's policy (logs, KMS); the role itself is implied by RoleArn (W3005).
-        cfn_machine = self.state_machine.node.default_child
-        cfn_policy = self.role.node.find_child("DefaultPolicy").node.default_child
-        assert isinstance(cfn_machine, sfn.CfnStateMachine)
-        assert isinstance(cfn_policy, iam.CfnPolicy)
-        cfn_machine.add_override("DependsOn", [stack.get_logical_id(cfn_policy)])
+        wait_for_policy_only(self.state_machine, self.role)  # logs, KMS

@@ -6,11 +6,15 @@ rotation, password policy, tracing, latest runtime) is fixed in the constructs, 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from aws_cdk import Acknowledgment, Validations
+from aws_cdk import Acknowledgment, Stack, Validations
 from constructs import IConstruct
 
+from infra.api import Api
+from infra.auth import Auth
+from infra.data import DataStore
+from infra.erasure import ErasureWorkflow
+from infra.functions import Functions
+from infra.imports import ImportSecrets, ImportWorkflow
 from shared.resources import (
     BACKUP_FUNCTION,
     BACKUPS_BUCKET,
@@ -18,9 +22,6 @@ from shared.resources import (
     RETENTION_FUNCTION,
     UPLOADS_BUCKET,
 )
-
-if TYPE_CHECKING:
-    from infra.stack import CrmStack
 
 # (rule id, reason); documented in docs/deploy.md.
 PUBLIC_ROUTE = (
@@ -84,48 +85,58 @@ EXPORTS_REASON = (
 )
 
 
-def _arn_wildcard(stack: CrmStack, construct: IConstruct, suffix: str, reason: str) -> tuple[str, str]:
+def _arn_wildcard(construct: IConstruct, suffix: str, reason: str) -> tuple[str, str]:
     child = construct.node.default_child
     assert child is not None
+    stack = Stack.of(construct)
     logical_id = stack.resolve(stack.get_logical_id(child))  # type: ignore[arg-type]
     return (f"AwsSolutions-IAM5[Resource::<{logical_id}.Arn>{suffix}]", reason)
 
 
-def acknowledge_termination_findings(stack: CrmStack) -> None:
-    """The erasure workflow's role, the schedules' roles and the backup export."""
-    functions = stack.functions
-    workflow = functions.erasure_workflow
+def acknowledge_termination_findings(
+    stack: Stack, *, data: DataStore, functions: Functions, erasure_workflow: ErasureWorkflow
+) -> None:
+    """The erasure workflow's role, the schedules' roles (created by CDK at the stack) and the
+    backup export."""
     erasure_function = functions.functions[ERASURE_FUNCTION.name]
     _acknowledge(
-        workflow.state_machine.role,
+        erasure_workflow.state_machine.role,
         WORKFLOW_ROLE_WILDCARD,
-        _arn_wildcard(stack, erasure_function, ":*", INVOKE_QUALIFIERS_REASON),
+        _arn_wildcard(erasure_function, ":*", INVOKE_QUALIFIERS_REASON),
     )
     for spec in (BACKUP_FUNCTION, RETENTION_FUNCTION):
-        _acknowledge(stack, _arn_wildcard(stack, functions.functions[spec.name], ":*", INVOKE_QUALIFIERS_REASON))
-    backups = stack.data.buckets[BACKUPS_BUCKET.key]
-    _acknowledge(functions.roles[BACKUP_FUNCTION.name], _arn_wildcard(stack, backups, "/exports/*", EXPORTS_REASON))
+        _acknowledge(stack, _arn_wildcard(functions.functions[spec.name], ":*", INVOKE_QUALIFIERS_REASON))
+    backups = data.buckets[BACKUPS_BUCKET.key]
+    _acknowledge(functions.roles[BACKUP_FUNCTION.name], _arn_wildcard(backups, "/exports/*", EXPORTS_REASON))
 
 
 def _acknowledge(scope: IConstruct, *rules: tuple[str, str]) -> None:
     Validations.of(scope).acknowledge(*(Acknowledgment(id=rule_id, reason=reason) for rule_id, reason in rules))
 
 
-def acknowledge_findings(stack: CrmStack) -> None:
-    for route in stack.api.public_routes:
+def acknowledge_findings(
+    stack: Stack,
+    *,
+    data: DataStore,
+    auth: Auth,
+    functions: Functions,
+    api: Api,
+    import_secrets: ImportSecrets,
+    import_workflow: ImportWorkflow,
+    erasure_workflow: ErasureWorkflow,
+) -> None:
+    """Every acknowledgement, given the constructs they are on (the stack passes its own)."""
+    for route in api.public_routes:
         _acknowledge(route, PUBLIC_ROUTE)
-    for role in stack.functions.roles.values():
+    for role in functions.roles.values():
         policy = role.node.find_child("DefaultPolicy")
         _acknowledge(policy, XRAY_WILDCARD)
-    _acknowledge(stack.auth.user_pool, NO_MFA, NO_PLUS_TIER)
-    acknowledge_termination_findings(stack)
-    _acknowledge(stack.import_secrets.google_client_secret, GOOGLE_SECRET_ROTATION)
-    _acknowledge(stack.import_workflow.role.node.find_child("DefaultPolicy"), WORKFLOW_LOG_DELIVERY)
+    _acknowledge(auth.user_pool, NO_MFA, NO_PLUS_TIER)
+    acknowledge_termination_findings(stack, data=data, functions=functions, erasure_workflow=erasure_workflow)
+    _acknowledge(import_secrets.google_client_secret, GOOGLE_SECRET_ROTATION)
+    _acknowledge(import_workflow.role.node.find_child("DefaultPolicy"), WORKFLOW_LOG_DELIVERY)
 
-    uploads = stack.data.buckets[UPLOADS_BUCKET.key].node.default_child
-    assert uploads is not None
-    uploads_id = stack.resolve(stack.get_logical_id(uploads))  # type: ignore[arg-type]
-    uploads_objects = (f"AwsSolutions-IAM5[Resource::<{uploads_id}.Arn>/*]", UPLOADS_OBJECTS_REASON)
-    for spec in stack.functions.specs:
+    uploads_objects = _arn_wildcard(data.buckets[UPLOADS_BUCKET.key], "/*", UPLOADS_OBJECTS_REASON)
+    for spec in functions.specs:
         if UPLOADS_BUCKET.key in spec.needs:
-            _acknowledge(stack.functions.roles[spec.name], uploads_objects)
+            _acknowledge(functions.roles[spec.name], uploads_objects)

@@ -14,15 +14,19 @@ from infra.api import Api
 from infra.auth import Auth
 from infra.checkov import skip_resource_findings
 from infra.data import DataStore
+from infra.erasure import ErasureWorkflow
 from infra.functions import Functions
+from infra.grants import start_execution
 from infra.imports import ImportSecrets, ImportWorkflow
 from infra.monitoring import Monitoring
 from infra.nag import acknowledge_findings
-from infra.termination import DailySchedules
+from infra.schedules import DailySchedules
 from shared.resources import (
     BACKUP_FUNCTION,
     ENV_APP_LINK_SCHEME,
     ENV_DEFAULT_PHONE_REGION,
+    ENV_ERASURE_STATE_MACHINE_ARN,
+    ENV_IMPORT_STATE_MACHINE_ARN,
     ENV_OAUTH_REDIRECT_URI,
     RETENTION_FUNCTION,
 )
@@ -51,8 +55,22 @@ class CrmStack(Stack):
             extra_environment=extra_environment,
             google_client_id=self.node.try_get_context("google_client_id"),
         )
+        # A workflow invokes functions and other functions start it: it is created after the
+        # functions, which are then granted what starting it takes (as the redirect URI below).
         self.import_workflow = ImportWorkflow(
             self, "ImportWorkflow", secrets=self.import_secrets, functions=self.functions.functions
+        )
+        # Inside Functions, where it was first deployed: elsewhere its logical ids would change,
+        # which replaces the state machine (a new ARN) and orphans its retained log group.
+        self.erasure_workflow = ErasureWorkflow(
+            self.functions, "ErasureWorkflow", functions=self.functions.functions, key=self.data.key
+        )
+        import_arn, erasure_arn = self.import_workflow.state_machine_arn, self.erasure_workflow.state_machine_arn
+        self.functions.grant(
+            "import_workflow", [start_execution(import_arn)], {ENV_IMPORT_STATE_MACHINE_ARN: import_arn}
+        )
+        self.functions.grant(
+            "erasure_workflow", [start_execution(erasure_arn)], {ENV_ERASURE_STATE_MACHINE_ARN: erasure_arn}
         )
         self.api = Api(self, "Api", auth=self.auth, functions=self.functions.functions)
         self.schedules = DailySchedules(
@@ -63,9 +81,7 @@ class CrmStack(Stack):
         )
         # Google redirects to the callback route; `-c oauth_redirect_uri=…` for a custom domain.
         redirect_uri = self.node.try_get_context("oauth_redirect_uri") or f"{self.api.url}{OAUTH_CALLBACK_PATH}"
-        for spec in self.functions.specs:
-            if "google_client" in spec.needs:
-                self.functions.functions[spec.name].add_environment(ENV_OAUTH_REDIRECT_URI, redirect_uri)
+        self.functions.grant("google_client", environment={ENV_OAUTH_REDIRECT_URI: redirect_uri})
         self.monitoring = Monitoring(
             self,
             "Monitoring",
@@ -73,11 +89,20 @@ class CrmStack(Stack):
             http_api=self.api.http_api,
             state_machines={
                 "ImportWorkflow": self.import_workflow.state_machine,
-                "ErasureWorkflow": self.functions.erasure_workflow.state_machine,
+                "ErasureWorkflow": self.erasure_workflow.state_machine,
             },
         )
-        acknowledge_findings(self)
-        skip_resource_findings(self)
+        acknowledge_findings(
+            self,
+            data=self.data,
+            auth=self.auth,
+            functions=self.functions,
+            api=self.api,
+            import_secrets=self.import_secrets,
+            import_workflow=self.import_workflow,
+            erasure_workflow=self.erasure_workflow,
+        )
+        skip_resource_findings(data=self.data, receipt_key=self.functions.receipt_key)
 
         CfnOutput(self, "ApiUrl", value=self.api.url)
         CfnOutput(self, "UserPoolId", value=self.auth.user_pool.user_pool_id)

@@ -141,7 +141,7 @@ def test_import_grants_are_as_narrow_as_the_need(template_json: dict[str, Any], 
             assert statement["Condition"] == {"StringEquals": {"kms:EncryptionContext:purpose": "google-sheets-import"}}
         else:
             assert on_import_key == [], spec.name
-        import_machine = crm_stack.resolve(crm_stack.functions._imports.state_machine_arn)
+        import_machine = crm_stack.resolve(crm_stack.import_workflow.state_machine_arn)
         starts = [
             s for s in statements if "states:StartExecution" in as_list(s["Action"]) and s["Resource"] == import_machine
         ]

@@ -62,7 +62,7 @@ def test_no_service_wide_actions_and_wildcard_resources_only_where_aws_allows_no
 def test_erasure_state_machine_role_only_invokes_the_erasure_function(
     template_json: dict[str, Any], crm_stack: CrmStack
 ) -> None:
-    role_id = logical_id(crm_stack, crm_stack.functions.erasure_workflow.state_machine.role)
+    role_id = logical_id(crm_stack, crm_stack.erasure_workflow.state_machine.role)
     statements = _allowed(role_statements(template_json, role_id))
     data_key = {"Fn::GetAtt": [logical_id(crm_stack, crm_stack.data.key), "Arn"]}
     invoke = _function_arn_refs(crm_stack, ERASURE_FUNCTION.name)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from infra.functions import CODE_PACKAGES, REPO_ROOT, CodeLocalBundling, compile_for_runtime
+from infra.packaging import CODE_PACKAGES, REPO_ROOT, CodeLocalBundling, compile_for_runtime
 
 THIS_PYTHON = f"{sys.version_info.major}.{sys.version_info.minor}"
 OTHER_PYTHON = "3.99"

@@ -514,7 +514,7 @@ def test_app_client_matches_spec(template_json: dict[str, Any], crm_stack: CrmSt
 def test_erasure_workflow_logs_no_execution_data_is_encrypted_and_traced(
     template_json: dict[str, Any], crm_stack: CrmStack
 ) -> None:
-    props = properties(template_json, crm_stack, crm_stack.functions.erasure_workflow.state_machine)
+    props = properties(template_json, crm_stack, crm_stack.erasure_workflow.state_machine)
     assert props["LoggingConfiguration"]["IncludeExecutionData"] is False
     assert props["LoggingConfiguration"]["Level"] == "ALL"
     assert props["TracingConfiguration"] == {"Enabled": True}
