@@ -19,7 +19,10 @@ compiled from source in every run, as in a Lambda package shipped without ``.pyc
 Goals (issue 6): API handlers ≤ 1.15x the baseline and never import a ``google`` module; the
 Google Sheets import function ≤ 1.5x. This script measures; it changes nothing to meet them.
 
-``python -m benchmarks.cold_start [--runs N] [--json] [--from-source]``
+``--before PATH`` imports every function from another checkout (the tree before a change) and
+from this one in the same interleaved rounds, and prints both medians and the change.
+
+``python -m benchmarks.cold_start [--runs N] [--json] [--from-source] [--before PATH]``
 """
 
 from __future__ import annotations
@@ -132,11 +135,12 @@ def probe(*modules: str, env: dict[str, str] | None = None) -> Sample:
     return run_probe(f"import {', '.join(modules)}", env=env)
 
 
-def run_probe(code: str, env: dict[str, str] | None = None) -> Sample:
-    """Run ``code`` in a fresh interpreter; fails loudly if it fails."""
+def run_probe(code: str, env: dict[str, str] | None = None, tree: Path = ROOT) -> Sample:
+    """Run ``code`` in a fresh interpreter started in ``tree`` (whose packages it imports);
+    fails loudly if it fails."""
     result = subprocess.run(  # noqa: S603 - our interpreter, our code
         [sys.executable, "-c", PROBE, code],
-        cwd=ROOT,
+        cwd=tree,
         env=env if env is not None else probe_env(),
         capture_output=True,
         text=True,
@@ -243,6 +247,50 @@ def measure(
     return base_ms, base_mib, rows, references
 
 
+@dataclass(frozen=True)
+class Comparison:
+    name: str
+    before_ms: float
+    after_ms: float
+
+    @property
+    def change(self) -> float:
+        return self.after_ms / self.before_ms - 1
+
+
+def compare(specs: tuple[FunctionSpec, ...], before: Path, runs: int) -> list[Comparison]:
+    """Every function module imported from ``before`` (another checkout: the tree as it was) and
+    from this tree, interleaved in the same rounds, so the machine's drift hits both alike."""
+    env = probe_env()
+    targets = [(spec, tree) for spec in specs for tree in (before, ROOT)]
+    for spec, tree in targets:  # warm-up: bytecode caches written, nothing recorded
+        run_probe(f"import {spec.module}", env=env, tree=tree)
+    samples: dict[tuple[str, Path], list[float]] = {(spec.name, tree): [] for spec, tree in targets}
+    for _ in range(runs):
+        for spec, tree in targets:
+            samples[(spec.name, tree)].append(run_probe(f"import {spec.module}", env=env, tree=tree).seconds)
+    return [
+        Comparison(
+            spec.name,
+            statistics.median(samples[(spec.name, before)]) * 1000,
+            statistics.median(samples[(spec.name, ROOT)]) * 1000,
+        )
+        for spec in specs
+    ]
+
+
+def comparison_table(rows: list[Comparison], before: Path, runs: int) -> str:
+    lines = [
+        f"Cold start before ({before}) and after (this tree), {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; "
+        f"{machine()}; median of {runs} interleaved runs each",
+        "",
+        "| function | before ms | after ms | change |",
+        "|---|---:|---:|---:|",
+    ]
+    lines += [f"| {r.name} | {r.before_ms:.0f} | {r.after_ms:.0f} | {r.change:+.1%} |" for r in rows]
+    return "\n".join(lines)
+
+
 def machine() -> str:
     cpu = platform.processor() or platform.machine()
     try:
@@ -308,9 +356,17 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="no bytecode cache: every run compiles what it imports (a package shipped without .pyc)",
     )
+    parser.add_argument(
+        "--before",
+        type=Path,
+        help="another checkout (e.g. a git worktree of an earlier commit): compare each function with it",
+    )
     args = parser.parse_args(argv)
     if args.runs < 7:
         parser.error("--runs must be at least 7")
+    if args.before:
+        print(comparison_table(compare(FUNCTIONS, args.before.resolve(), args.runs), args.before, args.runs))
+        return 0
     base_ms, base_mib, rows, references = measure(FUNCTIONS, args.runs, from_source=args.from_source)
     if args.json:
         print(

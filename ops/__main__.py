@@ -18,30 +18,18 @@ import json
 import sys
 
 from ops import restore
-from shared.accounts.wiring import accounts
+from ops.erasure_requests import erase_account_by_email
 from shared.backups.logic import start_backup
 from shared.core import aws
 from shared.core.clock import utcnow
 from shared.core.settings import load_settings
-from shared.erasure.schedule import schedule_erasure
-from shared.erasure.wiring import deletions, receipt_hasher, start_erasure_workflow
+from shared.erasure.wiring import deletions, receipt_hasher
 from shared.privacy import get_logger
 from shared.resources import ACCOUNTS_FUNCTION, BACKUP_FUNCTION, RETENTION_FUNCTION
 from shared.retention.logic import run_retention
 from shared.retention.wiring import retention_stores
 
 logger = get_logger("operator")
-
-
-def erase_account_by_email(email: str) -> str | None:
-    """Exactly the erasure ``DELETE /v1/me`` schedules, without the password: the request came
-    by email to the operator, who verified it."""
-    user_id = accounts().user_id_for_email(email)
-    if user_id is None:
-        return None
-    scheduled = schedule_erasure(accounts(), deletions(), receipt_hasher(), start_erasure_workflow, user_id, None)
-    logger.info("account deletion scheduled by operator", extra={"deletion_id": scheduled.deletion_id})
-    return scheduled.deletion_id
 
 
 def main(argv: list[str] | None = None) -> int:

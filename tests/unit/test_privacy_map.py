@@ -13,8 +13,10 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 MAP = ROOT / "docs" / "privacy.md"
+POLICY = ROOT / "docs" / "privacy-policy.txt"  # the version of the policy this code enforces
+QUOTE = re.compile(r'^\| "([^|]*?)"', re.MULTILINE)
 TEST_ID = re.compile(r"`(tests/[\w/]+\.py)::(\w+)`")
-CODE_REF = re.compile(r"`((?:shared|functions|infra|local)(?:\.\w+)+)`")
+CODE_REF = re.compile(r"`((?:shared|functions|infra|local|ops)(?:\.\w+)+)`")
 
 
 def _test_ids() -> list[tuple[str, str]]:
@@ -23,6 +25,25 @@ def _test_ids() -> list[tuple[str, str]]:
 
 def _code_refs() -> list[str]:
     return sorted(set(CODE_REF.findall(MAP.read_text())))
+
+
+def _plain(text: str) -> str:
+    return re.sub(r"\s+", " ", text.replace("**", "")).strip()
+
+
+def _quoted_fragments() -> list[str]:
+    """Each quotation of the map, cut at its ellipses: every piece must be the policy's own words."""
+    pieces = (piece.strip(" .,;:") for quote in QUOTE.findall(MAP.read_text()) for piece in quote.split("…"))
+    return sorted({_plain(piece) for piece in pieces if piece.strip(" .,;:")})
+
+
+def test_the_map_quotes_the_policy() -> None:
+    assert len(_quoted_fragments()) >= 25
+
+
+@pytest.mark.parametrize("fragment", _quoted_fragments(), ids=lambda fragment: fragment[:40])
+def test_every_quotation_is_in_the_policy_the_project_keeps(fragment: str) -> None:
+    assert fragment in _plain(POLICY.read_text()), "docs/privacy.md quotes words the policy does not have"
 
 
 def test_the_map_names_tests_and_code() -> None:
