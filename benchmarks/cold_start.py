@@ -47,17 +47,24 @@ BASELINE_MODULES = ("boto3", "aws_lambda_powertools", "pydantic")
 API_GOAL = 1.15
 SHEETS_IMPORT_GOAL = 1.5
 
-# Runs in the child: run the target's code, then report time, peak RSS and any google module
-# that came along. The code is a module import, or a reference snippet (REFERENCES).
+# Google's client and OAuth libraries: only the Sheets import's API and OAuth callback may load
+# them (tests/unit/test_google_imports_are_contained.py).
+GOOGLE_LIBRARIES = ("google", "google_auth_oauthlib", "googleapiclient", "oauthlib", "requests_oauthlib")
+
+# Runs in the child: run the target's code, then report time, peak RSS, any google module and any
+# module of GOOGLE_LIBRARIES (passed after the code) that came along. The code is a module
+# import, or a reference snippet (REFERENCES).
 PROBE = """
 import json, resource, sys, time
 started = time.perf_counter()
 exec(sys.argv[1], {"__name__": "__probe__"})
 seconds = time.perf_counter() - started
+libraries = set(sys.argv[2:])
 print(json.dumps({
     "seconds": seconds,
     "rss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
     "google": sorted(m for m in sys.modules if m == "google" or m.startswith("google.")),
+    "google_libraries": sorted(m for m in sys.modules if m.split(".")[0] in libraries),
 }))
 """
 
@@ -127,7 +134,8 @@ def probe_env() -> dict[str, str]:
 class Sample:
     seconds: float
     rss_kib: int
-    google: tuple[str, ...]
+    google: tuple[str, ...]  # modules of the google package
+    google_libraries: tuple[str, ...]  # modules of any of GOOGLE_LIBRARIES
 
 
 def probe(*modules: str, env: dict[str, str] | None = None) -> Sample:
@@ -139,7 +147,7 @@ def run_probe(code: str, env: dict[str, str] | None = None, tree: Path = ROOT) -
     """Run ``code`` in a fresh interpreter started in ``tree`` (whose packages it imports);
     fails loudly if it fails."""
     result = subprocess.run(  # noqa: S603 - our interpreter, our code
-        [sys.executable, "-c", PROBE, code],
+        [sys.executable, "-c", PROBE, code, *GOOGLE_LIBRARIES],
         cwd=tree,
         env=env if env is not None else probe_env(),
         capture_output=True,
@@ -151,7 +159,7 @@ def run_probe(code: str, env: dict[str, str] | None = None, tree: Path = ROOT) -
         last = (result.stderr.strip().splitlines() or ["no output"])[-1]
         raise RuntimeError(f"probe failed: {last}")
     data = json.loads(result.stdout.strip().splitlines()[-1])
-    return Sample(float(data["seconds"]), int(data["rss_kib"]), tuple(data["google"]))
+    return Sample(float(data["seconds"]), int(data["rss_kib"]), tuple(data["google"]), tuple(data["google_libraries"]))
 
 
 def is_sheets_import(spec: FunctionSpec) -> bool:

@@ -24,7 +24,6 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -43,75 +42,6 @@ COLUMNS = 10
 BLOCK = 5000
 UNPROCESSED_EVERY = 50  # the stand-in leaves 5 items of every 50th batch unprocessed
 TOKEN = "ya29.benchmark-token"  # a fake token for the fake Google
-
-
-# --- in-memory stand-ins for the job store and the vault (their real versions are tested
-# against moto in tests/integration; here they would only add noise) -------------------------
-
-
-class MemoryJobs:
-    """The ImportRepository calls the steps make, in memory."""
-
-    def __init__(self) -> None:
-        from shared.imports.repository import ImportJob, SealedToken
-
-        self.jobs: dict[tuple[str, str], ImportJob] = {}
-        self.tokens: dict[tuple[str, str], SealedToken] = {}
-
-    def get(self, user_id: str, import_id: str) -> Any:
-        job = self.jobs.get((user_id, import_id))
-        return replace(job, errors=list(job.errors)) if job else None
-
-    def set_range(self, user_id: str, import_id: str, first_row: int, last_row: int) -> bool:
-        job = self.jobs[(user_id, import_id)]
-        job.first_row, job.last_row, job.next_row = first_row, last_row, first_row
-        return True
-
-    def commit_chunk(
-        self, user_id: str, import_id: str, expected: int, next_row: int, counts: Any, errors: Any
-    ) -> bool:
-        job = self.jobs[(user_id, import_id)]
-        if job.next_row != expected:
-            return False
-        job.next_row = next_row
-        job.rows_read += counts.rows_read
-        job.leads_created += counts.leads_created
-        job.leads_updated += counts.leads_updated
-        job.rows_skipped += counts.rows_skipped
-        job.errors += errors
-        return True
-
-    def transition(
-        self,
-        user_id: str,
-        import_id: str,
-        from_status: ImportStatus,
-        to_status: ImportStatus,
-        at: Any,
-        code: Any = None,
-    ) -> bool:
-        job = self.jobs[(user_id, import_id)]
-        if job.status != from_status:
-            return False
-        job.status, job.error_code = to_status, code
-        return True
-
-    def put_token(self, user_id: str, import_id: str, token: Any) -> None:
-        self.tokens[(user_id, import_id)] = token
-
-    def get_token(self, user_id: str, import_id: str, now: int) -> Any:
-        return self.tokens.get((user_id, import_id))
-
-    def delete_token(self, user_id: str, import_id: str) -> None:
-        self.tokens.pop((user_id, import_id), None)
-
-
-class PlainVault:
-    def seal(self, plaintext: bytes, *, user_id: str, import_id: str) -> bytes:
-        return plaintext
-
-    def open(self, sealed: bytes, *, user_id: str, import_id: str) -> bytes:
-        return sealed
 
 
 # --- helpers ------------------------------------------------------------------------------------
@@ -155,6 +85,10 @@ def measure(rows: int) -> dict[str, Any]:
     from shared.privacy import Pii
 
     module_load_s = time.perf_counter() - started
+    # The job store and the vault: the unit tests' fakes. Their real versions are tested against
+    # moto in tests/integration; here they would only add noise.
+    from tests.fakes.imports import FakeImportRepository
+    from tests.fakes.vault import FakeVault
 
     with serving("local.fake_google") as google, serving("benchmarks.dynamodb_standin") as standin:
         requests.post(
@@ -170,11 +104,11 @@ def measure(rows: int) -> dict[str, Any]:
             aws_secret_access_key="bench",
             config=Config(retries={"mode": "standard", "max_attempts": 3}, max_pool_connections=16),
         )
-        jobs = MemoryJobs()
+        jobs, vault = FakeImportRepository(), FakeVault()
         deps = steps.WorkerDeps(
-            jobs=jobs,  # type: ignore[arg-type]
+            jobs=jobs,
             leads=DynamoLeadRepository(client, "bench-table"),
-            vault=PlainVault(),
+            vault=vault,
             sheets=lambda token: SheetsClient(token, google, backoff_base_s=0.05),
             block_rows=BLOCK,
             default_region="IN",
@@ -183,9 +117,12 @@ def measure(rows: int) -> dict[str, Any]:
 
         def run_import(spreadsheet: str) -> tuple[float, Any]:
             user, import_id, now = f"user-{ULID()}", str(ULID()), datetime.now(UTC)
-            jobs.jobs[(user, import_id)] = ImportJob(import_id, ImportStatus.RUNNING, "skip", now)
+            # As the OAuth callback leaves an import: running, with its token sealed.
+            jobs.create(user, ImportJob(import_id, ImportStatus.AWAITING_AUTHORIZATION, "skip", now))
+            jobs.transition(user, import_id, ImportStatus.AWAITING_AUTHORIZATION, ImportStatus.RUNNING, now)
             access = ImportAccess(Pii(TOKEN), SheetRequest(spreadsheet, None, 1, None))
-            jobs.tokens[(user, import_id)] = SealedToken(access.to_bytes(), int(now.timestamp()) + 3600)
+            sealed = vault.seal(access.to_bytes(), user_id=user, import_id=import_id)
+            jobs.put_token(user, import_id, SealedToken(sealed, int(now.timestamp()) + 3600))
             ids = {"import_id": import_id, "user_id": user}
             began = time.perf_counter()
             cursor = steps.prepare(deps, steps.StepInput(**ids))
@@ -195,8 +132,10 @@ def measure(rows: int) -> dict[str, Any]:
                 cursor = steps.import_chunk(deps, step)  # the ResultSelector keeps the cursor only
                 chunks += 1
             steps.finalize(deps, steps.FinalizeInput(**ids, outcome="succeeded"))
-            job = jobs.jobs[(user, import_id)]
-            return time.perf_counter() - began, (job, chunks)
+            elapsed = time.perf_counter() - began
+            job = jobs.get(user, import_id)
+            assert job is not None
+            return elapsed, (job, chunks)
 
         run_import("warm")  # code paths and libraries loaded, as in a warm container
         requests.post(f"{standin}/_standin/reset", json={"unprocessed_every": UNPROCESSED_EVERY}, timeout=10)

@@ -7,7 +7,7 @@ ListObjectVersions, DeleteObjects).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from botocore.exceptions import ClientError
 
@@ -27,6 +27,12 @@ class DeletionCount:
     list_calls: int = 0
     delete_calls: int = 0
     deleted: int = 0
+
+
+class ObjectDeleter(Protocol):
+    """What the lead delete cascade needs of the object store (a fake stands in for it in unit tests)."""
+
+    def delete_everything_under(self, prefix: str) -> DeletionCount: ...
 
 
 class ObjectStore:

@@ -12,7 +12,7 @@ from shared.core.clock import utcnow
 from shared.core.errors import InvalidInput, NotFound
 from shared.core.ids import is_id
 from shared.core.layout import lead_prefix
-from shared.core.object_store import ObjectStore
+from shared.core.object_store import ObjectDeleter
 from shared.core.phone import InvalidPhone, to_e164
 from shared.leads.models import Lead, LeadCreate, LeadPage, LeadPatch, LeadSource
 from shared.leads.repository import LeadRecord, LeadRepository, LeadUnreachable
@@ -130,7 +130,7 @@ def update_lead(repo: LeadRepository, user_id: str, lead_id: str, body: LeadPatc
 def delete_lead(
     repo: LeadRepository,
     delete_children: Callable[[str, str], int],
-    store: ObjectStore,
+    store: ObjectDeleter,
     user_id: str,
     lead_id: str,
 ) -> None:

@@ -1,0 +1,237 @@
+"""Google's redirect back to us (``complete_authorization``), every branch, against the fakes.
+
+The import is started by the real ``start_import``, so the state and the sealed pending
+authorization the callback reads are the ones the API would have written. The state, the code
+and the access token are canaries: no branch may put them in a log line.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from botocore.exceptions import ClientError
+
+from shared.imports.callback import CallbackOutcome, complete_authorization
+from shared.imports.google.oauth import DRIVE_SCOPE, AuthorizationRejected, GoogleUnavailable
+from shared.imports.logic import start_import
+from shared.imports.models import GoogleSheetsImportRequest
+from shared.imports.repository import ImportJob, epoch
+from shared.imports.sealed import ImportAccess, SheetRequest
+from shared.imports.status import ImportStatus
+from shared.resources import IMPORT_TOKEN_MAX_SECONDS, OAUTH_STATE_MAX_SECONDS
+from tests.fakes.google_oauth import FakeGoogleOAuth
+from tests.fakes.imports import FakeImportRepository
+from tests.fakes.vault import FakeVault
+from tests.fakes.workflows import FakeWorkflowStarter
+
+STARTED_AT = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)
+CALLED_AT = STARTED_AT + timedelta(minutes=1)
+SHEET = "1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789abcdEF"
+USER = "user-callback"
+
+
+@dataclass
+class Pending:
+    """An import waiting for Google's redirect, and the fakes around it."""
+
+    jobs: FakeImportRepository
+    vault: FakeVault
+    google: FakeGoogleOAuth
+    workflow: FakeWorkflowStarter
+    import_id: str
+    state: str
+    code: str
+
+    def callback(
+        self,
+        *,
+        state: str | None = None,
+        code: str | None = None,
+        error: str | None = None,
+        now: datetime = CALLED_AT,
+        vault: FakeVault | None = None,
+    ) -> CallbackOutcome:
+        """Google's redirect with this import's state and code unless told otherwise."""
+        return complete_authorization(
+            self.jobs,
+            vault or self.vault,
+            self.google,
+            self.workflow,
+            state=self.state if state is None else state,
+            code=self.code if code is None else code,
+            error=error,
+            now=now,
+        )
+
+    def job(self) -> ImportJob:
+        job = self.jobs.get(USER, self.import_id)
+        assert job is not None
+        return job
+
+
+@pytest.fixture
+def pending(canary: Callable[[str, str], str]) -> Pending:
+    jobs, vault, workflow = FakeImportRepository(), FakeVault(), FakeWorkflowStarter()
+    google = FakeGoogleOAuth(access_token=canary(f"ya29.callback-{secrets.token_urlsafe(12)}", "access token"))
+    body = GoogleSheetsImportRequest(spreadsheet=SHEET, sheet="Leads", header_row=2, on_duplicate="skip")
+    started = start_import(jobs, vault, google, USER, body, STARTED_AT)
+    state = canary(google.issued[-1].state.reveal(), "oauth state")
+    code = canary(f"4/0Ab-{secrets.token_urlsafe(16)}", "authorization code")
+    return Pending(jobs, vault, google, workflow, started.import_id, state, code)
+
+
+def _nothing_started(pending: Pending) -> None:
+    assert pending.jobs.tokens == {}
+    assert pending.workflow.attempts == 0
+
+
+# --- refused before anything is spent -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("state", ["", "an-unknown-state-never-issued"], ids=["missing", "unknown"])
+def test_a_missing_or_unknown_state_is_refused_and_spends_nothing(pending: Pending, state: str) -> None:
+    outcome = pending.callback(state=state)
+    assert (outcome.kind, outcome.import_id, outcome.status_code) == ("refused", None, 400)
+    assert pending.google.exchanges == []  # the code that came with it went nowhere
+    assert pending.job().status == ImportStatus.AWAITING_AUTHORIZATION
+    assert len(pending.jobs.states) == 1  # the real state is still there for the real redirect
+    _nothing_started(pending)
+
+
+def test_a_replayed_state_is_refused_and_starts_nothing_more(pending: Pending) -> None:
+    assert pending.callback().kind == "started"
+    replay = pending.callback()
+    assert (replay.kind, replay.import_id) == ("refused", None)
+    assert len(pending.google.exchanges) == 1
+    assert pending.workflow.attempts == 1
+    assert pending.job().status == ImportStatus.RUNNING
+
+
+def test_an_expired_state_is_refused_and_fails_the_job_as_authorization_timeout(pending: Pending) -> None:
+    late = STARTED_AT + timedelta(seconds=OAUTH_STATE_MAX_SECONDS + 1)  # TTL deletion has not caught up
+    outcome = pending.callback(now=late)
+    assert (outcome.kind, outcome.import_id, outcome.status_code) == ("refused", pending.import_id, 400)
+    job = pending.job()
+    assert (job.status, job.error_code, job.finished_at) == (ImportStatus.FAILED, "authorization_timeout", late)
+    assert pending.google.exchanges == []
+    assert pending.jobs.states == {}  # consumed: it cannot be tried again
+    _nothing_started(pending)
+
+
+# --- the user or Google said no -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("error", "code"), [("access_denied", ""), (None, "")], ids=["denied", "no-code"])
+def test_consent_not_given_cancels_the_import(pending: Pending, error: str | None, code: str) -> None:
+    outcome = pending.callback(error=error, code=code)
+    assert (outcome.kind, outcome.import_id, outcome.status_code) == ("cancelled", pending.import_id, 200)
+    job = pending.job()
+    assert (job.status, job.error_code, job.finished_at) == (ImportStatus.CANCELLED, None, CALLED_AT)
+    assert pending.google.exchanges == []
+    _nothing_started(pending)
+
+
+def test_a_sealed_state_that_does_not_open_fails_the_job_as_internal_error(pending: Pending) -> None:
+    """Sealed under another key (or tampered with): the code is not spent."""
+    outcome = pending.callback(vault=FakeVault())
+    assert (outcome.kind, outcome.import_id, outcome.status_code) == ("authorization_failed", pending.import_id, 400)
+    assert (pending.job().status, pending.job().error_code) == (ImportStatus.FAILED, "internal_error")
+    assert pending.google.exchanges == []
+    _nothing_started(pending)
+
+
+# --- the token exchange -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("failure", "kind", "status_code", "error_code"),
+    [
+        (AuthorizationRejected(), "authorization_failed", 400, "authorization_failed"),
+        (GoogleUnavailable(), "unavailable", 503, "google_unavailable"),
+    ],
+    ids=["rejected", "google-unavailable"],
+)
+def test_a_failed_token_exchange_fails_the_job_with_its_reason(
+    pending: Pending, failure: Exception, kind: str, status_code: int, error_code: str
+) -> None:
+    pending.google.failure = failure
+    outcome = pending.callback()
+    assert (outcome.kind, outcome.import_id, outcome.status_code) == (kind, pending.import_id, status_code)
+    job = pending.job()
+    assert (job.status, job.error_code, job.finished_at) == (ImportStatus.FAILED, error_code, CALLED_AT)
+    assert len(pending.google.exchanges) == 1
+    _nothing_started(pending)
+
+
+def test_a_token_without_the_sheets_scope_fails_the_job_as_scope_not_granted(pending: Pending) -> None:
+    """The user unticked the Sheets scope on the consent screen: the token cannot read a sheet."""
+    pending.google.scopes = frozenset({DRIVE_SCOPE})
+    outcome = pending.callback()
+    assert (outcome.kind, outcome.status_code) == ("authorization_failed", 400)
+    assert (pending.job().status, pending.job().error_code) == (ImportStatus.FAILED, "scope_not_granted")
+    _nothing_started(pending)
+
+
+# --- after the exchange -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "failure",
+    [
+        ClientError({"Error": {"Code": "ServiceUnavailable", "Message": "try later"}}, "StartExecution"),
+        RuntimeError("connection reset"),
+    ],
+    ids=["step-functions-error", "any-exception"],
+)
+def test_a_workflow_that_does_not_start_leaves_no_token_and_fails_the_job(pending: Pending, failure: Exception) -> None:
+    pending.workflow.failure = failure
+    outcome = pending.callback()
+    assert (outcome.kind, outcome.import_id, outcome.status_code) == ("unavailable", pending.import_id, 503)
+    assert pending.jobs.tokens == {}  # the sealed token does not outlive the import it was for
+    job = pending.job()
+    assert (job.status, job.error_code) == (ImportStatus.FAILED, "workflow_unavailable")
+    assert (job.started_at, job.finished_at) == (CALLED_AT, CALLED_AT)
+    assert pending.workflow.attempts == 1
+    assert pending.workflow.executions == {}
+
+
+def test_an_import_no_longer_awaiting_authorization_is_not_started(pending: Pending) -> None:
+    """Ended meanwhile (the retention job, or erasure): the token just stored is deleted again."""
+    pending.jobs.transition(
+        USER, pending.import_id, ImportStatus.AWAITING_AUTHORIZATION, ImportStatus.FAILED, CALLED_AT
+    )
+    outcome = pending.callback()
+    assert (outcome.kind, outcome.import_id) == ("refused", pending.import_id)
+    assert pending.job().status == ImportStatus.FAILED
+    _nothing_started(pending)
+
+
+def test_a_granted_authorization_seals_the_token_and_starts_the_workflow_once_with_ids_only(
+    pending: Pending,
+) -> None:
+    outcome = pending.callback()
+    assert (outcome.kind, outcome.import_id, outcome.status_code) == ("started", pending.import_id, 200)
+    # The code was spent with the PKCE verifier sealed on the state when the import started.
+    assert pending.google.exchanges == [(pending.code, pending.google.issued[-1].code_verifier)]
+    token = pending.jobs.get_token(USER, pending.import_id, epoch(CALLED_AT))
+    assert token is not None
+    assert pending.google.access_token.encode() not in token.sealed
+    access = ImportAccess.from_bytes(pending.vault.open(token.sealed, user_id=USER, import_id=pending.import_id))
+    assert access.access_token.reveal() == pending.google.access_token
+    assert access.sheet == SheetRequest(spreadsheet_id=SHEET, sheet_title="Leads", header_row=2, mapping=None)
+    assert token.expires_at == epoch(CALLED_AT) + pending.google.expires_in
+    job = pending.job()
+    assert (job.status, job.started_at, job.error_code) == (ImportStatus.RUNNING, CALLED_AT, None)
+    assert pending.workflow.executions == {pending.import_id: {"import_id": pending.import_id, "user_id": USER}}
+    assert pending.workflow.attempts == 1
+
+
+def test_the_sealed_token_lives_no_longer_than_the_import_token_limit(pending: Pending) -> None:
+    pending.google.expires_in = IMPORT_TOKEN_MAX_SECONDS * 2
+    assert pending.callback().kind == "started"
+    token = pending.jobs.tokens[(USER, pending.import_id)]
+    assert token.expires_at == epoch(CALLED_AT) + IMPORT_TOKEN_MAX_SECONDS
