@@ -24,9 +24,11 @@ from moto.moto_server.threaded_moto_server import ThreadedMotoServer
 from local import emulator_logs
 from local.context import FunctionRegistry
 from local.fake_google import DEMO_ROWS, DEMO_SPREADSHEET_ID, FakeGoogle
-from local.gateway import THROTTLE_ENV, Gateway, HandlerResolver, Throttle
+from local.gateway import Gateway
+from local.http_api import HandlerResolver
 from local.lambda_edge import LambdaEdge
 from local.provision import DUMMY_ACCESS_KEY, DUMMY_SECRET_KEY, MotoResources
+from local.throttle import THROTTLE_ENV, Throttle
 from shared import resources as spec
 from shared.privacy import Pii
 

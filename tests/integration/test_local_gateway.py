@@ -18,7 +18,9 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from moto.utilities.utils import load_resource
 
 from local.context import FunctionRegistry
-from local.gateway import Gateway, RouteTable, claim_to_string
+from local.gateway import Gateway
+from local.jwt_authorizer import claim_to_string
+from local.routes import RouteTable
 from local.stack import LocalStack
 from local.testing import CognitoUser, create_user
 from shared.resources import LEADS_FUNCTION, FunctionSpec, RouteSpec
