@@ -1,87 +1,73 @@
-"""``/v1/docs`` (Swagger UI from Powertools' bundled assets) and ``/v1/openapi.json``."""
+"""``/v1/docs`` and ``/v1/openapi.json``: Powertools' own Swagger UI over functions/openapi.py's document.
+
+``enable_swagger`` without ``swagger_base_url`` inlines the swagger-ui script and stylesheet that
+ship inside the Powertools package, so the page is one self-contained document that loads nothing
+from the internet. Its Content-Security-Policy makes that a rule the browser enforces rather than
+a property of today's bundle: only the page's own inline blocks run (allowed by hash, as on the
+OAuth callback page), and connections and images stay on this origin (plus ``data:`` icons).
+
+The page shows exactly the document ``/v1/openapi.json`` serves: the resolver hands Powertools
+functions/openapi.py's document (the Cognito security scheme, the public routes marked) instead
+of one built from its own route table.
+"""
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import importlib
-import threading
-from pathlib import Path
+import re
+from typing import Any
+
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
+from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
+from aws_lambda_powertools.event_handler.openapi.models import OpenAPI
 
 DOCS_PATH = "/v1/docs"
 OPENAPI_PATH = "/v1/openapi.json"
-_SWAGGER_DIR = "aws_lambda_powertools/event_handler/openapi/swagger_ui"
-# Assets are served by the gateway itself; the page loads nothing from the internet. Swagger UI
-# sets inline style attributes and data: icons, so those two are allowed on top of 'self'.
-_DOCS_CSP = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'"
-_DOCS_HTML = f"""<!DOCTYPE html>
-<html lang="en">
-<head>
-  <meta charset="utf-8">
-  <title>Lead CRM API (local)</title>
-  <link rel="stylesheet" href="{DOCS_PATH}/swagger-ui.min.css">
-</head>
-<body>
-  <div id="swagger-ui"></div>
-  <script src="{DOCS_PATH}/swagger-ui-bundle.min.js"></script>
-  <script src="{DOCS_PATH}/swagger-initializer.js"></script>
-</body>
-</html>
-"""
-_DOCS_INIT_JS = f"""window.addEventListener("load", function () {{
-  window.ui = SwaggerUIBundle({{
-    url: "{OPENAPI_PATH}",
-    dom_id: "#swagger-ui",
-    deepLinking: true,
-    validatorUrl: null,
-    presets: [SwaggerUIBundle.presets.apis],
-    layout: "BaseLayout",
-  }});
-}});
-"""
+PATHS = (DOCS_PATH, OPENAPI_PATH)
+
+# What a browser hashes: the text between the tags (script and style are raw text elements).
+_INLINE_BLOCK = re.compile(r"<(script|style)>(.*?)</\1>", re.DOTALL | re.IGNORECASE)
 
 
-def _swagger_asset(name: str) -> bytes:
-    import aws_lambda_powertools
-
-    root = Path(aws_lambda_powertools.__file__).parent.parent
-    return (root / _SWAGGER_DIR / name).read_bytes()
+def _api_module() -> Any:
+    # Imported when the docs are first asked for: the document imports every API function.
+    return importlib.import_module("functions.openapi")
 
 
-def _openapi_json() -> str:
-    module = importlib.import_module("functions.openapi")
-    document: str = module.openapi_json()
-    return document
+class _ApiDocumentResolver(APIGatewayHttpResolver):
+    """A resolver whose OpenAPI schema is the whole API's document, not its own routes'."""
+
+    def get_openapi_schema(self, **_: Any) -> OpenAPI:
+        return OpenAPI.model_validate(_api_module().openapi_document())
 
 
-class Docs:
-    """Serves the docs paths; the assets are read once."""
+def content_security_policy(html: str) -> str:
+    """The page's own inline scripts and styles by SHA-256, nothing from elsewhere."""
+    allowed: dict[str, list[str]] = {"script": [], "style": []}
+    for tag, text in _INLINE_BLOCK.findall(html):
+        digest = base64.b64encode(hashlib.sha256(text.encode()).digest()).decode()
+        allowed[tag.lower()].append(f"'sha256-{digest}'")
+    scripts = " ".join(allowed["script"]) or "'none'"
+    styles = " ".join(allowed["style"]) or "'none'"
+    return f"default-src 'self'; script-src {scripts}; style-src {styles}; img-src 'self' data:; base-uri 'none'"
 
-    def __init__(self) -> None:
-        self._cache: dict[str, bytes] = {}
-        self._lock = threading.Lock()
 
-    def _asset(self, name: str) -> bytes:
-        with self._lock:
-            if name not in self._cache:
-                self._cache[name] = _swagger_asset(name)
-            return self._cache[name]
+def _with_content_security_policy(app: APIGatewayHttpResolver, next_middleware: NextMiddleware) -> Response[Any]:
+    response = next_middleware(app)
+    body = response.body if isinstance(response.body, str) else ""
+    response.headers["Content-Security-Policy"] = content_security_policy(body)
+    return response
 
-    def serve(self, path: str) -> tuple[str, tuple[int, list[tuple[str, str]], bytes]] | None:
-        """(route key for the log, response) for a docs path, else ``None``."""
-        csp = ("content-security-policy", _DOCS_CSP)
-        if path == OPENAPI_PATH:
-            body = _openapi_json().encode()
-            return f"GET {OPENAPI_PATH}", (200, [("content-type", "application/json")], body)
-        if path == DOCS_PATH:
-            headers = [("content-type", "text/html; charset=utf-8"), csp]
-            return f"GET {DOCS_PATH}", (200, headers, _DOCS_HTML.encode())
-        assets = {
-            "swagger-ui-bundle.min.js": "text/javascript",
-            "swagger-ui.min.css": "text/css",
-            "swagger-initializer.js": "text/javascript",
-        }
-        name = path.removeprefix(DOCS_PATH + "/")
-        if path.startswith(DOCS_PATH + "/") and name in assets:
-            body = _DOCS_INIT_JS.encode() if name == "swagger-initializer.js" else self._asset(name)
-            headers = [("content-type", assets[name]), ("cache-control", "max-age=3600"), csp]
-            return f"GET {DOCS_PATH}/{{asset}}", (200, headers, body)
-        return None
+
+def docs_app() -> APIGatewayHttpResolver:
+    """The resolver behind both paths; call ``resolve(event, context)`` with a payload 2.0 event."""
+    app = _ApiDocumentResolver()
+    app.enable_swagger(path=DOCS_PATH, middlewares=[_with_content_security_policy])
+
+    @app.get(OPENAPI_PATH, include_in_schema=False)
+    def openapi_json() -> Response[str]:
+        return Response(status_code=200, content_type="application/json", body=_api_module().openapi_json())
+
+    return app

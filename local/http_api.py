@@ -12,6 +12,7 @@ import base64
 import json
 import logging
 import secrets
+import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 from urllib.parse import unquote
@@ -28,6 +29,7 @@ LOG = logging.getLogger("local_aws.gateway")
 
 MAX_REQUEST_BYTES = 10 * 1024 * 1024  # HTTP API payload limit
 MAX_LAMBDA_RESPONSE_BYTES = 6 * 1024 * 1024  # synchronous Lambda response limit
+DOCS_TIMEOUT_S = 30  # the first call builds the OpenAPI document from every API function
 
 HandlerResolver = Callable[[FunctionSpec, RouteSpec], Handler]
 """Which callable serves a route; the default imports ``FunctionSpec.module`` on first use."""
@@ -72,13 +74,20 @@ class HttpApi:
         self.resolver: HandlerResolver = resolver or self._from_registry
         self.routes = RouteTable(all_routes() if routes is None else routes)
         self.authorizer = JwtAuthorizer(jwks_url, issuer, client_ids)
-        self.docs = docs.Docs()
+        self._docs: LocalFunction | None = None
+        self._docs_lock = threading.Lock()
 
     def _from_registry(self, function: FunctionSpec, route: RouteSpec) -> Handler:
         found = self.registry.get(function.name)
         if found is None:
             raise LookupError(function.name)
         return found.handler
+
+    def _docs_function(self) -> LocalFunction:
+        with self._docs_lock:
+            if self._docs is None:
+                self._docs = LocalFunction("local-docs", docs.docs_app().resolve, timeout_s=DOCS_TIMEOUT_S)
+            return self._docs
 
     def handle(
         self,
@@ -93,14 +102,13 @@ class HttpApi:
             return f"{method} -", _message(413, "Request Entity Too Large")
         path, _, raw_query = target.partition("?")
         raw_query = raw_query.split("#", 1)[0]
+        request = (method, path, raw_query, headers, body, source_ip)
         matched = self.routes.match(method, path)
         if matched is None:
-            try:
-                served = self.docs.serve(path) if method == "GET" else None
-            except Exception as error:  # e.g. functions.openapi not importable yet
-                LOG.error("docs failed: %s", type(error).__name__)
-                return f"{method} -", _message(500, "Internal Server Error")
-            return served or (f"{method} -", _message(404, "Not Found"))
+            if method == "GET" and path in docs.PATHS:
+                event = _event(*request)
+                return f"GET {path}", self._invoke(f"GET {path}", self._docs_function, event)
+            return f"{method} -", _message(404, "Not Found")
         function, route, params = matched
         # Throttled before the authorizer: a flood without valid tokens still spends the bucket.
         if self.throttle is not None and not self.throttle.allow(route):
@@ -118,7 +126,7 @@ class HttpApi:
             handler = self.resolver(function, route)
             return LocalFunction(function.name, handler, function.memory_mb, function.timeout_s)
 
-        event = _event(method, path, raw_query, headers, body, source_ip, route=route, params=params, claims=claims)
+        event = _event(*request, route=route, params=params, claims=claims)
         return route.route_key, self._invoke(route.route_key, resolved, event)
 
     def _invoke(self, name: str, function: Callable[[], LocalFunction], event: dict[str, Any]) -> HttpResponse:
