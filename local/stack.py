@@ -309,6 +309,11 @@ class LocalStack:
             "NO_PROXY": _no_proxy(os.environ.get("NO_PROXY")),
             "no_proxy": _no_proxy(os.environ.get("no_proxy")),
             "POWERTOOLS_SERVICE_NAME": "local",
+            # Each Powertools Logger adds a filter to the root handlers that drops every record
+            # whose logger name CONTAINS the service name: "local" hid the gateway's own lines
+            # ("local_aws.gateway …") once a function was loaded. There is nothing for it to
+            # deduplicate: the functions' loggers never propagate to root (shared.privacy.logging).
+            "POWERTOOLS_LOG_DEDUPLICATION_DISABLED": "true",
             "POWERTOOLS_METRICS_NAMESPACE": spec.METRICS_NAMESPACE,
             spec.ENV_DEFAULT_PHONE_REGION: DEFAULT_PHONE_REGION,
             # Google is local/fake_google.py over plain http, which oauthlib refuses unless told:

@@ -71,3 +71,8 @@ def test_python_m_local_serves_api_and_docs_then_stops_on_sigterm() -> None:
     assert "Google (fake)  http://127.0.0.1:" in output  # the fake Google runs with the stack
     assert "spreadsheet 'demo-leads-sheet'" in output  # and the banner says how to load a sheet
     assert "/_fake/spreadsheets" in output
+    # The gateway's own lines reach the log, also once a function has been loaded (Powertools'
+    # root-handler filter for the service "local" used to drop every "local_aws…" record).
+    assert "local_aws.gateway GET /v1/health 200 " in output
+    assert "local_aws.gateway GET /v1/leads 401 " in output
+    assert "local_aws.gateway GET /v1/docs 200 " in output
