@@ -25,12 +25,12 @@ from local import emulator_logs
 from local.context import FunctionRegistry
 from local.fake_google import DEMO_ROWS, DEMO_SPREADSHEET_ID, FakeGoogle
 from local.gateway import Gateway
+from local.google_settings import GoogleSettings
 from local.http_api import HandlerResolver
 from local.lambda_edge import LambdaEdge
 from local.provision import DUMMY_ACCESS_KEY, DUMMY_SECRET_KEY, MotoResources
 from local.throttle import THROTTLE_ENV, Throttle
 from shared import resources as spec
-from shared.privacy import Pii
 
 LOG = logging.getLogger("local_aws.stack")
 
@@ -56,7 +56,7 @@ def _no_proxy(current: str | None) -> str:
 
 
 class LocalStack:
-    """moto + Lambda edge + gateway + the fake Google, with every spec resource created.
+    """moto + Lambda edge + gateway (+ the fake Google), with every spec resource created.
 
     A context manager. moto keeps its state in module-level backends, so one process holds one
     stack at a time: ``start()`` refuses a second, and ``stop()`` resets moto so the next stack
@@ -72,21 +72,25 @@ class LocalStack:
         registry: FunctionRegistry | None = None,
         resolver: HandlerResolver | None = None,
         throttle: str | None = None,
+        google: GoogleSettings | None = None,
     ) -> None:
         """``throttle``: the gateway's route limits (see ``Throttle.from_setting``); by default
-        the ``LOCAL_THROTTLE`` environment variable, else the spec's limits x100."""
+        the ``LOCAL_THROTTLE`` environment variable, else the spec's limits x100.
+        ``google``: the Google to use instead of the fake one (``GoogleSettings.from_environment``)."""
         self.throttle = Throttle.from_setting(throttle if throttle is not None else os.environ.get(THROTTLE_ENV))
         self.host = host
         self.port = port
         self.region = region
         self.registry = registry if registry is not None else FunctionRegistry()
         self._resolver = resolver
+        self._google_settings = google
         self._moto: ThreadedMotoServer | None = None
         self.moto_url = ""
         self.resources: MotoResources | None = None
         self.edge: LambdaEdge | None = None
         self.gateway: Gateway | None = None
         self.google: FakeGoogle | None = None
+        """The fake Google, when no other Google was given."""
         self._saved_env: dict[str, str | None] = {}
         self._saved_sfn_config: dict[str, Any] | None = None
         self._saved_logging: emulator_logs.Saved = {}
@@ -109,7 +113,7 @@ class LocalStack:
     @property
     def google_url(self) -> str:
         if self.google is None:
-            raise RuntimeError("stack not started")
+            raise RuntimeError("no fake Google: stack not started, or Google settings came from the environment")
         return self.google.url
 
     @property
@@ -223,12 +227,15 @@ class LocalStack:
 
         self.edge = LambdaEdge(self.moto_url, self.registry, host="127.0.0.1", region=self.region)
         self.edge.start()
-        self.google = FakeGoogle(host="127.0.0.1")
-        self.google.load_sheet(DEMO_SPREADSHEET_ID, DEMO_ROWS, title="Leads")
-        self.google.start()
-        self._set_env(self._process_env())
+        google = self._google_settings
+        if google is None:
+            self.google = FakeGoogle(host="127.0.0.1")
+            self.google.load_sheet(DEMO_SPREADSHEET_ID, DEMO_ROWS, title="Leads")
+            self.google.start()
+            google = GoogleSettings.of_fake(self.google.url)
+        self._set_env({**self._process_env(), **google.environment()})
         self.resources = MotoResources(self.moto_url, self.region)
-        self.resources.create(google_client_secret=Pii(FakeGoogle.client_secret))
+        self.resources.create(google_client_secret=google.client_secret)
         self._set_env(self.resources.environment())
 
         self.gateway = Gateway(
@@ -289,8 +296,20 @@ class LocalStack:
             else:
                 os.environ[name] = value
 
+    def environment_before_start(self) -> dict[str, str]:
+        """This process's environment without what the stack set: what a child process that
+        starts a stack of its own (``python -m local``) should inherit, e.g. not the fake
+        Google's settings, which it would take for settings given to it."""
+        environment = dict(os.environ)
+        for name, value in self._saved_env.items():
+            if value is None:
+                environment.pop(name, None)
+            else:
+                environment[name] = value
+        return environment
+
     def _process_env(self) -> dict[str, str | None]:
-        """Where AWS and Google are and how this process logs; the resources' names come later."""
+        """Where AWS is and how this process logs; the resources' names come later."""
         assert self.edge is not None
         return {
             "AWS_ENDPOINT_URL": self.moto_url,
@@ -316,14 +335,9 @@ class LocalStack:
             "POWERTOOLS_LOG_DEDUPLICATION_DISABLED": "true",
             "POWERTOOLS_METRICS_NAMESPACE": spec.METRICS_NAMESPACE,
             spec.ENV_DEFAULT_PHONE_REGION: DEFAULT_PHONE_REGION,
-            # Google is local/fake_google.py over plain http, which oauthlib refuses unless told:
-            # set here (local and test processes) only, never in any Lambda configuration.
+            # The fake Google is plain http, which oauthlib refuses unless told: set here (local
+            # and test processes) only, never in any Lambda configuration.
             "OAUTHLIB_INSECURE_TRANSPORT": "1",
-            spec.ENV_GOOGLE_AUTH_URI: f"{self.google_url}/o/oauth2/auth",
-            spec.ENV_GOOGLE_TOKEN_URI: f"{self.google_url}/token",
-            spec.ENV_GOOGLE_SHEETS_URL: self.google_url,
-            spec.ENV_GOOGLE_CLIENT_ID: FakeGoogle.client_id,
-            spec.ENV_GOOGLE_RETRY_BASE_MS: "20",  # backoff against the fake: milliseconds, not seconds
         }
 
     def client_env(self) -> dict[str, str]:

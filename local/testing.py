@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 import uuid
@@ -39,6 +40,13 @@ def running_stack(**options: Any) -> Iterator[LocalStack]:
             if _users == 0 and _owned is not None:
                 _owned.stop()
                 _owned = None
+
+
+def environment_for_another_stack() -> dict[str, str]:
+    """The environment for a child process that starts its own stack (``python -m local``,
+    ``make up``): this process's, without what its running stack set."""
+    stack = running()
+    return stack.environment_before_start() if stack is not None else dict(os.environ)
 
 
 @dataclass(frozen=True)

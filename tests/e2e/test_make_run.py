@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import socket
 import subprocess
@@ -12,6 +11,8 @@ from pathlib import Path
 
 import pytest
 import requests
+
+from local.testing import environment_for_another_stack
 
 pytestmark = pytest.mark.e2e
 ROOT = Path(__file__).resolve().parents[2]
@@ -37,9 +38,8 @@ def _wait_until_up(base: str, process: subprocess.Popen[str], limit_s: float = 6
 
 def test_python_m_local_serves_api_and_docs_then_stops_on_sigterm() -> None:
     port = _free_port()
-    env = os.environ | {"PORT": str(port), "HOST": "127.0.0.1"}
-    for name in ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_LAMBDA", "MOTO_PORT"):
-        env.pop(name, None)  # the child must set up its own AWS, not inherit the test stack's
+    # The child sets up its own AWS (and Google), not inheriting the test stack's.
+    env = environment_for_another_stack() | {"PORT": str(port), "HOST": "127.0.0.1"}
     process = subprocess.Popen(
         [sys.executable, "-m", "local"],
         cwd=ROOT,
