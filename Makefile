@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 
-.PHONY: run test lint format unit integration e2e infra synth template cfn-lint security clean backup retention \
+.PHONY: run up down test lint format unit integration e2e infra synth template cfn-lint security clean backup retention \
 	fuzz browser bench bench-sheets bench-cold load
 
 # checkov pins boto3 and packaging below what the project needs: it gets a venv of its own.
@@ -27,6 +27,25 @@ venv: $(STAMP)
 
 run: $(STAMP)
 	$(PY) -m local
+
+# `make up`: the same stack in the background, its output in $(RUN_LOG); returns once
+# /v1/health answers (or fails with the log's last lines). `make down` stops it. PORT must be fixed.
+RUN_LOG ?= .build/run.log
+RUN_PID ?= .build/run.pid
+up: $(STAMP)
+	@mkdir -p $(dir $(RUN_LOG)) $(dir $(RUN_PID))
+	@if [ -f $(RUN_PID) ] && kill -0 "$$(cat $(RUN_PID))" 2>/dev/null; then \
+	  echo "already running (pid $$(cat $(RUN_PID)); make down stops it)"; \
+	else nohup $(PY) -m local >$(RUN_LOG) 2>&1 </dev/null & echo $$! >$(RUN_PID); fi
+	@$(PY) -m local.wait --pid "$$(cat $(RUN_PID))" --log $(RUN_LOG) \
+	  "http://$${HOST:-127.0.0.1}:$${PORT:-8000}/v1/health" || { $(MAKE) --no-print-directory down; exit 1; }
+	@echo "up: http://$${HOST:-127.0.0.1}:$${PORT:-8000}/v1 (docs at /v1/docs, log in $(RUN_LOG); make down stops it)"
+
+# SIGTERM, then up to 15 s for the stack to stop (it frees its ports before exiting).
+down:
+	@if [ -f $(RUN_PID) ]; then pid=$$(cat $(RUN_PID)); n=0; \
+	  if kill "$$pid" 2>/dev/null; then while kill -0 "$$pid" 2>/dev/null && [ $$n -lt 150 ]; do sleep 0.1; n=$$((n+1)); done; fi; \
+	  rm -f $(RUN_PID); fi
 
 test: lint $(STAMP) browser
 	$(PY) -m pytest -q

@@ -1,9 +1,9 @@
 """The whole backend on one machine: moto as AWS, the Lambda edge, the HTTP API gateway.
 
-Resources are created from ``shared.resources`` only — the same description the CDK stack reads —
-and ``describe()`` reads them back from moto so a test can hold the two side by side. Handlers
-find everything through ordinary boto3 configuration (``AWS_ENDPOINT_URL`` and friends), so no
-code outside ``local/`` knows it is not in AWS.
+This module is the process side: starting and stopping the servers, and setting (then restoring)
+the environment through which handlers find everything — ordinary boto3 configuration
+(``AWS_ENDPOINT_URL`` and friends), so no code outside ``local/`` knows it is not in AWS. What
+is created in moto, from ``shared.resources`` only, is local/provision.py's.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import sys
 import threading
 import time
 import urllib.request
@@ -19,26 +18,26 @@ from collections.abc import Mapping
 from types import TracebackType
 from typing import Any
 
-import boto3
 from moto.core.config import default_user_config
 from moto.moto_server.threaded_moto_server import ThreadedMotoServer
 
-from local.context import ACCOUNT_ID, FunctionRegistry
+from local import emulator_logs
+from local.context import FunctionRegistry
 from local.fake_google import DEMO_ROWS, DEMO_SPREADSHEET_ID, FakeGoogle
-from local.gateway import THROTTLE_ENV, Gateway, HandlerResolver, Throttle
+from local.gateway import Gateway
+from local.google_settings import GoogleSettings
+from local.http_api import HandlerResolver
 from local.lambda_edge import LambdaEdge
+from local.provision import DUMMY_ACCESS_KEY, DUMMY_SECRET_KEY, MotoResources
+from local.throttle import THROTTLE_ENV, Throttle
 from shared import resources as spec
 from shared.core import aws
 from shared.core.settings import load_settings
-from shared.imports import workflow
 
 LOG = logging.getLogger("local_aws.stack")
 
-DUMMY_ACCESS_KEY = "local"
-DUMMY_SECRET_KEY = "local"
 DEFAULT_PHONE_REGION = "IN"
 OAUTH_CALLBACK_PATH = "/v1/oauth/google/callback"
-GOOGLE_SECRET_NAME = "crm-google-oauth-client-secret"
 
 _RUNNING_LOCK = threading.Lock()
 _running: LocalStack | None = None
@@ -53,72 +52,17 @@ def _http_json(method: str, url: str, payload: Mapping[str, Any] | None = None) 
     return json.loads(body) if body else None
 
 
-class _DetailsWithheld(logging.Filter):
-    """Reduce a moto/werkzeug record to its origin and level.
-
-    Their messages quote requests (werkzeug: the request line, i.e. S3 keys that are file names;
-    moto's Step Functions interpreter: task inputs and failure causes), so none of that text
-    may reach a log. Only warnings and errors get here.
-    """
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        error = record.exc_info[1] if record.exc_info else None
-        suffix = f" {type(error).__name__}" if error is not None else ""
-        record.msg = f"{record.levelname.lower()} in {record.name}{suffix} (details withheld)"
-        record.args = ()
-        record.exc_info = record.exc_text = record.stack_info = None
-        return True
-
-
-_EMULATOR_LOGGERS = ("moto", "werkzeug")
-
-
-class _CurrentStderr(logging.StreamHandler[Any]):
-    """Writes to whatever ``sys.stderr`` is now (test capture swaps it), not the one at start."""
-
-    @property
-    def stream(self) -> Any:
-        return sys.stderr
-
-    @stream.setter
-    def stream(self, value: Any) -> None:
-        return
-
-
-def _withhold_emulator_logs() -> dict[str, tuple[int, bool, logging.Handler]]:
-    """Route moto's and werkzeug's records through one redacting handler; returns what to undo."""
-    saved: dict[str, tuple[int, bool, logging.Handler]] = {}
-    for name in _EMULATOR_LOGGERS:
-        logger = logging.getLogger(name)
-        handler = _CurrentStderr()
-        handler.setLevel(logging.WARNING)
-        handler.addFilter(_DetailsWithheld())
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
-        saved[name] = (logger.level, logger.propagate, handler)
-        logger.setLevel(logging.WARNING)
-        logger.addHandler(handler)
-        logger.propagate = False
-    return saved
-
-
-def _restore_emulator_logs(saved: dict[str, tuple[int, bool, logging.Handler]]) -> None:
-    for name, (level, propagate, handler) in saved.items():
-        logger = logging.getLogger(name)
-        logger.removeHandler(handler)
-        logger.setLevel(level)
-        logger.propagate = propagate
-
-
 def _no_proxy(current: str | None) -> str:
     hosts = [h for h in (current or "").split(",") if h.strip()]
     return ",".join(dict.fromkeys([*hosts, "127.0.0.1", "localhost"]))
 
 
 class LocalStack:
-    """moto + Lambda edge + gateway, with every spec resource created; a context manager.
+    """moto + Lambda edge + gateway (+ the fake Google), with every spec resource created.
 
-    moto keeps its state in module-level backends, so one process holds one stack at a time:
-    ``start()`` refuses a second, and ``stop()`` resets moto so the next stack starts empty.
+    A context manager. moto keeps its state in module-level backends, so one process holds one
+    stack at a time: ``start()`` refuses a second, and ``stop()`` resets moto so the next stack
+    starts empty.
     """
 
     def __init__(
@@ -130,34 +74,28 @@ class LocalStack:
         registry: FunctionRegistry | None = None,
         resolver: HandlerResolver | None = None,
         throttle: str | None = None,
+        google: GoogleSettings | None = None,
     ) -> None:
         """``throttle``: the gateway's route limits (see ``Throttle.from_setting``); by default
-        the ``LOCAL_THROTTLE`` environment variable, else the spec's limits x100."""
+        the ``LOCAL_THROTTLE`` environment variable, else the spec's limits x100.
+        ``google``: the Google to use instead of the fake one (``GoogleSettings.from_environment``)."""
         self.throttle = Throttle.from_setting(throttle if throttle is not None else os.environ.get(THROTTLE_ENV))
         self.host = host
         self.port = port
         self.region = region
         self.registry = registry if registry is not None else FunctionRegistry()
         self._resolver = resolver
+        self._google_settings = google
         self._moto: ThreadedMotoServer | None = None
+        self.moto_url = ""
+        self.resources: MotoResources | None = None
         self.edge: LambdaEdge | None = None
         self.gateway: Gateway | None = None
         self.google: FakeGoogle | None = None
-        self.import_key_id = ""
-        self.google_secret_arn = ""
-        self.import_state_machine_arn = ""
+        """The fake Google, when no other Google was given."""
         self._saved_env: dict[str, str | None] = {}
         self._saved_sfn_config: dict[str, Any] | None = None
-        self._saved_logging: dict[str, tuple[int, bool, logging.Handler]] = {}
-        self.moto_url = ""
-        self.user_pool_id = ""
-        self.client_id = ""
-        self.kms_key_id = ""
-        self.kms_key_arn = ""
-        self.receipt_key_id = ""
-        self.erasure_state_machine_arn = ""
-        self.table_name = spec.TABLE.local_name
-        self.bucket_names: dict[str, str] = {b.key: b.local_name for b in spec.BUCKETS}
+        self._saved_logging: emulator_logs.Saved = {}
         self.startup_seconds = 0.0
 
     # --- URLs ---------------------------------------------------------------------------------
@@ -177,7 +115,7 @@ class LocalStack:
     @property
     def google_url(self) -> str:
         if self.google is None:
-            raise RuntimeError("stack not started")
+            raise RuntimeError("no fake Google: stack not started, or Google settings came from the environment")
         return self.google.url
 
     @property
@@ -187,6 +125,65 @@ class LocalStack:
     @property
     def jwks_url(self) -> str:
         return f"{self.moto_url}/{self.user_pool_id}/.well-known/jwks.json"
+
+    # --- what was created in moto (local/provision.py) -----------------------------------------
+
+    def _created(self) -> MotoResources:
+        if self.resources is None:
+            raise RuntimeError("stack not started")
+        return self.resources
+
+    def client(self, service: str) -> Any:
+        """A boto3 client for this stack's moto."""
+        return self._created().client(service)
+
+    def describe(self) -> dict[str, Any]:
+        """What moto holds for every spec resource, read back through the AWS APIs."""
+        return self._created().describe()
+
+    def create_table_like_spec(self, name: str) -> None:
+        """Another table built like the spec's (a restore drill's target, a sized test table)."""
+        self._created().create_table_like_spec(name)
+
+    @property
+    def table_name(self) -> str:
+        return self._created().table_name
+
+    @property
+    def bucket_names(self) -> dict[str, str]:
+        return self._created().bucket_names
+
+    @property
+    def user_pool_id(self) -> str:
+        return self._created().user_pool_id
+
+    @property
+    def client_id(self) -> str:
+        return self._created().client_id
+
+    @property
+    def kms_key_id(self) -> str:
+        return self._created().kms_key_id
+
+    @property
+    def kms_key_arn(self) -> str:
+        return self._created().kms_key_arn
+
+    @property
+    def import_key_id(self) -> str:
+        return self._created().import_key_id
+
+    @property
+    def google_secret_arn(self) -> str:
+        return self._created().google_secret_arn
+
+    @property
+    def import_state_machine_arn(self) -> str:
+        return self._created().import_state_machine_arn
+
+    @property
+    def erasure_state_machine_arn(self) -> str:
+        return self._created().erasure_state_machine_arn
 
     # --- lifecycle ----------------------------------------------------------------------------
 
@@ -217,7 +214,7 @@ class LocalStack:
         return self
 
     def _start(self) -> None:
-        self._saved_logging = _withhold_emulator_logs()
+        self._saved_logging = emulator_logs.withhold()
         self._moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
         self._moto.start()
         moto_host, moto_port = self._moto.get_host_and_port()
@@ -232,12 +229,16 @@ class LocalStack:
 
         self.edge = LambdaEdge(self.moto_url, self.registry, host="127.0.0.1", region=self.region)
         self.edge.start()
-        self.google = FakeGoogle(host="127.0.0.1")
-        self.google.load_sheet(DEMO_SPREADSHEET_ID, DEMO_ROWS, title="Leads")
-        self.google.start()
-        self._set_env(self._base_env())
-        self._create_resources()
-        self._set_env(self._resource_env())
+        google = self._google_settings
+        if google is None:
+            self.google = FakeGoogle(host="127.0.0.1")
+            self.google.load_sheet(DEMO_SPREADSHEET_ID, DEMO_ROWS, title="Leads")
+            self.google.start()
+            google = GoogleSettings.of_fake(self.google.url)
+        self._set_env({**self._process_env(), **google.environment()})
+        self.resources = MotoResources(self.moto_url, self.region)
+        self.resources.create(google_client_secret=google.client_secret)
+        self._set_env(self.resources.environment())
 
         self.gateway = Gateway(
             jwks_url=self.jwks_url,
@@ -278,7 +279,7 @@ class LocalStack:
             if server is not None:
                 server.server_close()  # ThreadedMotoServer.stop() leaves the socket open
             self._moto = None
-        _restore_emulator_logs(self._saved_logging)
+        emulator_logs.restore(self._saved_logging)
         self._saved_logging = {}
         for name, value in self._saved_env.items():
             if value is None:
@@ -301,7 +302,20 @@ class LocalStack:
             else:
                 os.environ[name] = value
 
-    def _base_env(self) -> dict[str, str | None]:
+    def environment_before_start(self) -> dict[str, str]:
+        """This process's environment without what the stack set: what a child process that
+        starts a stack of its own (``python -m local``) should inherit, e.g. not the fake
+        Google's settings, which it would take for settings given to it."""
+        environment = dict(os.environ)
+        for name, value in self._saved_env.items():
+            if value is None:
+                environment.pop(name, None)
+            else:
+                environment[name] = value
+        return environment
+
+    def _process_env(self) -> dict[str, str | None]:
+        """Where AWS is and how this process logs; the resources' names come later."""
         assert self.edge is not None
         return {
             "AWS_ENDPOINT_URL": self.moto_url,
@@ -320,325 +334,24 @@ class LocalStack:
             "NO_PROXY": _no_proxy(os.environ.get("NO_PROXY")),
             "no_proxy": _no_proxy(os.environ.get("no_proxy")),
             "POWERTOOLS_SERVICE_NAME": "local",
+            # Each Powertools Logger adds a filter to the root handlers that drops every record
+            # whose logger name CONTAINS the service name: "local" hid the gateway's own lines
+            # ("local_aws.gateway …") once a function was loaded. There is nothing for it to
+            # deduplicate: the functions' loggers never propagate to root (shared.privacy.logging).
+            "POWERTOOLS_LOG_DEDUPLICATION_DISABLED": "true",
             "POWERTOOLS_METRICS_NAMESPACE": spec.METRICS_NAMESPACE,
             spec.ENV_DEFAULT_PHONE_REGION: DEFAULT_PHONE_REGION,
-            # Google is local/fake_google.py over plain http, which oauthlib refuses unless told:
-            # set here (local and test processes) only, never in any Lambda configuration.
+            # The fake Google is plain http, which oauthlib refuses unless told: set here (local
+            # and test processes) only, never in any Lambda configuration.
             "OAUTHLIB_INSECURE_TRANSPORT": "1",
-            spec.ENV_GOOGLE_AUTH_URI: f"{self.google_url}/o/oauth2/auth",
-            spec.ENV_GOOGLE_TOKEN_URI: f"{self.google_url}/token",
-            spec.ENV_GOOGLE_SHEETS_URL: self.google_url,
-            spec.ENV_GOOGLE_CLIENT_ID: FakeGoogle.client_id,
-            spec.ENV_GOOGLE_RETRY_BASE_MS: "20",  # backoff against the fake: milliseconds, not seconds
         }
 
     def client_env(self) -> dict[str, str]:
         """What an operator command needs to reach this stack (written to .build/local.env by
         ``make run``): the AWS endpoint and the resource names, as a deployment's env would."""
-        values = {**self._base_env(), **self._resource_env()}
-        keep = {"AWS_ENDPOINT_URL", "AWS_DEFAULT_REGION", "AWS_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"}
-        return {k: v for k, v in values.items() if v is not None and (k in keep or k in self._resource_env())}
-
-    def _resource_env(self) -> dict[str, str | None]:
-        return {
-            spec.ENV_TABLE_NAME: self.table_name,
-            spec.ENV_UPLOADS_BUCKET: self.bucket_names[spec.UPLOADS_BUCKET.key],
-            spec.ENV_USER_POOL_ID: self.user_pool_id,
-            spec.ENV_USER_POOL_CLIENT_ID: self.client_id,
-            spec.ENV_TABLE_ARN: f"arn:aws:dynamodb:{self.region}:{ACCOUNT_ID}:table/{self.table_name}",
-            spec.ENV_BACKUPS_BUCKET: self.bucket_names[spec.BACKUPS_BUCKET.key],
-            spec.ENV_DATA_KEY_ARN: self.kms_key_arn,
-            spec.ENV_RECEIPT_KEY_ID: self.receipt_key_id,
-            spec.ENV_ERASURE_STATE_MACHINE_ARN: self.erasure_state_machine_arn,
-            spec.ENV_IMPORT_KEY_ID: self.import_key_id,
-            spec.ENV_GOOGLE_CLIENT_SECRET_ARN: self.google_secret_arn,
-            spec.ENV_IMPORT_STATE_MACHINE_ARN: self.import_state_machine_arn,
-        }
-
-    # --- resources ----------------------------------------------------------------------------
-
-    def client(self, service: str) -> Any:
-        """A boto3 client for moto (explicit endpoint, so it works before the env is set)."""
-        return boto3.client(
-            service,
-            endpoint_url=self.moto_url,
-            region_name=self.region,
-            aws_access_key_id=DUMMY_ACCESS_KEY,
-            aws_secret_access_key=DUMMY_SECRET_KEY,
-        )
-
-    def _create_resources(self) -> None:
-        key = self.client("kms").create_key(
-            Description="crm local customer managed key",
-            KeyUsage="ENCRYPT_DECRYPT",
-            KeySpec="SYMMETRIC_DEFAULT",
-        )["KeyMetadata"]
-        self.kms_key_id, self.kms_key_arn = key["KeyId"], key["Arn"]
-        self.receipt_key_id = self.client("kms").create_key(
-            Description="crm local receipt HMAC key", KeyUsage="GENERATE_VERIFY_MAC", KeySpec="HMAC_256"
-        )["KeyMetadata"]["KeyId"]
-        self._create_table()
-        for bucket in spec.BUCKETS:
-            self._create_bucket(bucket)
-        self._create_user_pool()
-        self._create_import_resources()
-        self._create_erasure_workflow()
-
-    def function_arn(self, name: str) -> str:
-        return f"arn:aws:lambda:{self.region}:{ACCOUNT_ID}:function:{name}"
-
-    def _create_erasure_workflow(self) -> None:
-        from shared.erasure import workflow as erasure_workflow
-
-        self.erasure_state_machine_arn = self.client("stepfunctions").create_state_machine(
-            name=erasure_workflow.STATE_MACHINE_NAME,
-            definition=json.dumps(erasure_workflow.definition(self.function_arn(spec.ERASURE_FUNCTION.name))),
-            roleArn=f"arn:aws:iam::{ACCOUNT_ID}:role/local-erasure",
-            type="STANDARD",
-        )["stateMachineArn"]
-
-    def _create_import_resources(self) -> None:
-        """The import's KMS key, the Google client secret and the workflow (same ASL as CDK)."""
-        self.import_key_id = self.client("kms").create_key(
-            Description="crm local import key (OAuth state, Google access token, workflow)",
-            KeyUsage="ENCRYPT_DECRYPT",
-            KeySpec="SYMMETRIC_DEFAULT",
-        )["KeyMetadata"]["Arn"]
-        self.google_secret_arn = self.client("secretsmanager").create_secret(
-            Name=GOOGLE_SECRET_NAME, SecretString=FakeGoogle.client_secret
-        )["ARN"]
-        function_arns = {f.name: self.function_arn(f.name) for f in workflow.STEP_FUNCTIONS}
-        machine = spec.IMPORT_WORKFLOW
-        self.import_state_machine_arn = self.client("stepfunctions").create_state_machine(
-            name=machine.name,
-            definition=json.dumps(workflow.definition(function_arns)),
-            roleArn=f"arn:aws:iam::{ACCOUNT_ID}:role/{machine.name}-role",
-            type="STANDARD",
-            loggingConfiguration={
-                "level": machine.log_level,
-                "includeExecutionData": machine.include_execution_data,
-                "destinations": [
-                    {
-                        "cloudWatchLogsLogGroup": {
-                            "logGroupArn": f"arn:aws:logs:{self.region}:{ACCOUNT_ID}:log-group:/local/{machine.name}:*"
-                        }
-                    }
-                ],
-            },
-            tracingConfiguration={"enabled": machine.tracing},
-            encryptionConfiguration={"type": "CUSTOMER_MANAGED_KMS_KEY", "kmsKeyId": self.import_key_id},
-        )["stateMachineArn"]
-
-    def _create_table(self) -> None:
-        self.create_table_like_spec(self.table_name)
-
-    def create_table_like_spec(self, name: str) -> None:
-        """A table built from the spec (keys, indexes, TTL, PITR, KMS); also the target of a
-        restore drill and of tests that need a table of a chosen size."""
-        table = spec.TABLE
-        dynamodb = self.client("dynamodb")
-        attributes = [table.partition_key, table.sort_key]
-        for index in table.indexes:
-            attributes += [index.partition_key, index.sort_key]
-        dynamodb.create_table(
-            TableName=name,
-            AttributeDefinitions=[{"AttributeName": name, "AttributeType": "S"} for name in dict.fromkeys(attributes)],
-            KeySchema=[
-                {"AttributeName": table.partition_key, "KeyType": "HASH"},
-                {"AttributeName": table.sort_key, "KeyType": "RANGE"},
-            ],
-            BillingMode="PAY_PER_REQUEST",
-            GlobalSecondaryIndexes=[
-                {
-                    "IndexName": index.name,
-                    "KeySchema": [
-                        {"AttributeName": index.partition_key, "KeyType": "HASH"},
-                        {"AttributeName": index.sort_key, "KeyType": "RANGE"},
-                    ],
-                    "Projection": {"ProjectionType": index.projection},
-                }
-                for index in table.indexes
-            ],
-            SSESpecification={
-                "Enabled": True,
-                "SSEType": "KMS",
-                "KMSMasterKeyId": self.kms_key_arn,
-            },
-        )
-        dynamodb.update_time_to_live(
-            TableName=name,
-            TimeToLiveSpecification={"Enabled": True, "AttributeName": table.ttl_attribute},
-        )
-        dynamodb.update_continuous_backups(
-            TableName=name,
-            PointInTimeRecoverySpecification={
-                "PointInTimeRecoveryEnabled": True,
-                "RecoveryPeriodInDays": table.pitr_recovery_days,
-            },
-        )
-
-    def _create_bucket(self, bucket: spec.BucketSpec) -> None:
-        s3 = self.client("s3")
-        name = bucket.local_name
-        if self.region == "us-east-1":
-            s3.create_bucket(Bucket=name)
-        else:
-            s3.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": self.region})
-        s3.put_public_access_block(
-            Bucket=name,
-            PublicAccessBlockConfiguration={
-                "BlockPublicAcls": True,
-                "IgnorePublicAcls": True,
-                "BlockPublicPolicy": True,
-                "RestrictPublicBuckets": True,
-            },
-        )
-        if bucket.versioned:
-            s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
-        if bucket.kms_encrypted:
-            s3.put_bucket_encryption(
-                Bucket=name,
-                ServerSideEncryptionConfiguration={
-                    "Rules": [
-                        {
-                            "ApplyServerSideEncryptionByDefault": {
-                                "SSEAlgorithm": "aws:kms",
-                                "KMSMasterKeyID": self.kms_key_arn,
-                            },
-                            "BucketKeyEnabled": True,
-                        }
-                    ]
-                },
-            )
-        if bucket.lifecycle:
-            s3.put_bucket_lifecycle_configuration(
-                Bucket=name,
-                LifecycleConfiguration={"Rules": [rule.to_s3() for rule in bucket.lifecycle]},
-            )
-
-    def _create_user_pool(self) -> None:
-        pool = spec.USER_POOL
-        cognito = self.client("cognito-idp")
-        schema: list[dict[str, Any]] = [
-            {"Name": name, "AttributeDataType": "String", "Required": True, "Mutable": True}
-            for name in pool.required_attributes
-        ]
-        schema += [
-            {
-                "Name": attribute.name,
-                "AttributeDataType": "String",
-                "Mutable": True,
-                "StringAttributeConstraints": {"MaxLength": str(attribute.max_length)},
-            }
-            for attribute in pool.custom_attributes
-        ]
-        self.user_pool_id = cognito.create_user_pool(
-            PoolName=pool.local_name,
-            UsernameAttributes=list(pool.username_attributes),
-            AutoVerifiedAttributes=list(pool.auto_verified_attributes),
-            Schema=schema,
-            Policies={
-                "PasswordPolicy": {
-                    "MinimumLength": pool.password_min_length,
-                    "RequireUppercase": pool.password_needs_every_character_class,
-                    "RequireLowercase": pool.password_needs_every_character_class,
-                    "RequireNumbers": pool.password_needs_every_character_class,
-                    "RequireSymbols": pool.password_needs_every_character_class,
-                }
-            },
-        )["UserPool"]["Id"]
-        self.client_id = cognito.create_user_pool_client(
-            UserPoolId=self.user_pool_id,
-            ClientName=f"{pool.local_name}-app",
-            GenerateSecret=False,
-            ExplicitAuthFlows=list(pool.auth_flows),
-            AccessTokenValidity=pool.access_token_minutes,
-            IdTokenValidity=pool.id_token_minutes,
-            RefreshTokenValidity=pool.refresh_token_days,
-            TokenValidityUnits={
-                "AccessToken": "minutes",
-                "IdToken": "minutes",
-                "RefreshToken": "days",
-            },
-        )["UserPoolClient"]["ClientId"]
-
-    # --- read back ----------------------------------------------------------------------------
-
-    def describe(self) -> dict[str, Any]:
-        """What moto holds for every spec resource, read back through the AWS APIs."""
-        dynamodb, s3, cognito, kms = (self.client(s) for s in ("dynamodb", "s3", "cognito-idp", "kms"))
-        table = dynamodb.describe_table(TableName=self.table_name)["Table"]
-        pitr = dynamodb.describe_continuous_backups(TableName=self.table_name)["ContinuousBackupsDescription"][
-            "PointInTimeRecoveryDescription"
-        ]
-        buckets: dict[str, Any] = {}
-        for bucket in spec.BUCKETS:
-            name = self.bucket_names[bucket.key]
-            buckets[bucket.key] = {
-                "name": name,
-                "versioning": s3.get_bucket_versioning(Bucket=name).get("Status"),
-                "encryption": s3.get_bucket_encryption(Bucket=name)["ServerSideEncryptionConfiguration"]["Rules"],
-                "lifecycle": s3.get_bucket_lifecycle_configuration(Bucket=name)["Rules"],
-                "public_access_block": s3.get_public_access_block(Bucket=name)["PublicAccessBlockConfiguration"],
-            }
-        pool = cognito.describe_user_pool(UserPoolId=self.user_pool_id)["UserPool"]
-        client = cognito.describe_user_pool_client(UserPoolId=self.user_pool_id, ClientId=self.client_id)[
-            "UserPoolClient"
-        ]
-        key = kms.describe_key(KeyId=self.kms_key_id)["KeyMetadata"]
-        machine = self.client("stepfunctions").describe_state_machine(stateMachineArn=self.import_state_machine_arn)
-        return {
-            "import_workflow": {
-                "name": machine["name"],
-                "type": machine["type"],
-                "definition": json.loads(machine["definition"]),
-                "logging": machine.get("loggingConfiguration"),
-                "tracing": machine.get("tracingConfiguration"),
-                "encryption": machine.get("encryptionConfiguration"),
-            },
-            "kms_key": {
-                "id": key["KeyId"],
-                "arn": key["Arn"],
-                "manager": key["KeyManager"],
-                "usage": key["KeyUsage"],
-                "spec": key["KeySpec"],
-            },
-            "table": {
-                "name": table["TableName"],
-                "key_schema": table["KeySchema"],
-                "attribute_definitions": table["AttributeDefinitions"],
-                "billing_mode": table.get("BillingModeSummary", {}).get("BillingMode"),
-                "global_secondary_indexes": [
-                    {
-                        "name": index["IndexName"],
-                        "key_schema": index["KeySchema"],
-                        "projection": index["Projection"],
-                    }
-                    for index in table.get("GlobalSecondaryIndexes", [])
-                ],
-                "sse": table.get("SSEDescription"),
-                "ttl": dynamodb.describe_time_to_live(TableName=self.table_name)["TimeToLiveDescription"],
-                "pitr": pitr,
-            },
-            "buckets": buckets,
-            "user_pool": {
-                "id": pool["Id"],
-                "name": pool["Name"],
-                "username_attributes": pool.get("UsernameAttributes", []),
-                "auto_verified_attributes": pool.get("AutoVerifiedAttributes", []),
-                "password_policy": pool["Policies"]["PasswordPolicy"],
-                "schema": pool["SchemaAttributes"],
-                "client": {
-                    "id": client["ClientId"],
-                    "has_secret": "ClientSecret" in client,
-                    "explicit_auth_flows": client.get("ExplicitAuthFlows", []),
-                    "access_token_validity": client.get("AccessTokenValidity"),
-                    "id_token_validity": client.get("IdTokenValidity"),
-                    "refresh_token_validity": client.get("RefreshTokenValidity"),
-                    "token_validity_units": client.get("TokenValidityUnits"),
-                },
-            },
-        }
+        aws = {"AWS_ENDPOINT_URL", "AWS_DEFAULT_REGION", "AWS_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"}
+        process = {k: v for k, v in self._process_env().items() if k in aws and v is not None}
+        return {**process, **self._created().environment()}
 
 
 def running() -> LocalStack | None:

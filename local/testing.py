@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 import uuid
@@ -39,6 +40,20 @@ def running_stack(**options: Any) -> Iterator[LocalStack]:
             if _users == 0 and _owned is not None:
                 _owned.stop()
                 _owned = None
+
+
+# Names of placeholder settings the test suite put into its own environment (so that function
+# modules can be imported outside a stack), comma-separated: not for a child's stack to read.
+PLACEHOLDERS_ENV = "LOCAL_TEST_PLACEHOLDERS"
+
+
+def environment_for_another_stack() -> dict[str, str]:
+    """The environment for a child process that starts its own stack (``python -m local``,
+    ``make up``): this process's, without what its running stack set or the suite's placeholders."""
+    stack = running()
+    env = stack.environment_before_start() if stack is not None else dict(os.environ)
+    placeholders = set(filter(None, env.pop(PLACEHOLDERS_ENV, "").split(",")))
+    return {name: value for name, value in env.items() if name not in placeholders}
 
 
 @dataclass(frozen=True)

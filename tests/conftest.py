@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from local.testing import PLACEHOLDERS_ENV
 from shared.resources import NEED_ENVIRONMENT
 from tests.support import Api, TestUser, create_user
 
@@ -22,8 +23,11 @@ os.environ.setdefault("POWERTOOLS_SERVICE_NAME", "tests")
 os.environ.setdefault("IMPORT_BLOCK_ROWS", "40")
 # A function module checks its environment when it is imported (shared/core/settings.py): tests
 # that import one outside a running stack get placeholders; the local stack sets the real values.
-for _name in {name for names in NEED_ENVIRONMENT.values() for name in names}:
-    os.environ.setdefault(_name, f"placeholder-{_name.lower().replace('_', '-')}")
+_placeholders = sorted({name for names in NEED_ENVIRONMENT.values() for name in names} - set(os.environ))
+for _name in _placeholders:
+    os.environ[_name] = f"placeholder-{_name.lower().replace('_', '-')}"
+# A child that starts its own stack (`python -m local`) must not take them for real settings.
+os.environ[PLACEHOLDERS_ENV] = ",".join(_placeholders)
 
 
 @pytest.fixture(scope="session")

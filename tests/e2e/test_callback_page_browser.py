@@ -3,56 +3,25 @@ Playwright; ``make test`` installs it): it renders, loads nothing, and cleans th
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.browser import PageWatch, chromium, needs_chromium
 from tests.importing import sheet_id, start_import, wait_for_import
 from tests.support import TestUser, unique_phone
 
-CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SCREENSHOT = Path(__file__).resolve().parents[2] / ".build" / "callback-page.png"
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(
-        CHROMIUM is None,
-        reason="no chromium: `make test` installs Debian's chromium (needs root and apt); "
-        "set CHROMIUM=/path to use another",
-    ),
-]
+pytestmark = [pytest.mark.e2e, needs_chromium]
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
-
-
-class PageWatch:
-    def __init__(self, page: Any) -> None:
-        self.requests: list[str] = []
-        self.console: list[str] = []
-        page.on("request", lambda request: self.requests.append(request.url))
-        page.on("console", lambda message: self.console.append(f"{message.type}: {message.text}"))
-        page.on("pageerror", lambda error: self.console.append(f"pageerror: {error}"))
+    with chromium() as launched:
+        yield launched
 
 
 def test_callback_page_renders_loads_nothing_and_removes_the_code_from_the_address_bar(

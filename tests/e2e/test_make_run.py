@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import socket
 import subprocess
@@ -12,6 +11,8 @@ from pathlib import Path
 
 import pytest
 import requests
+
+from local.testing import environment_for_another_stack
 
 pytestmark = pytest.mark.e2e
 ROOT = Path(__file__).resolve().parents[2]
@@ -37,9 +38,8 @@ def _wait_until_up(base: str, process: subprocess.Popen[str], limit_s: float = 6
 
 def test_python_m_local_serves_api_and_docs_then_stops_on_sigterm() -> None:
     port = _free_port()
-    env = os.environ | {"PORT": str(port), "HOST": "127.0.0.1"}
-    for name in ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_LAMBDA", "MOTO_PORT"):
-        env.pop(name, None)  # the child must set up its own AWS, not inherit the test stack's
+    # The child sets up its own AWS (and Google), not inheriting the test stack's.
+    env = environment_for_another_stack() | {"PORT": str(port), "HOST": "127.0.0.1"}
     process = subprocess.Popen(
         [sys.executable, "-m", "local"],
         cwd=ROOT,
@@ -54,7 +54,8 @@ def test_python_m_local_serves_api_and_docs_then_stops_on_sigterm() -> None:
         docs = requests.get(f"{base}/v1/docs", timeout=5)
         assert docs.status_code == 200
         assert "swagger" in docs.text.lower()
-        assert "https://" not in docs.text  # the docs UI loads nothing from the internet
+        # The docs UI loads nothing from the internet (tests/e2e/test_docs_page_browser.py proves it).
+        assert docs.headers["content-security-policy"].startswith("default-src 'self';")
         document = requests.get(f"{base}/v1/openapi.json", timeout=5).json()
         assert "/v1/leads" in document["paths"]
         assert requests.get(f"{base}/v1/leads", timeout=5).status_code == 401
@@ -70,3 +71,8 @@ def test_python_m_local_serves_api_and_docs_then_stops_on_sigterm() -> None:
     assert "Google (fake)  http://127.0.0.1:" in output  # the fake Google runs with the stack
     assert "spreadsheet 'demo-leads-sheet'" in output  # and the banner says how to load a sheet
     assert "/_fake/spreadsheets" in output
+    # The gateway's own lines reach the log, also once a function has been loaded (Powertools'
+    # root-handler filter for the service "local" used to drop every "local_aws…" record).
+    assert "local_aws.gateway GET /v1/health 200 " in output
+    assert "local_aws.gateway GET /v1/leads 401 " in output
+    assert "local_aws.gateway GET /v1/docs 200 " in output

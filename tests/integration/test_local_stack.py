@@ -18,7 +18,7 @@ import pytest
 import requests
 
 from local.stack import LocalStack
-from local.testing import wait_for_execution
+from local.testing import environment_for_another_stack, wait_for_execution
 from shared import resources as spec
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -222,7 +222,7 @@ def test_start_stop_frees_ports_joins_threads_restores_env() -> None:
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
 def test_python_m_local_serves_and_stops_cleanly(signum: int) -> None:
-    env = {**os.environ, "PORT": "0", "PYTHONUNBUFFERED": "1"}
+    env = environment_for_another_stack() | {"PORT": "0", "PYTHONUNBUFFERED": "1"}
     started = time.perf_counter()
     process = subprocess.Popen(
         [sys.executable, "-m", "local"],

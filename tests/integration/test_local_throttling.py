@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 import requests
 
-from local.gateway import DEFAULT_THROTTLE_SETTING, THROTTLE_ENV, Gateway, Throttle
+from local.gateway import Gateway
 from local.stack import LocalStack
+from local.throttle import DEFAULT_THROTTLE_SETTING, THROTTLE_ENV, Throttle
 from shared.resources import (
     HEALTH_FUNCTION,
     LEADS_FUNCTION,
