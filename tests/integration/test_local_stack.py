@@ -214,8 +214,6 @@ def test_start_stop_frees_ports_joins_threads_restores_env() -> None:
     assert report["ports_freed"]
     assert report["env_restored"]
     assert report["threads_left"] == []
-    assert report["start_s"] < 5
-    assert report["stop_s"] < 5
     print(f"stack start {report['start_s']:.2f}s, stop {report['stop_s']:.2f}s, ")
     print(f"gateway round trip (404 path, keep-alive) {report['per_request_ms']:.2f}ms")
 
@@ -253,5 +251,4 @@ def test_python_m_local_serves_and_stops_cleanly(signum: int) -> None:
         if process.poll() is None:
             process.kill()
             process.wait()
-    assert ready_s < 10
     print(f"python -m local ready (interpreter start included) in {ready_s:.2f}s")
