@@ -81,10 +81,13 @@ infra: $(STAMP)
 	$(PY) -m pytest -q tests/infra
 
 # Schemathesis with a larger budget than `make test`'s: 150 cases per operation (not 25) and 300
-# linked call sequences (not 50).
+# linked call sequences (not 50); the convergence test with 8 devices x 6 rounds x 12 operations
+# (not 5 x 3 x 6).
 fuzz: $(STAMP)
 	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-150} FUZZ_SCENARIOS=$${FUZZ_SCENARIOS:-300} \
-		$(PY) -m pytest -q -p no:cacheprovider tests/e2e/test_fuzz_api.py
+	CONVERGENCE_DEVICES=$${CONVERGENCE_DEVICES:-8} CONVERGENCE_ROUNDS=$${CONVERGENCE_ROUNDS:-6} \
+	CONVERGENCE_OPS=$${CONVERGENCE_OPS:-12} \
+		$(PY) -m pytest -q -p no:cacheprovider -s tests/e2e/test_fuzz_api.py tests/e2e/test_convergence.py
 
 # Production template (offline); needs the CDK CLI: `npx aws-cdk synth` works too.
 synth: $(STAMP)

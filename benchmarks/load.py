@@ -1,8 +1,8 @@
 """Load on the local stack: 20 users, 20 concurrent clients x 100 requests of a field-sales mix.
 
 Each client is one signed-in user (as one phone is): it lists, creates and updates leads, logs
-and lists activities, and reads and saves preferences with the version protocol (a ``PUT``
-carries the version last read; a 409 means read again). Every write the API acknowledged (201 or
+and lists activities, and reads and changes preferences with the version protocol (a ``PATCH``
+carries the version last read; a 412 means read again). Every write the API acknowledged (201 or
 200) is remembered, and once the clients stop, everything is read back: a lead missing or not as
 last acknowledged, an activity missing, or preferences not at the last saved version count as
 lost. Goals: 0 responses 5xx, 0 writes lost.
@@ -174,13 +174,13 @@ class Client:
                 return
         settings = {"theme": self.rng.choice(["light", "dark"]), "round": secrets.token_hex(3)}
         body = {"version": self.preferences_version, "location_enabled": True, "settings": settings}
-        response = self.call("put_preferences", "PUT", "/v1/me/preferences", body)
+        response = self.call("put_preferences", "PATCH", "/v1/me/preferences", body)
         if response is None:
             return
         if response.status_code == 200:
             self.preferences_version = int(response.json()["version"])
             self.preferences_settings = settings
-        elif response.status_code == 409:
+        elif response.status_code == 412:
             self.preferences_version = None  # read again before the next save
 
     # --- read back ---------------------------------------------------------------------------
@@ -333,8 +333,8 @@ class Report:
 
     @property
     def unexpected(self) -> int:
-        """Responses the mix never provokes: anything but 200/201, and 409 (a stale version)."""
-        return sum(n for status, n in self.results.statuses.items() if status not in (200, 201, 409))
+        """Responses the mix never provokes: anything but 200/201, and 412 (a stale version)."""
+        return sum(n for status, n in self.results.statuses.items() if status not in (200, 201, 412))
 
     @property
     def ok(self) -> bool:

@@ -19,6 +19,7 @@ from shared.accounts.models import (
     RegisterResponse,
     Tokens,
 )
+from shared.accounts.registration import register_account
 from shared.accounts.revocation import refuse_tokens_of_deleted_accounts
 from shared.accounts.wiring import accounts
 from shared.core.api import JSON, build_resolver
@@ -31,6 +32,7 @@ from shared.erasure.models import DeleteAccountRequest, DeletionScheduled, Delet
 from shared.erasure.receipts import deletion_status
 from shared.erasure.schedule import schedule_erasure
 from shared.erasure.wiring import deletions, receipt_hasher, start_erasure_workflow
+from shared.preferences.wiring import preferences_repository
 from shared.resources import ACCOUNTS_FUNCTION
 
 load_settings(ACCOUNTS_FUNCTION)
@@ -45,7 +47,7 @@ TAGS = ["accounts"]
     responses=responses(400, 409, 422, created=RegisterResponse),
 )
 def register(body: RegisterRequest) -> Response[RegisterResponse]:
-    result = accounts().register(body)
+    result = register_account(accounts(), preferences_repository(), body)
     count("AccountRegistered")
     return Response(status_code=201, content_type=JSON, body=result)
 

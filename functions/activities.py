@@ -19,12 +19,14 @@ from shared.activities.models import (
     SyncResult,
 )
 from shared.activities.wiring import activity_records
-from shared.core.api import JSON, build_resolver
+from shared.core.api import IdempotencyKey, IfMatch, build_resolver, created
+from shared.core.idempotency import create_once, idempotency_store
 from shared.core.identity import current_user_id
 from shared.core.links import activity_links
 from shared.core.observability import api_handler, count
 from shared.core.openapi import responses
 from shared.core.settings import load_settings, settings
+from shared.core.versions import precondition
 from shared.leads.wiring import lead_repository
 from shared.preferences.wiring import preferences_repository
 from shared.resources import ACTIVITIES_FUNCTION
@@ -41,12 +43,26 @@ ActivityId = Annotated[str, Path(min_length=1, max_length=64)]
     "/v1/leads/<lead_id>/activities",
     summary="Add an activity (note, call, SMS, meeting, email, visit) to a lead",
     tags=TAGS,
-    responses=responses(400, 401, 404, 422, created=Activity, links=activity_links()),
+    responses=responses(400, 401, 404, 409, 422, created=Activity, links=activity_links(), etag=True),
 )
-def create_activity(lead_id: LeadId, body: ActivityCreate) -> Response[Activity]:
-    activity = activities.create_activity(activity_records(), current_user_id(router), lead_id, body)
-    count("ActivityCreated")
-    return Response(status_code=201, content_type=JSON, body=activity)
+def create_activity(
+    lead_id: LeadId, body: ActivityCreate, idempotency_key: IdempotencyKey = None
+) -> Response[Activity]:
+    user_id, records = current_user_id(router), activity_records()
+    made = create_once(
+        idempotency_store(),
+        router.lambda_context,
+        user_id=user_id,
+        key_header=idempotency_key,
+        operation="POST /v1/leads/{lead_id}/activities",
+        payload={"lead_id": lead_id, "body": body.model_dump(mode="json", exclude_unset=True)},
+        create=lambda: activities.create_activity(records, user_id, lead_id, body),
+        identify=lambda activity: activity.activity_id,
+        replay=lambda activity_id: activities.get_activity(records, user_id, activity_id),
+    )
+    if not made.replayed:
+        count("ActivityCreated")
+    return created(made.value, replayed=made.replayed)
 
 
 @router.get(
@@ -68,11 +84,12 @@ def list_activities(
 @router.delete(
     "/v1/activities/<activity_id>",
     summary="Delete an activity (its location goes with it)",
+    description="With If-Match, only the version read is deleted (else 412).",
     tags=TAGS,
-    responses=responses(401, 404, deleted=True),
+    responses=responses(400, 401, 404, 412, deleted=True),
 )
-def delete_activity(activity_id: ActivityId) -> Response[None]:
-    activities.delete_activity(activity_records(), current_user_id(router), activity_id)
+def delete_activity(activity_id: ActivityId, if_match: IfMatch = None) -> Response[None]:
+    activities.delete_activity(activity_records(), current_user_id(router), activity_id, precondition(if_match))
     return Response(status_code=204)
 
 
@@ -80,12 +97,24 @@ def delete_activity(activity_id: ActivityId) -> Response[None]:
     "/v1/leads/<lead_id>/check-ins",
     summary="Record a geotagged visit (refused while location is off in preferences)",
     tags=TAGS,
-    responses=responses(400, 401, 404, 409, 422, created=Activity, links=activity_links()),
+    responses=responses(400, 401, 404, 409, 422, created=Activity, links=activity_links(), etag=True),
 )
-def check_in(lead_id: LeadId, body: CheckInCreate) -> Response[Activity]:
-    activity = check_ins.check_in(activity_records(), preferences_repository(), current_user_id(router), lead_id, body)
-    count("CheckIn")
-    return Response(status_code=201, content_type=JSON, body=activity)
+def check_in(lead_id: LeadId, body: CheckInCreate, idempotency_key: IdempotencyKey = None) -> Response[Activity]:
+    user_id, records = current_user_id(router), activity_records()
+    made = create_once(
+        idempotency_store(),
+        router.lambda_context,
+        user_id=user_id,
+        key_header=idempotency_key,
+        operation="POST /v1/leads/{lead_id}/check-ins",
+        payload={"lead_id": lead_id, "body": body.model_dump(mode="json", exclude_unset=True)},
+        create=lambda: check_ins.check_in(records, preferences_repository(), user_id, lead_id, body),
+        identify=lambda activity: activity.activity_id,
+        replay=lambda activity_id: activities.get_activity(records, user_id, activity_id),
+    )
+    if not made.replayed:
+        count("CheckIn")
+    return created(made.value, replayed=made.replayed)
 
 
 @router.post(

@@ -8,7 +8,8 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path
 
-from shared.core.api import JSON, build_resolver
+from shared.core.api import IdempotencyKey, build_resolver, created
+from shared.core.idempotency import create_once, idempotency_store
 from shared.core.identity import current_user_id
 from shared.core.links import file_links
 from shared.core.observability import api_handler, count
@@ -34,12 +35,24 @@ FileId = Annotated[str, Path(min_length=1, max_length=64)]
     tags=TAGS,
     responses=responses(400, 401, 404, 409, 422, created=FileUpload, links=file_links()),
 )
-def request_upload(lead_id: LeadId, body: FileUploadRequest) -> Response[FileUpload]:
-    upload = files.request_upload(
-        file_records(), preferences_repository(), uploads(), current_user_id(router), lead_id, body
+def request_upload(
+    lead_id: LeadId, body: FileUploadRequest, idempotency_key: IdempotencyKey = None
+) -> Response[FileUpload]:
+    user_id, records, store = current_user_id(router), file_records(), uploads()
+    made = create_once(
+        idempotency_store(),
+        router.lambda_context,
+        user_id=user_id,
+        key_header=idempotency_key,
+        operation="POST /v1/leads/{lead_id}/files",
+        payload={"lead_id": lead_id, "body": body.model_dump(mode="json", exclude_unset=True)},
+        create=lambda: files.request_upload(records, preferences_repository(), store, user_id, lead_id, body),
+        identify=lambda upload: upload.file_id,
+        replay=lambda file_id: files.upload_again(records, store, user_id, file_id),
     )
-    count("UploadRequested")
-    return Response(status_code=201, content_type=JSON, body=upload)
+    if not made.replayed:
+        count("UploadRequested")
+    return created(made.value, replayed=made.replayed, versioned=False)
 
 
 @router.get(

@@ -8,13 +8,14 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
-from shared.core.api import JSON, build_resolver
+from shared.core.api import IdempotencyKey, build_resolver, created
 from shared.core.clock import utcnow
+from shared.core.idempotency import create_once, idempotency_store
 from shared.core.identity import current_user_id
 from shared.core.links import import_links
 from shared.core.observability import api_handler, count
 from shared.core.openapi import responses
-from shared.core.settings import load_settings
+from shared.core.settings import load_settings, settings
 from shared.imports import logic as imports
 from shared.imports.models import (
     IMPORT_PAGE_DEFAULT,
@@ -26,6 +27,8 @@ from shared.imports.models import (
 )
 from shared.imports.wiring import authorization_client, import_repository, vault
 from shared.leads.models import CURSOR_MAX_LENGTH
+from shared.preferences.logic import phone_region
+from shared.preferences.wiring import preferences_repository
 from shared.resources import IMPORTS_FUNCTION
 
 load_settings(IMPORTS_FUNCTION)
@@ -39,14 +42,33 @@ ImportId = Annotated[str, Path(min_length=1, max_length=64, description="The imp
     "/v1/imports/google-sheets",
     summary="Start importing leads from a Google Sheet: open the returned authorization_url",
     tags=TAGS,
-    responses=responses(400, 401, 422, created=ImportStarted, links=import_links()),
+    responses=responses(400, 401, 409, 422, created=ImportStarted, links=import_links()),
 )
-def start_google_sheets_import(body: GoogleSheetsImportRequest) -> Response[ImportStarted]:
-    started = imports.start_import(
-        import_repository(), vault(), authorization_client(), current_user_id(router), body, utcnow()
+def start_google_sheets_import(
+    body: GoogleSheetsImportRequest, idempotency_key: IdempotencyKey = None
+) -> Response[ImportStarted]:
+    user_id, jobs, now = current_user_id(router), import_repository(), utcnow()
+
+    def start() -> ImportStarted:
+        region = phone_region(preferences_repository(), user_id, settings().default_phone_region)
+        return imports.start_import(jobs, vault(), authorization_client(), user_id, body, now, phone_region=region)
+
+    made = create_once(
+        idempotency_store(),
+        router.lambda_context,
+        user_id=user_id,
+        key_header=idempotency_key,
+        operation="POST /v1/imports/google-sheets",
+        payload=body.model_dump(mode="json", exclude_unset=True),
+        create=start,
+        identify=lambda started: started.import_id,
+        replay=lambda import_id: imports.authorize_again(
+            jobs, vault(), authorization_client(), user_id, import_id, body, now
+        ),
     )
-    count("ImportRequested")
-    return Response(status_code=201, content_type=JSON, body=started)
+    if not made.replayed:
+        count("ImportRequested")
+    return created(made.value, replayed=made.replayed, versioned=False)
 
 
 @router.get(

@@ -8,15 +8,23 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path
 
-from shared.core.api import build_resolver
+from shared.core.api import IfMatch, build_resolver, with_etag
 from shared.core.identity import current_user_id
 from shared.core.links import device_links
 from shared.core.observability import api_handler
 from shared.core.openapi import responses
 from shared.core.settings import load_settings
+from shared.core.versions import precondition
 from shared.preferences import devices
 from shared.preferences import logic as preferences
-from shared.preferences.models import Device, DeviceBody, DeviceList, Preferences, PreferencesPut
+from shared.preferences.models import (
+    Device,
+    DeviceBody,
+    DeviceList,
+    Preferences,
+    PreferencesPatch,
+    PreferencesPut,
+)
 from shared.preferences.wiring import device_repository, preferences_repository
 from shared.resources import PREFERENCES_FUNCTION
 
@@ -26,20 +34,43 @@ TAGS = ["preferences"]
 
 
 @router.get(
-    "/v1/me/preferences", summary="The preferences document", tags=TAGS, responses=responses(401, ok=Preferences)
+    "/v1/me/preferences",
+    summary="The preferences document",
+    tags=TAGS,
+    responses=responses(401, ok=Preferences, etag=True),
 )
-def get_preferences() -> Preferences:
-    return preferences.load_preferences(preferences_repository(), current_user_id(router))
+def get_preferences() -> Response[Preferences]:
+    return with_etag(preferences.load_preferences(preferences_repository(), current_user_id(router)))
 
 
 @router.put(
     "/v1/me/preferences",
-    summary="Replace the preferences document; a stale version gets 409",
+    summary="Replace the whole preferences document (every field); a stale version gets 412",
+    description="The version read goes in If-Match or in the body's version. Without either, the write "
+    "replaces whatever version is current.",
     tags=TAGS,
-    responses=responses(400, 401, 409, 422, ok=Preferences),
+    responses=responses(400, 401, 412, 422, ok=Preferences, etag=True),
 )
-def put_preferences(body: PreferencesPut) -> Preferences:
-    return preferences.save_preferences(preferences_repository(), current_user_id(router), body)
+def put_preferences(body: PreferencesPut, if_match: IfMatch = None) -> Response[Preferences]:
+    saved = preferences.replace_preferences(
+        preferences_repository(), current_user_id(router), body, precondition(if_match)
+    )
+    return with_etag(saved)
+
+
+@router.patch(
+    "/v1/me/preferences",
+    summary="Change some preferences and keep the others; a stale version gets 412",
+    description="Only the fields given change (default_region: null clears it). With If-Match (or the "
+    "body's version) only the version read is changed.",
+    tags=TAGS,
+    responses=responses(400, 401, 412, 422, ok=Preferences, etag=True),
+)
+def patch_preferences(body: PreferencesPatch, if_match: IfMatch = None) -> Response[Preferences]:
+    saved = preferences.change_preferences(
+        preferences_repository(), current_user_id(router), body, precondition(if_match)
+    )
+    return with_etag(saved)
 
 
 @router.post(

@@ -17,6 +17,7 @@ from shared.resources import (
     TableSpec,
 )
 
+_ATTRIBUTE_TYPES = {"S": dynamodb.AttributeType.STRING, "N": dynamodb.AttributeType.NUMBER}
 _PROJECTIONS = {
     "ALL": dynamodb.ProjectionType.ALL,
     "KEYS_ONLY": dynamodb.ProjectionType.KEYS_ONLY,
@@ -86,6 +87,12 @@ class DataStore(Construct):
                 partition_key=_string_key(index.partition_key),
                 sort_key=_string_key(index.sort_key),
                 projection_type=_PROJECTIONS[index.projection],
+            )
+        for local in table_spec.local_indexes:
+            self.table.add_local_secondary_index(
+                index_name=local.name,
+                sort_key=dynamodb.Attribute(name=local.sort_key, type=_ATTRIBUTE_TYPES[local.sort_key_type]),
+                projection_type=_PROJECTIONS[local.projection],
             )
 
         # Server access logs carry client IP addresses: bounded like every other log. Log

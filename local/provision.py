@@ -142,12 +142,14 @@ class MotoResources:
         restore drill and of tests that need a table of a chosen size."""
         table = spec.TABLE
         dynamodb = self.client("dynamodb")
-        attributes = [table.partition_key, table.sort_key]
+        attributes = {table.partition_key: "S", table.sort_key: "S"}
         for index in table.indexes:
-            attributes += [index.partition_key, index.sort_key]
+            attributes |= {index.partition_key: "S", index.sort_key: "S"}
+        for local in table.local_indexes:
+            attributes[local.sort_key] = local.sort_key_type
         dynamodb.create_table(
             TableName=name,
-            AttributeDefinitions=[{"AttributeName": a, "AttributeType": "S"} for a in dict.fromkeys(attributes)],
+            AttributeDefinitions=[{"AttributeName": a, "AttributeType": kind} for a, kind in attributes.items()],
             KeySchema=[
                 {"AttributeName": table.partition_key, "KeyType": "HASH"},
                 {"AttributeName": table.sort_key, "KeyType": "RANGE"},
@@ -163,6 +165,17 @@ class MotoResources:
                     "Projection": {"ProjectionType": index.projection},
                 }
                 for index in table.indexes
+            ],
+            LocalSecondaryIndexes=[
+                {
+                    "IndexName": local.name,
+                    "KeySchema": [
+                        {"AttributeName": table.partition_key, "KeyType": "HASH"},
+                        {"AttributeName": local.sort_key, "KeyType": "RANGE"},
+                    ],
+                    "Projection": {"ProjectionType": local.projection},
+                }
+                for local in table.local_indexes
             ],
             SSESpecification={
                 "Enabled": True,
@@ -320,6 +333,10 @@ class MotoResources:
                         "projection": index["Projection"],
                     }
                     for index in table.get("GlobalSecondaryIndexes", [])
+                ],
+                "local_secondary_indexes": [
+                    {"name": index["IndexName"], "key_schema": index["KeySchema"], "projection": index["Projection"]}
+                    for index in table.get("LocalSecondaryIndexes", [])
                 ],
                 "sse": table.get("SSEDescription"),
                 "ttl": dynamodb.describe_time_to_live(TableName=self.table_name)["TimeToLiveDescription"],

@@ -66,6 +66,18 @@ class IndexSpec:
 
 
 @dataclass(frozen=True)
+class LocalIndexSpec:
+    """A local secondary index: the table's partition key with another sort key. Unlike a GSI it
+    can be read strongly consistent, which delta sync needs; it can only be created with the table
+    and it caps each partition's items (a user's data) at 10 GB."""
+
+    name: str
+    sort_key: str
+    sort_key_type: Literal["N", "S"] = "N"
+    projection: Literal["ALL", "KEYS_ONLY"] = "ALL"
+
+
+@dataclass(frozen=True)
 class TableSpec:
     local_name: str
     partition_key: str
@@ -73,6 +85,7 @@ class TableSpec:
     ttl_attribute: str
     pitr_recovery_days: int
     indexes: tuple[IndexSpec, ...] = ()
+    local_indexes: tuple[LocalIndexSpec, ...] = ()
 
 
 # Single table; its layout is written down in shared/core/layout.py, and each capability's key
@@ -90,6 +103,9 @@ TABLE = TableSpec(
         # states, import jobs) carry due_pk = DUE#<yyyy-mm-dd>, due_sk = <due time ISO>.
         IndexSpec(name="by_due", partition_key="due_pk", sort_key="due_sk"),
     ),
+    # Delta sync (shared/sync/): a user's synced items and tombstones in the order of their last
+    # change (``changed_ms``), strongly consistent. Sparse: only what carries a change stamp.
+    local_indexes=(LocalIndexSpec(name="by_change", sort_key="changed_ms"),),
 )
 
 
@@ -378,6 +394,7 @@ PREFERENCES_FUNCTION = FunctionSpec(
     routes=(
         RouteSpec("GET", "/v1/me/preferences"),
         RouteSpec("PUT", "/v1/me/preferences"),
+        RouteSpec("PATCH", "/v1/me/preferences"),
         RouteSpec("POST", "/v1/devices"),
         RouteSpec("GET", "/v1/devices"),
         RouteSpec("DELETE", "/v1/devices/{device_id}"),
@@ -393,6 +410,16 @@ EXPORT_FUNCTION = FunctionSpec(
     timeout_s=29,
     routes=(RouteSpec("GET", "/v1/me/export"),),
     needs=("table", "uploads", "user_pool"),
+)
+
+SYNC_FUNCTION = FunctionSpec(
+    name="sync",
+    module="functions.sync",
+    description="Delta sync: the caller's changes since a checkpoint, as created, updated and deleted",
+    memory_mb=1024,
+    timeout_s=29,
+    routes=(RouteSpec("GET", "/v1/sync"),),
+    needs=("table",),
 )
 
 HEALTH_FUNCTION = FunctionSpec(
@@ -515,6 +542,7 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
     FILES_FUNCTION,
     PREFERENCES_FUNCTION,
     EXPORT_FUNCTION,
+    SYNC_FUNCTION,
     ERASURE_FUNCTION,
     RETENTION_FUNCTION,
     BACKUP_FUNCTION,

@@ -2,26 +2,28 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
-from pydantic import AfterValidator, EmailStr, Field, SecretStr, model_validator
+from pydantic import EmailStr, Field, SecretStr, model_validator
 
-from shared.core.models import Output, StrictInput
+from shared.core.models import Output, StrictInput, Timestamp
 from shared.core.phone import REGION_PATTERN, InvalidPhone, to_e164
 
 POLICY_VERSION_PATTERN = r"^[A-Za-z0-9._-]{1,32}$"
 
 
-def _international_phone(value: str) -> str:
-    # An account phone must be international: the account has no region to assume yet.
+def account_phone(value: str, region: str | None) -> str:
+    """E.164: international format, or national format read with ``region`` — never a guess."""
     try:
-        return to_e164(value)
+        return to_e164(value, region)
     except InvalidPhone:
-        raise ValueError("phone must be a valid number in international format") from None
+        raise ValueError("phone must be a valid number: international format, or national with phone_region") from None
 
 
-AccountPhone = Annotated[str, Field(min_length=3, max_length=32), AfterValidator(_international_phone)]
+AccountPhone = Annotated[str, Field(min_length=3, max_length=32)]
+PhoneRegion = Annotated[
+    str, Field(pattern=REGION_PATTERN, description="ISO 3166 region of a national-format phone, e.g. IN, US")
+]
 PersonName = Annotated[str, Field(min_length=1, max_length=200)]
 Password = Annotated[SecretStr, Field(min_length=8, max_length=256)]
 
@@ -29,12 +31,18 @@ Password = Annotated[SecretStr, Field(min_length=8, max_length=256)]
 class RegisterRequest(StrictInput):
     name: PersonName
     email: Annotated[EmailStr, Field(max_length=254)]
-    phone: AccountPhone
+    phone: AccountPhone = Field(description="International format, or national with phone_region; stored in E.164")
+    phone_region: PhoneRegion | None = None
     password: Password
     policy_version: str = Field(
         pattern=POLICY_VERSION_PATTERN,
         description="Version of the privacy policy the user accepted",
     )
+
+    @model_validator(mode="after")
+    def _e164(self) -> RegisterRequest:
+        self.phone = account_phone(self.phone, self.phone_region)
+        return self
 
 
 class RegisterResponse(Output):
@@ -74,18 +82,21 @@ class Me(Output):
     email: str
     phone: str
     policy_version: str | None
-    policy_accepted_at: datetime | None
-    created_at: datetime
+    policy_accepted_at: Timestamp | None
+    created_at: Timestamp
 
 
 class MePatch(StrictInput):
     name: PersonName | None = None
     phone: AccountPhone | None = None
+    phone_region: PhoneRegion | None = None
 
     @model_validator(mode="after")
     def _something_to_change(self) -> MePatch:
         if self.name is None and self.phone is None:
             raise ValueError("give at least one of name, phone")
+        if self.phone is not None:
+            self.phone = account_phone(self.phone, self.phone_region)
         return self
 
 

@@ -13,7 +13,8 @@ from shared.activities.models import Activity, ActivityCreate, ActivityPage, Act
 from shared.core import ids
 from shared.core.clock import utcnow
 from shared.core.cursors import InvalidCursor
-from shared.core.errors import NotFound
+from shared.core.errors import NotFound, PreconditionFailed
+from shared.core.versions import NO_PRECONDITION, Precondition, VersionMismatch
 from shared.leads.children import ChildRepository, LeadMissing
 from shared.leads.repository import LeadRepository
 
@@ -38,6 +39,7 @@ def to_activity(item: dict[str, Any]) -> Activity:
         location=location,
         source=item["source"],
         created_at=datetime.fromisoformat(item["created_at"]),
+        version=int(item.get("version", 1)),
     )
 
 
@@ -96,7 +98,23 @@ def list_activities(
     return ActivityPage(items=[to_activity(i) for i in items], next_cursor=last)
 
 
-def delete_activity(repo: ChildRepository, user_id: str, activity_id: str) -> None:
+def get_activity(repo: ChildRepository, user_id: str, activity_id: str) -> Activity:
+    """One activity by its id (what a replayed create answers)."""
     parts = ids.split_child_id(activity_id)
-    if parts is None or not repo.delete(user_id, *parts):
+    item = repo.get(user_id, *parts) if parts else None
+    if item is None:
+        raise NotFound("No such activity.", "activity_not_found")
+    return to_activity(item)
+
+
+def delete_activity(
+    repo: ChildRepository, user_id: str, activity_id: str, expected: Precondition = NO_PRECONDITION
+) -> None:
+    """Deleting a check-in deletes its location: the coordinates are attributes of this item."""
+    parts = ids.split_child_id(activity_id)
+    try:
+        deleted = parts is not None and repo.delete(user_id, *parts, expected)
+    except VersionMismatch as stale:
+        raise PreconditionFailed(stale.current) from None
+    if not deleted:
         raise NotFound("No such activity.", "activity_not_found")

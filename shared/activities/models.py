@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, Field, StringConstraints, model_validator
+from pydantic import Field, StringConstraints, model_validator
 
-from shared.core.models import Output, StrictInput
+from shared.core.models import Output, StrictInput, Timestamp, TimestampInput
 from shared.preferences.models import DeviceId
 
 
@@ -33,7 +32,7 @@ Duration = Annotated[int, Field(ge=0, le=86_400)]
 
 class ActivityCreate(StrictInput):
     type: ActivityType = Field(strict=False)
-    at: AwareDatetime = Field(strict=False, description="When it happened (with a time zone)")
+    at: TimestampInput = Field(strict=False, description="When it happened (with a time zone)")
     direction: Direction | None = Field(default=None, strict=False)
     duration_s: Duration | None = None
     body: Body | None = None
@@ -49,7 +48,7 @@ class CheckInCreate(StrictInput):
     lat: float = Field(ge=-90, le=90, allow_inf_nan=False)
     lng: float = Field(ge=-180, le=180, allow_inf_nan=False)
     accuracy_m: float = Field(ge=0, le=100_000, allow_inf_nan=False)
-    at: AwareDatetime = Field(strict=False)
+    at: TimestampInput = Field(strict=False)
     note: Body | None = None
 
 
@@ -57,13 +56,14 @@ class Activity(Output):
     activity_id: str
     lead_id: str
     type: ActivityType
-    at: datetime
+    at: Timestamp
     direction: Direction | None = None
     duration_s: int | None = None
     body: str | None = None
     location: Location | None = None
     source: Literal["manual", "call_log", "sms_log", "check_in"]
-    created_at: datetime
+    created_at: Timestamp
+    version: int = Field(description="Also the ETag: send it as If-Match to delete only this version")
 
 
 class ActivityPage(Output):
@@ -80,14 +80,14 @@ LogNumber = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1
 class CallLogEntry(StrictInput):
     number: LogNumber
     direction: Direction = Field(strict=False)
-    at: AwareDatetime = Field(strict=False)
+    at: TimestampInput = Field(strict=False)
     duration_s: Duration = 0
 
 
 class SmsLogEntry(StrictInput):
     number: LogNumber
     direction: Literal["incoming", "outgoing"]
-    at: AwareDatetime = Field(strict=False)
+    at: TimestampInput = Field(strict=False)
     body: Annotated[str, StringConstraints(max_length=2000)] | None = None
 
 

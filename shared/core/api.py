@@ -8,15 +8,17 @@ Each Lambda owns one Powertools ``Router``; :func:`build_resolver` wraps it in a
 from __future__ import annotations
 
 import json
-from typing import Any, cast
+from typing import Annotated, Any, cast
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.openapi.params import Header
 from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEventV2
 
 from shared.core.errors import DomainError
+from shared.core.versions import etag
 from shared.privacy import get_logger, safe_exception
 from shared.privacy.error_reporting import report_unexpected
 
@@ -29,7 +31,53 @@ SECURITY_HEADERS = {
 }
 
 
-def error_response(status: int, code: str, message: str, details: list[dict[str, str]] | None = None) -> Response[Any]:
+REPLAYED_HEADER = "Idempotent-Replayed"
+
+# Request headers of the conventions every client relies on (README: "Conventions").
+IfMatch = Annotated[
+    str | None,
+    Header(
+        alias="If-Match",
+        max_length=1000,
+        description='The ETag you read (e.g. "3"): the write applies only to that version, else 412. '
+        "* or no header: whatever version is current.",
+    ),
+]
+
+
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        max_length=300,
+        description="A unique value per create (e.g. a UUID): a retry with the same key and body within 24 hours "
+        "answers the first response again (Idempotent-Replayed: true) and creates nothing; the same key with "
+        "another body gets 422 idempotency_key_reused; while the first request runs, 409 request_in_progress.",
+    ),
+]
+
+
+def with_etag(body: Any, status: int = 200) -> Response[Any]:
+    """A versioned object as the response body, its version in the ETag header."""
+    return Response(status_code=status, content_type=JSON, body=body, headers={"ETag": etag(body.version)})
+
+
+def created(body: Any, *, replayed: bool = False, versioned: bool = True) -> Response[Any]:
+    """201 with what a create made, or replayed (an Idempotency-Key seen before: see
+    shared/core/idempotency.py); ``versioned``: the object's version as its ETag."""
+    headers = {"ETag": etag(body.version)} if versioned else {}
+    if replayed:
+        headers[REPLAYED_HEADER] = "true"
+    return Response(status_code=201, content_type=JSON, body=body, headers=headers)
+
+
+def error_response(
+    status: int,
+    code: str,
+    message: str,
+    details: list[dict[str, Any]] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response[Any]:
     error: dict[str, Any] = {"code": code, "message": message}
     if details:
         error["details"] = details
@@ -37,7 +85,7 @@ def error_response(status: int, code: str, message: str, details: list[dict[str,
         status_code=status,
         content_type=JSON,
         body=json.dumps({"error": error}),
-        headers=SECURITY_HEADERS,
+        headers={**SECURITY_HEADERS, **(headers or {})},
     )
 
 
@@ -86,7 +134,7 @@ def build_resolver(router: Router, *, strict_query: bool = True) -> APIGatewayHt
     @app.exception_handler(DomainError)
     def _domain_error(exc: DomainError) -> Response[Any]:
         logger.info("request refused", extra={"error_code": exc.code, "status_code": exc.status})
-        return error_response(exc.status, exc.code, exc.message)
+        return error_response(exc.status, exc.code, exc.message, exc.details, exc.headers)
 
     @app.not_found
     def _not_found(_exc: Exception) -> Response[Any]:

@@ -11,13 +11,26 @@ class DomainError(Exception):
     status = 400
     code = "bad_request"
     message = "The request could not be processed."
+    details: list[dict[str, str | int]] | None = None
+    headers: dict[str, str] | None = None
 
-    def __init__(self, message: str | None = None, code: str | None = None) -> None:
+    def __init__(
+        self,
+        message: str | None = None,
+        code: str | None = None,
+        *,
+        details: list[dict[str, str | int]] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         super().__init__(message or self.message)
         if message:
             self.message = message
         if code:
             self.code = code
+        if details:
+            self.details = details
+        if headers:
+            self.headers = headers
 
 
 class InvalidInput(DomainError):
@@ -48,6 +61,21 @@ class Conflict(DomainError):
     status = 409
     code = "conflict"
     message = "The request conflicts with the current state."
+
+
+class PreconditionFailed(DomainError):
+    """A write that named the version it read (If-Match, or a body ``version``) found another one:
+    somebody changed the object since. The details carry the current version."""
+
+    status = 412
+    code = "precondition_failed"
+    message = "The object changed since you read it; read it again and re-apply your change."
+
+    def __init__(self, current_version: int | None) -> None:
+        details: list[dict[str, str | int]] = [{"field": "version", "type": "stale"}]
+        if current_version is not None:
+            details[0]["current_version"] = current_version
+        super().__init__(details=details)
 
 
 class TooManyRequests(DomainError):

@@ -18,6 +18,8 @@ all of it (account erasure never Scans):
 | device              | DEVICE#<device_id>           | shared/preferences/device_repository.py |
 | import job          | IMPORT#<import_id>           | shared/imports/repository.py        |
 | sealed import token | IMPORTTOKEN#<import_id>      | shared/imports/repository.py        |
+| tombstone           | TOMB#<kind>#<id>             | shared/sync/changes.py              |
+| idempotency record  | IDEMPOTENCY#<hashed key>     | shared/core/idempotency.py          |
 
 Items keyed outside a user's partition, and how erasure reaches them:
 
@@ -43,6 +45,8 @@ PREFS_SK = "PREFS"
 DEVICE_PREFIX = "DEVICE#"
 IMPORT_PREFIX = "IMPORT#"
 IMPORT_TOKEN_PREFIX = "IMPORTTOKEN#"
+TOMBSTONE_PREFIX = "TOMB#"
+IDEMPOTENCY_PREFIX = "IDEMPOTENCY#"
 # Outside every user partition: found through the import job that names it (``oauth_state``).
 OAUTH_STATE_PREFIX = "OAUTHSTATE#"
 OAUTH_STATE_SK = "OAUTHSTATE"
@@ -57,6 +61,8 @@ ITEM_KINDS: tuple[tuple[str, str], ...] = (
     (PREFS_SK, "preferences"),
     (IMPORT_TOKEN_PREFIX, "import_tokens"),
     (IMPORT_PREFIX, "imports"),
+    (TOMBSTONE_PREFIX, "tombstones"),
+    (IDEMPOTENCY_PREFIX, "idempotency_records"),
 )
 
 

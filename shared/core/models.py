@@ -2,7 +2,30 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, RootModel
+from datetime import UTC, datetime
+from typing import Annotated
+
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, PlainSerializer, RootModel
+
+
+def rfc3339(moment: datetime) -> str:
+    """The one timestamp format of every response: RFC 3339, UTC, milliseconds, ``Z``."""
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+# A timestamp in a response: whatever offset it was stored or received with, it goes out as
+# 2026-12-05T09:30:00.000Z (naive values are read as UTC).
+Timestamp = Annotated[
+    datetime,
+    PlainSerializer(
+        lambda moment: rfc3339(moment if moment.tzinfo else moment.replace(tzinfo=UTC)),
+        return_type=str,
+        when_used="json",
+    ),
+    Field(json_schema_extra={"format": "date-time", "example": "2026-12-05T09:30:00.000Z"}),
+]
+# A timestamp in a request: any RFC 3339 offset is accepted, and normalized to UTC at once.
+TimestampInput = Annotated[AwareDatetime, AfterValidator(lambda moment: moment.astimezone(UTC))]
 
 
 class StrictInput(BaseModel):
@@ -20,6 +43,9 @@ class Output(BaseModel):
 class ErrorDetail(Output):
     field: str = Field(description="Where the problem is, e.g. body.phone")
     type: str = Field(description="Machine-readable kind of problem, e.g. string_too_long")
+    current_version: int | None = Field(
+        default=None, description="On 412 precondition_failed: the version the object has now"
+    )
 
 
 class ErrorBody(Output):

@@ -37,13 +37,19 @@ def api_handler(app: APIGatewayHttpResolver) -> LambdaHandler:
 
     Imported here, not at the top: jobs and workflow steps use this module without the API's
     router, and must not pay for loading it."""
+    from shared.core.api import SECURITY_HEADERS
     from shared.core.request_checks import refusal_before_routing
 
     @logger.inject_lambda_context(clear_state=True, log_event=False)
     @metrics.log_metrics(raise_on_empty_metrics=False)
     def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         logger.append_keys(route_key=event.get("routeKey"))
-        return refusal_before_routing(event) or app.resolve(event, context)
+        response = refusal_before_routing(event) or app.resolve(event, context)
+        # Every answer may carry personal data (or say whether some exists): no cache keeps it.
+        headers = response.setdefault("headers", {})
+        for name, value in SECURITY_HEADERS.items():
+            headers.setdefault(name, value)
+        return response
 
     return handler
 

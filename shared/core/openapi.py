@@ -10,7 +10,7 @@ from pydantic import BaseModel
 from shared.core.models import ErrorResponse, Unauthorized
 
 if TYPE_CHECKING:
-    from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
+    from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse, OpenAPIResponseHeader
 
 _DESCRIPTIONS = {
     400: "Malformed request (e.g. the body is not JSON, or a bad cursor)",
@@ -18,8 +18,17 @@ _DESCRIPTIONS = {
     403: "Not allowed",
     404: "No such object for this user",
     409: "Conflicts with the current state",
+    410: "The checkpoint is too old: sync again from scratch",
+    412: "The object changed since you read it (If-Match or version): the details carry its current version",
     415: "The body is declared as something other than application/json",
     422: "The request does not match its schema",
+}
+
+
+ETAG = "ETag"
+ETAG_HEADER: OpenAPIResponseHeader = {
+    "description": 'The object\'s version as a strong entity tag, e.g. "3": send it as If-Match to change it',
+    "schema": {"type": "string", "pattern": '^"[0-9]+"$'},
 }
 
 
@@ -38,10 +47,12 @@ def responses(
     accepted: type[BaseModel] | None = None,
     deleted: bool = False,
     links: dict[str, dict[str, Any]] | None = None,
+    etag: bool = False,
 ) -> dict[int, OpenAPIResponse]:
     """OpenAPI responses of a route: its success model and error statuses (with the error model).
     ``deleted``: 204 without a body. ``links`` (see :func:`link`): the operations a client can call
-    next with the success body."""
+    next with the success body. ``etag``: the success response carries the object's version as
+    its ETag."""
     result: dict[int, OpenAPIResponse] = {}
     if ok is not None:
         result[200] = {"description": "OK", "content": {"application/json": {"model": ok}}}
@@ -53,10 +64,14 @@ def responses(
         # An empty map, not none: without "content" Powertools documents the handler's return type,
         # which would promise a JSON null where the response has no body and no Content-Type.
         result[204] = {"description": "Deleted", "content": {}}
-    if links:
+    if links or etag:
         if len(result) != 1:
-            raise ValueError("links belong to a route's one success response")
-        next(iter(result.values()))["links"] = links
+            raise ValueError("links and ETag belong to a route's one success response")
+        success = next(iter(result.values()))
+        if links:
+            success["links"] = links
+        if etag:
+            success["headers"] = {ETAG: ETAG_HEADER}
     # Every route validates something (a body, a path or query parameter): 422 is always possible;
     # any request may carry a body declared as non-JSON: 415.
     for status in sorted({*statuses, 415, 422}):

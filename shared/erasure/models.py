@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from pydantic import Field, SecretStr
 
-from shared.core.models import Output, StrictInput
+from shared.core.models import Output, StrictInput, Timestamp
 
 
 class DeleteAccountRequest(StrictInput):
@@ -22,9 +21,9 @@ class DeletionScheduled(Output):
 class DeletionStatus(Output):
     deletion_id: str
     status: str = Field(description="in_progress | completed")
-    requested_at: datetime
-    completed_at: datetime | None = None
-    backups_expire_by: datetime | None = Field(
+    requested_at: Timestamp
+    completed_at: Timestamp | None = None
+    backups_expire_by: Timestamp | None = Field(
         default=None, description="completed_at + 90 days: encrypted backups holding the account are gone by then"
     )
     counts: dict[str, int] = Field(default_factory=dict, description="What was erased, by kind")

@@ -87,12 +87,34 @@ def request_upload(
         records.create(user_id, lead_id, own_id, item)
     except LeadMissing:
         raise NotFound("No such lead.", "lead_not_found") from None
-    form = store.upload_form(file_object_key(user_id, lead_id, own_id), body.content_type, body.size, UPLOAD_EXPIRES_S)
     logger.info("upload requested", extra={"content_type": body.content_type, "size_bytes": body.size})
+    return _upload(store, user_id, lead_id, own_id, body.content_type, body.size)
+
+
+def _upload(store: ObjectStore, user_id: str, lead_id: str, own_id: str, content_type: str, size: int) -> FileUpload:
+    """The presigned form for one announced file (signed locally: no AWS call)."""
+    form = store.upload_form(file_object_key(user_id, lead_id, own_id), content_type, size, UPLOAD_EXPIRES_S)
     return FileUpload(
         file_id=ids.child_id(lead_id, own_id),
         upload=UploadForm(url=form["url"], fields=form["fields"], expires_in=UPLOAD_EXPIRES_S),
     )
+
+
+class UploadNoLongerPending(Conflict):
+    code = "upload_no_longer_pending"
+    message = "This file was completed or rejected already: announce a new file to upload again."
+
+
+def upload_again(records: ChildRepository, store: ObjectStore, user_id: str, file_id: str) -> FileUpload:
+    """A replayed announcement (the same Idempotency-Key): the same file, with a fresh form while
+    it is still pending. Forms are short-lived and signed on demand, so none is kept to replay."""
+    parts = ids.split_child_id(file_id)
+    record = records.get(user_id, *parts) if parts else None
+    if parts is None or record is None:
+        raise _file_not_found()
+    if record["status"] != FileStatus.PENDING.value:
+        raise UploadNoLongerPending()
+    return _upload(store, user_id, *parts, record["content_type"], int(record["size"]))
 
 
 def _rejection(record: dict[str, Any], stored: Any) -> str | None:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
-from shared.core.models import Output, StrictInput
+from shared.core.models import Output, StrictInput, Timestamp
 
 ALLOWED_CONTENT_TYPES = ("application/pdf", "image/jpeg", "image/png", "image/webp", "image/heic")
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -48,7 +47,7 @@ class FileInfo(Output):
     size: int
     status: FileStatus
     rejection: str | None = None
-    created_at: datetime
+    created_at: Timestamp
     download_url: str | None = Field(default=None, description="Short-lived link; only on GET /v1/files/{file_id}")
     download_expires_in: int | None = None
 

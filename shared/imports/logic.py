@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 from urllib.parse import urlsplit
@@ -67,38 +68,86 @@ def start_import(
     user_id: str,
     body: GoogleSheetsImportRequest,
     now: datetime,
+    phone_region: str | None = None,
 ) -> ImportStarted:
     """Create the job and a single-use OAuth state; the sheet's details go sealed into the state.
+    ``phone_region``: how the sheet's national-format numbers are read (the user's region now).
 
     Integrations: DynamoDB (2 PutItem), KMS (1 Encrypt).
     """
-    spreadsheet_id = spreadsheet_id_from(body.spreadsheet)
+    spreadsheet_id_from(body.spreadsheet)  # a request that names no sheet is refused before anything is kept
     import_id = str(ULID.from_datetime(now))
+    job = ImportJob(
+        import_id=import_id,
+        status=ImportStatus.AWAITING_AUTHORIZATION,
+        on_duplicate=body.on_duplicate,
+        created_at=now,
+        phone_region=phone_region,
+    )
+    authorization_url, hashed_state = _authorization(vault, oauth, user_id, import_id, body)
+    jobs.create(user_id, job, oauth_state=hashed_state.state_hash)
+    jobs.put_state(hashed_state.state_hash, hashed_state.record(now), expires_at=epoch(now) + OAUTH_STATE_MAX_SECONDS)
+    logger.info("import awaiting authorization", extra={"import_id": import_id})
+    return ImportStarted(import_id=import_id, authorization_url=authorization_url, status=job.status)
+
+
+@dataclass(frozen=True)
+class _SealedState:
+    state_hash: str
+    user_id: str
+    import_id: str
+    sealed: bytes
+
+    def record(self, now: datetime) -> OAuthStateRecord:
+        return OAuthStateRecord(user_id=self.user_id, import_id=self.import_id, sealed=self.sealed, created_at=now)
+
+
+def _authorization(
+    vault: Vault, oauth: AuthorizationStarter, user_id: str, import_id: str, body: GoogleSheetsImportRequest
+) -> tuple[str, _SealedState]:
+    """A consent URL with a fresh state and PKCE verifier; the sheet's details and the verifier
+    sealed for the state item."""
     authorization = oauth.authorization_request()
     pending = PendingAuthorization(
         code_verifier=authorization.code_verifier,
         sheet=SheetRequest(
-            spreadsheet_id=spreadsheet_id,
+            spreadsheet_id=spreadsheet_id_from(body.spreadsheet),
             sheet_title=body.sheet,
             header_row=body.header_row,
             mapping=dict(body.mapping) if body.mapping else None,
         ),
     )
     sealed = vault.seal(pending.to_bytes(), user_id=user_id, import_id=import_id)
-    job = ImportJob(
-        import_id=import_id, status=ImportStatus.AWAITING_AUTHORIZATION, on_duplicate=body.on_duplicate, created_at=now
-    )
-    hashed_state = state_hash(authorization.state)
-    jobs.create(user_id, job, oauth_state=hashed_state)
-    jobs.put_state(
-        hashed_state,
-        OAuthStateRecord(user_id=user_id, import_id=import_id, sealed=sealed, created_at=now),
-        expires_at=epoch(now) + OAUTH_STATE_MAX_SECONDS,
-    )
-    logger.info("import awaiting authorization", extra={"import_id": import_id})
-    return ImportStarted(
-        import_id=import_id, authorization_url=authorization.url, status=ImportStatus.AWAITING_AUTHORIZATION
-    )
+    return authorization.url, _SealedState(state_hash(authorization.state), user_id, import_id, sealed)
+
+
+def authorize_again(
+    jobs: ImportRepository,
+    vault: Vault,
+    oauth: AuthorizationStarter,
+    user_id: str,
+    import_id: str,
+    body: GoogleSheetsImportRequest,
+    now: datetime,
+) -> ImportStarted:
+    """A replayed start (the same Idempotency-Key and body): the same import, with a new consent
+    URL while it still awaits authorization; the earlier URL stops working. The state is a bearer
+    secret kept only as a hash, so the first URL cannot be replayed itself.
+
+    Integrations: DynamoDB (GetItem, PutItem state, UpdateItem job, DeleteItem old state), KMS."""
+    job = jobs.get(user_id, import_id)
+    if job is None:
+        raise NotFound("No such import.", code="import_not_found")
+    if job.status != ImportStatus.AWAITING_AUTHORIZATION:
+        return ImportStarted(import_id=import_id, authorization_url=None, status=job.status)
+    authorization_url, sealed = _authorization(vault, oauth, user_id, import_id, body)
+    jobs.put_state(sealed.state_hash, sealed.record(now), expires_at=epoch(now) + OAUTH_STATE_MAX_SECONDS)
+    previous = jobs.replace_state(user_id, import_id, sealed.state_hash)
+    if previous is None:  # authorized meanwhile: the new state must not work
+        jobs.purge_state(sealed.state_hash)
+        return ImportStarted(import_id=import_id, authorization_url=None, status=ImportStatus.RUNNING)
+    jobs.purge_state(previous)
+    return ImportStarted(import_id=import_id, authorization_url=authorization_url, status=job.status)
 
 
 def to_model(job: ImportJob, now: datetime) -> ImportOut:

@@ -6,12 +6,11 @@ Nothing here carries sheet content: a status shows counts, timestamps and per-ro
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints, field_validator
 
-from shared.core.models import Output, StrictInput
+from shared.core.models import Output, StrictInput, Timestamp
 from shared.imports.mapping import LeadField, validate_mapping
 from shared.imports.status import ImportStatus
 
@@ -51,7 +50,10 @@ class GoogleSheetsImportRequest(StrictInput):
 
 class ImportStarted(Output):
     import_id: str
-    authorization_url: str = Field(description="Open in a browser: Google's consent screen")
+    authorization_url: str | None = Field(
+        description="Open in a browser: Google's consent screen. Null on a replayed start once the import "
+        "is no longer awaiting authorization"
+    )
     status: ImportStatus
 
 
@@ -71,9 +73,9 @@ class ImportOut(Output):
     progress: float = Field(ge=0, le=1, description="Share of the sheet's rows processed")
     errors: list[RowErrorOut] = Field(description="The first 1,000 rows with errors")
     error_code: str | None = Field(default=None, description="Why the import failed")
-    created_at: datetime
-    started_at: datetime | None = None
-    finished_at: datetime | None = None
+    created_at: Timestamp
+    started_at: Timestamp | None = None
+    finished_at: Timestamp | None = None
 
 
 class ImportPage(Output):

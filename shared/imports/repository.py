@@ -82,6 +82,7 @@ class ImportJob:
     first_row: int | None = None
     last_row: int | None = None
     next_row: int | None = None
+    phone_region: str | None = None  # national-format numbers are read with it (the user's, at start)
 
 
 @dataclass(frozen=True)
@@ -120,6 +121,8 @@ class ImportRepository(Protocol):
         error_code: str | None = None,
     ) -> bool: ...
     def set_range(self, user_id: str, import_id: str, first_row: int, last_row: int) -> bool: ...
+    def replace_state(self, user_id: str, import_id: str, new_state: str) -> str | None: ...
+    def purge_state(self, state_hash: str) -> None: ...
     def commit_chunk(
         self,
         user_id: str,
@@ -164,6 +167,7 @@ def _to_job(item: dict[str, Any]) -> ImportJob:
         first_row=number("first_row"),
         last_row=number("last_row"),
         next_row=number("next_row"),
+        phone_region=plain.get("phone_region"),
     )
 
 
@@ -196,7 +200,7 @@ class DynamoImportRepository:
         lives outside the user's partition. The job is due for the retention job if it is still
         waiting for authorization when the state has expired."""
         due = due_attrs(job.created_at + timedelta(seconds=resources.OAUTH_STATE_MAX_SECONDS + ABANDONED_GRACE_S))
-        item = {
+        item: dict[str, Any] = {
             "pk": user_pk(user_id),
             "sk": import_sk(job.import_id),
             **({"oauth_state": oauth_state} if oauth_state else {}),
@@ -209,6 +213,7 @@ class DynamoImportRepository:
             "leads_updated": 0,
             "rows_skipped": 0,
             "errors": [],
+            "phone_region": job.phone_region,
         }
         self._db.put_item(
             TableName=self._table,
@@ -266,6 +271,26 @@ class DynamoImportRepository:
             "attribute_exists(pk) AND #status = :from",
             values,
         )
+
+    def replace_state(self, user_id: str, import_id: str, new_state: str) -> str | None:
+        """Point a job still awaiting authorization at a new OAuth state; the old state's hash, or
+        None if the job is not awaiting authorization (any more)."""
+        written = conditional(
+            self._db.update_item,
+            TableName=self._table,
+            Key=self._key(user_id, import_sk(import_id)),
+            UpdateExpression="SET oauth_state = :new",
+            ConditionExpression="#status = :awaiting",
+            ExpressionAttributeNames={"#status": "status"},
+            ExpressionAttributeValues={
+                ":new": ser(new_state),
+                ":awaiting": ser(str(ImportStatus.AWAITING_AUTHORIZATION)),
+            },
+            ReturnValues="UPDATED_OLD",
+        )
+        if not written:
+            return None
+        return str(written.response.get("Attributes", {}).get("oauth_state", {}).get("S", "")) or None
 
     def set_range(self, user_id: str, import_id: str, first_row: int, last_row: int) -> bool:
         return self._update(

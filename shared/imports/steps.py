@@ -185,6 +185,7 @@ def import_chunk(deps: WorkerDeps, step: ChunkInput) -> ChunkOutput:
     if not columns:
         raise ImportInternalError()
     end_row = min(step.next_row + deps.block_rows - 1, step.last_row)
+    region = job.phone_region or deps.default_region
     now = deps.clock()
 
     sheets = deps.sheets(access.access_token)
@@ -195,7 +196,7 @@ def import_chunk(deps: WorkerDeps, step: ChunkInput) -> ChunkOutput:
     drafts: list[LeadDraft] = []
     errors: list[RowError] = []
     for offset, cells in enumerate(rows):
-        result = draft_from_cells(step.next_row + offset, cells, columns, deps.default_region)
+        result = draft_from_cells(step.next_row + offset, cells, columns, region)
         if isinstance(result, LeadDraft):
             drafts.append(result)
         elif isinstance(result, RowError):

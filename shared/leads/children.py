@@ -5,13 +5,17 @@ activity, ``FILE#<lead_id>#<ulid>`` for a file record. An activity's own ULID ca
 happened (``at``), so a Query on ``ACT#<lead_id>#`` returns them by event time. A check-in's
 location lives inside its activity item: deleting the activity deletes the location. The API id
 of either is ``<lead_id><own ulid>`` (shared.core.ids.child_id): it names the item's full key.
+Both carry ``version`` (1 when created; each update adds one) and ``changed_ms``; a deletion
+leaves a tombstone (shared/sync/changes.py) written with it.
 
 Access patterns (calls per request):
 1. children of a lead .... Query begins_with ACT#<lead_id># (or FILE#), newest first ...... 1/page
-2. one activity / file ... GetItem / DeleteItem by the composite id's full key ............ 1
-3. create under a lead ... TransactWriteItems: ConditionCheck lead exists + Put child ...... 1
-4. lead delete cascade ... Query ACT#/FILE# keys of the lead; BatchWriteItem deletes ...... 2 + n/25
-5. log sync dedupe ....... BatchGetItem of the entries' deterministic keys ............... n/100
+2. one activity / file ... GetItem by the composite id's full key ...................... 1
+3. delete one ............ TransactWriteItems: Delete (condition: exists [, version]) + Put tombstone 1
+4. create under a lead ... TransactWriteItems: ConditionCheck lead exists + Put child ...... 1
+5. lead delete cascade ... Query ACT#/FILE# keys of the lead; BatchWriteItem deletes and
+                           tombstones ................................................... 2 + 2n/25
+6. log sync dedupe ....... BatchGetItem of the entries' deterministic keys ............... n/100
 
 Integrations: DynamoDB (Query, GetItem, DeleteItem, TransactWriteItems, BatchGetItem,
 BatchWriteItem).
@@ -25,7 +29,6 @@ from botocore.exceptions import ClientError
 
 from shared.core.dynamodb import (
     BatchStats,
-    batch_delete,
     batch_get,
     batch_write,
     cancelled_by_condition,
@@ -36,8 +39,13 @@ from shared.core.dynamodb import (
     ser,
     to_item,
 )
+from shared.core.ids import child_id
 from shared.core.layout import ACTIVITY_PREFIX, FILE_PREFIX, user_pk
-from shared.leads.repository import lead_key
+from shared.core.versions import NO_PRECONDITION, Precondition, VersionMismatch
+from shared.leads.repository import lead_key, version_condition
+from shared.sync.changes import CHANGE_ATTR, Kind, change_stamp, tombstone_item
+
+KIND_BY_PREFIX: dict[str, Kind] = {ACTIVITY_PREFIX: "activity", FILE_PREFIX: "file"}
 
 
 class LeadMissing(Exception):
@@ -51,6 +59,7 @@ class ChildRepository:
         self._db = client
         self._table = table
         self._prefix = prefix
+        self._kind = KIND_BY_PREFIX[prefix]
 
     def sk(self, lead_id: str, own_id: str = "") -> str:
         return f"{self._prefix}{lead_id}#{own_id}"
@@ -61,7 +70,8 @@ class ChildRepository:
     def create(self, user_id: str, lead_id: str, own_id: str, attrs: dict[str, Any]) -> None:
         """Put the item only if its lead exists, in one transaction (no orphan can be written
         after the lead's deletion has begun)."""
-        item = to_item({"pk": user_pk(user_id), "sk": self.sk(lead_id, own_id)} | attrs)
+        stamped = {"version": 1, CHANGE_ATTR: change_stamp()}
+        item = to_item({"pk": user_pk(user_id), "sk": self.sk(lead_id, own_id)} | attrs | stamped)
         try:
             self._db.transact_write_items(
                 TransactItems=[
@@ -97,9 +107,11 @@ class ChildRepository:
         names = {f"#{name}": name for name in (*changes, *remove)}
         values = {f":{name}": ser(value) for name, value in changes.items()}
         values |= {k: ser(v) for k, v in condition_values.items()}
-        expression = "SET " + ", ".join(f"#{name} = :{name}" for name in changes)
+        values |= {":changed": {"N": str(change_stamp())}, ":one": {"N": "1"}}
+        expression = "SET " + ", ".join([*(f"#{name} = :{name}" for name in changes), f"{CHANGE_ATTR} = :changed"])
         if remove:
             expression += " REMOVE " + ", ".join(f"#{name}" for name in remove)
+        expression += " ADD version :one"
         return conditional(
             self._db.update_item,
             TableName=self._table,
@@ -110,13 +122,31 @@ class ChildRepository:
             ExpressionAttributeValues=values,
         ).applied
 
-    def delete(self, user_id: str, lead_id: str, own_id: str) -> bool:
-        return conditional(
-            self._db.delete_item,
-            TableName=self._table,
-            Key=self._key(user_id, lead_id, own_id),
-            ConditionExpression="attribute_exists(pk)",
-        ).applied
+    def delete(self, user_id: str, lead_id: str, own_id: str, expected: Precondition = NO_PRECONDITION) -> bool:
+        """The item and its tombstone in one transaction. False when the item does not exist;
+        VersionMismatch when ``expected`` does not allow its version."""
+        values: dict[str, Any] = {}
+        delete: dict[str, Any] = {
+            "TableName": self._table,
+            "Key": self._key(user_id, lead_id, own_id),
+            "ConditionExpression": "attribute_exists(pk)" + version_condition(expected, values),
+            "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+        }
+        if values:
+            delete["ExpressionAttributeValues"] = values
+        tombstone = to_item(tombstone_item(user_id, self._kind, child_id(lead_id, own_id)))
+        try:
+            self._db.transact_write_items(
+                TransactItems=[{"Delete": delete}, {"Put": {"TableName": self._table, "Item": tombstone}}]
+            )
+        except ClientError as exc:
+            if not cancelled_by_condition(exc, 0):
+                raise
+            old = (exc.response.get("CancellationReasons") or [{}])[0].get("Item")
+            if not old:
+                return False
+            raise VersionMismatch(int(old.get("version", {}).get("N", "1"))) from None
+        return True
 
     def page(
         self, user_id: str, lead_id: str, limit: int, after: str | None, newest_first: bool = True
@@ -147,8 +177,9 @@ class ChildRepository:
     def put_many(self, user_id: str, items: list[tuple[str, str, dict[str, Any]]]) -> BatchStats:
         """Unconditional puts of deterministic keys (re-running writes the same items)."""
         pk = user_pk(user_id)
+        stamped = {"version": 1, CHANGE_ATTR: change_stamp()}
         requests = [
-            {"PutRequest": {"Item": to_item({"pk": pk, "sk": self.sk(lead, own)} | attrs)}}
+            {"PutRequest": {"Item": to_item({"pk": pk, "sk": self.sk(lead, own)} | attrs | stamped)}}
             for lead, own, attrs in items
         ]
         return batch_write(self._db, self._table, requests)
@@ -158,9 +189,17 @@ CHILD_PREFIXES = (ACTIVITY_PREFIX, FILE_PREFIX)
 
 
 def delete_children(client: Any, table: str, user_id: str, lead_id: str) -> int:
-    """Delete every activity and file record of a lead: one key Query per kind, then
-    BatchWriteItem 25 keys per call. Returns how many items were deleted."""
+    """Delete every activity and file record of a lead, each with its tombstone: one key Query
+    per kind, then BatchWriteItem 25 requests per call (tombstones go in first, so a crash never
+    leaves a deletion that no device can learn of). Returns how many items were deleted."""
     pk = user_pk(user_id)
-    found = [k for prefix in CHILD_PREFIXES for k in query_keys(client, table, pk, f"{prefix}{lead_id}#")]
-    batch_delete(client, table, found)
-    return len(found)
+    tombstones: list[dict[str, Any]] = []
+    deletes: list[dict[str, Any]] = []
+    for prefix in CHILD_PREFIXES:
+        for found in query_keys(client, table, pk, f"{prefix}{lead_id}#"):
+            own_id = found["sk"]["S"].rsplit("#", 1)[-1]
+            tombstone = tombstone_item(user_id, KIND_BY_PREFIX[prefix], child_id(lead_id, own_id))
+            tombstones.append({"PutRequest": {"Item": to_item(tombstone)}})
+            deletes.append({"DeleteRequest": {"Key": found}})
+    batch_write(client, table, tombstones + deletes)
+    return len(deletes)

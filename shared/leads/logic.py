@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -9,11 +10,12 @@ from ulid import ULID
 
 from shared.core import cursors
 from shared.core.clock import utcnow
-from shared.core.errors import InvalidInput, NotFound
+from shared.core.errors import InvalidInput, NotFound, PreconditionFailed
 from shared.core.ids import is_id
 from shared.core.layout import lead_prefix
 from shared.core.object_store import ObjectDeleter
 from shared.core.phone import InvalidPhone, to_e164
+from shared.core.versions import NO_PRECONDITION, Precondition, VersionMismatch
 from shared.leads.models import Lead, LeadCreate, LeadPage, LeadPatch, LeadSource
 from shared.leads.repository import LeadRecord, LeadRepository, LeadUnreachable
 from shared.privacy import get_logger
@@ -42,13 +44,38 @@ def decode_cursor(cursor: str) -> str:
     return cursors.decode(_CURSOR_PREFIX, cursor, is_id)
 
 
-def _normalize_phone(raw: str | None, region: str | None, default_region: str) -> str | None:
+# The region a user's national-format numbers are read with (their default_region, else the
+# deployment's): a value, or a lookup made only when a number needs it.
+UserRegion = str | Callable[[], str]
+_PHONE_LIKE = re.compile(r"^\+?[\d\s().\-]{3,32}$")
+
+
+def _region(user_region: UserRegion | None) -> str | None:
+    return user_region() if callable(user_region) else user_region
+
+
+def _normalize_phone(raw: str | None, explicit_region: str | None, user_region: UserRegion | None) -> str | None:
+    """E.164 from international format, or from national format read with the request's
+    ``phone_region``, else the user's region. Not valid there: 422 invalid_phone, never a guess."""
     if raw is None:
         return None
+    region = None if raw.lstrip().startswith("+") else (explicit_region or _region(user_region))
     try:
-        return to_e164(raw, region or default_region)
+        return to_e164(raw, region)
     except InvalidPhone:
         raise InvalidLeadPhone() from None
+
+
+def search_text(query: str, user_region: UserRegion | None) -> str:
+    """What ``?q=`` looks for: a phone typed in any format ("(415) 555-2671", "+1 415-555-2671",
+    "0987 6511 223") is searched as the digits of its E.164 form; a fragment of one as its digits."""
+    text = query.strip()
+    if not _PHONE_LIKE.match(text) or sum(char.isdigit() for char in text) < 3:
+        return text
+    try:
+        return _normalize_phone(text, None, user_region) or text
+    except InvalidLeadPhone:
+        return "".join(char for char in text if char.isdigit())
 
 
 def to_model(record: LeadRecord) -> Lead:
@@ -63,10 +90,11 @@ def to_model(record: LeadRecord) -> Lead:
         source=LeadSource(record.source),
         created_at=record.created_at,
         updated_at=record.updated_at,
+        version=record.version,
     )
 
 
-def create_lead(repo: LeadRepository, user_id: str, body: LeadCreate, default_region: str) -> Lead:
+def create_lead(repo: LeadRepository, user_id: str, body: LeadCreate, default_region: UserRegion) -> Lead:
     now = utcnow()
     record = LeadRecord(
         lead_id=str(ULID()),
@@ -92,16 +120,30 @@ def get_lead(repo: LeadRepository, user_id: str, lead_id: str) -> Lead:
     return to_model(record)
 
 
-def list_leads(repo: LeadRepository, user_id: str, limit: int, cursor: str | None, query: str | None) -> LeadPage:
+def list_leads(
+    repo: LeadRepository,
+    user_id: str,
+    limit: int,
+    cursor: str | None,
+    query: str | None,
+    default_region: UserRegion | None = None,
+) -> LeadPage:
     after = decode_cursor(cursor) if cursor else None
-    page = repo.page(user_id, limit=limit, after=after, query=query.strip() if query else None)
+    page = repo.page(user_id, limit=limit, after=after, query=search_text(query, default_region) if query else None)
     return LeadPage(
         items=[to_model(r) for r in page.items],
         next_cursor=encode_cursor(page.last_lead_id) if page.last_lead_id else None,
     )
 
 
-def update_lead(repo: LeadRepository, user_id: str, lead_id: str, body: LeadPatch, default_region: str) -> Lead:
+def update_lead(
+    repo: LeadRepository,
+    user_id: str,
+    lead_id: str,
+    body: LeadPatch,
+    default_region: UserRegion,
+    expected: Precondition = NO_PRECONDITION,
+) -> Lead:
     if not is_id(lead_id):
         raise NotFound("No such lead.", code="lead_not_found")
     changes: dict[str, Any] = {}
@@ -119,9 +161,11 @@ def update_lead(repo: LeadRepository, user_id: str, lead_id: str, body: LeadPatc
     if "phone" in changes and "email" in changes and not changes["phone"] and not changes["email"]:
         raise LeadNeedsContact()
     try:
-        record = repo.update(user_id, lead_id, changes, utcnow())
+        record = repo.update(user_id, lead_id, changes, utcnow(), expected)
     except LeadUnreachable:
         raise LeadNeedsContact() from None
+    except VersionMismatch as stale:
+        raise PreconditionFailed(stale.current) from None
     if record is None:
         raise NotFound("No such lead.", code="lead_not_found")
     return to_model(record)
@@ -133,19 +177,32 @@ def delete_lead(
     store: ObjectDeleter,
     user_id: str,
     lead_id: str,
+    expected: Precondition = NO_PRECONDITION,
 ) -> None:
     """Delete a lead with its activities (and their locations), file records and every stored
     version of its files. Children go first and are swept again after the lead: a child created
-    concurrently either lands before the sweep or is refused (it must see its lead exist).
+    concurrently either lands before the sweep or is refused (it must see its lead exist). With
+    an If-Match, the lead's version is checked before anything is deleted (and again, atomically,
+    when the lead itself is).
 
-    AWS calls: 2 key Queries + ceil(children/25) BatchWriteItem + 1 ListObjectVersions +
-    ceil(objects/1000) DeleteObjects + 1 DeleteItem + 2 sweep Queries.
+    AWS calls: [1 GetItem with If-Match] + 2 key Queries + ceil(children/25) BatchWriteItem + 1
+    ListObjectVersions + ceil(objects/1000) DeleteObjects + 1 TransactWriteItems + 2 sweep Queries.
     """
     if not is_id(lead_id):
         raise NotFound("No such lead.", code="lead_not_found")
+    if expected.versions is not None:
+        current = repo.get(user_id, lead_id)
+        if current is None:
+            raise NotFound("No such lead.", code="lead_not_found")
+        if not expected.allows(current.version):
+            raise PreconditionFailed(current.version)
     removed = delete_children(user_id, lead_id)
     objects = store.delete_everything_under(lead_prefix(user_id, lead_id))
-    if not repo.delete(user_id, lead_id):
+    try:
+        deleted = repo.delete(user_id, lead_id, expected)
+    except VersionMismatch as stale:
+        raise PreconditionFailed(stale.current) from None
+    if not deleted:
         raise NotFound("No such lead.", code="lead_not_found")
     removed += delete_children(user_id, lead_id)
     logger.info("lead deleted", extra={"children_deleted": removed, "objects_deleted": objects.deleted})

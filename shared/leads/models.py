@@ -6,13 +6,12 @@ your contact lists"): every body here describes one lead, and no route accepts a
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Literal
 
 from pydantic import ConfigDict, EmailStr, Field, StringConstraints, model_validator
 from pydantic.json_schema import SkipJsonSchema
 
-from shared.core.models import Output, StrictInput
+from shared.core.models import Output, StrictInput, Timestamp
 from shared.core.phone import REGION_PATTERN
 from shared.leads.source import LeadSource
 
@@ -95,8 +94,9 @@ class Lead(Output):
     notes: str | None = None
     tags: list[str] = Field(default_factory=list)
     source: LeadSource
-    created_at: datetime
-    updated_at: datetime
+    created_at: Timestamp
+    updated_at: Timestamp
+    version: int = Field(description="Counts the lead's writes; also its ETag. Send it back as If-Match")
 
 
 class LeadPage(Output):

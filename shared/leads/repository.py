@@ -4,7 +4,9 @@ Key design (the table's layout: shared/core/layout.py): a lead is ``pk = USER#<u
 ``sk = LEAD#<lead_id>``, with sparse keys-only GSIs ``by_phone`` (``phone_pk =
 USER#<uid>#PHONE#<e164>``) and ``by_email`` (``email_pk = USER#<uid>#EMAIL#<email>``), both with
 ``LEAD#<lead_id>`` as the index sort key. ``lead_id`` is a ULID: sorting ``sk`` sorts leads by
-creation time. Leads created by an import have deterministic ids (shared/imports/lead_ids.py), so
+creation time. ``version`` counts the lead's writes (1 when created) for optimistic concurrency
+(shared/core/versions.py); ``changed_ms`` stamps every write for delta sync (shared/sync/changes.py),
+and a deletion leaves a tombstone. Leads created by an import have deterministic ids (shared/imports/lead_ids.py), so
 a re-run chunk rewrites the same items instead of adding new ones.
 
 Access patterns (calls per request):
@@ -12,8 +14,9 @@ Access patterns (calls per request):
 2. get lead ............... GetItem(USER#caller, LEAD#id): another user's id is simply absent 1
 3. list leads, newest first Query pk = USER#caller AND begins_with(sk, "LEAD#"), desc ..... 1/page
 4. search leads (q) ....... pattern 3 + FilterExpression on lower-cased search fields ..... ≤ 5/page
-5. update lead ............ UpdateItem, condition attribute_exists(pk), ALL_NEW ........... 1
-6. delete lead ............ DeleteItem, condition attribute_exists(pk) ..................... 1
+5. update lead ............ UpdateItem, condition attribute_exists(pk) [AND version IN (If-Match)],
+                            ADD version 1, ALL_NEW .......................................... 1
+6. delete lead ............ TransactWriteItems: Delete (condition as 5) + Put tombstone ....... 1
 7. leads by phone ......... Query by_phone: phone_pk = USER#caller#PHONE#<e164> ............ 1
 8. leads by email ......... Query by_email: email_pk = USER#caller#EMAIL#<email> ........... 1
 9. many leads at once ..... BatchWriteItem, 25 a call (+ retries of UnprocessedItems) ..... n/25
@@ -26,10 +29,25 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
+from botocore.exceptions import ClientError
+
 from shared import resources
-from shared.core.dynamodb import DEFAULT_BACKOFF, BatchStats, batch_write, conditional, deser, key, query, ser
+from shared.core.dynamodb import (
+    DEFAULT_BACKOFF,
+    BatchStats,
+    batch_write,
+    cancelled_by_condition,
+    conditional,
+    deser,
+    key,
+    query,
+    ser,
+    to_item,
+)
 from shared.core.layout import LEAD_PREFIX, user_pk
 from shared.core.retry import Backoff
+from shared.core.versions import NO_PRECONDITION, Precondition, VersionMismatch
+from shared.sync.changes import CHANGE_ATTR, change_stamp, tombstone_item
 
 # Lower-cased copies kept for ?q= search; each is a separate attribute so a PATCH stays one call.
 SEARCH_FIELDS = {"name": "s_name", "company": "s_company", "email": "s_email", "phone": "s_phone"}
@@ -73,6 +91,7 @@ class LeadRecord:
     company: str | None = None
     notes: str | None = None
     tags: list[str] = field(default_factory=list)
+    version: int = 1
 
 
 @dataclass
@@ -85,12 +104,23 @@ class LeadRepository(Protocol):
     def create(self, user_id: str, lead: LeadRecord) -> None: ...
     def get(self, user_id: str, lead_id: str) -> LeadRecord | None: ...
     def page(self, user_id: str, limit: int, after: str | None, query: str | None) -> LeadPageRecord: ...
-    def update(self, user_id: str, lead_id: str, changes: dict[str, Any], updated_at: datetime) -> LeadRecord | None:
-        """None when the lead does not exist; raises LeadUnreachable when the change would leave it
-        with neither phone nor email."""
+    def update(
+        self,
+        user_id: str,
+        lead_id: str,
+        changes: dict[str, Any],
+        updated_at: datetime,
+        expected: Precondition = NO_PRECONDITION,
+    ) -> LeadRecord | None:
+        """None when the lead does not exist; raises VersionMismatch when ``expected`` does not
+        allow its version, LeadUnreachable when the change would leave it with neither phone nor
+        email."""
         ...
 
-    def delete(self, user_id: str, lead_id: str) -> bool: ...
+    def delete(self, user_id: str, lead_id: str, expected: Precondition = NO_PRECONDITION) -> bool:
+        """False when the lead does not exist; raises VersionMismatch as ``update`` does."""
+        ...
+
     def find_by_phone(self, user_id: str, e164: str) -> list[str]: ...
     def find_by_email(self, user_id: str, email: str) -> list[str]: ...
     def put_many(self, user_id: str, leads: Sequence[LeadRecord]) -> BatchStats: ...
@@ -110,6 +140,8 @@ def lead_item(user_id: str, lead: LeadRecord) -> dict[str, Any]:
         "tags": {"L": [{"S": tag} for tag in lead.tags]},
         "created_at": {"S": lead.created_at.isoformat()},
         "updated_at": {"S": lead.updated_at.isoformat()},
+        "version": {"N": str(lead.version)},
+        CHANGE_ATTR: {"N": str(change_stamp())},
     }
     for name in ("phone", "email", "company", "notes"):
         value = getattr(lead, name)
@@ -152,7 +184,19 @@ def to_lead_record(item: dict[str, Any]) -> LeadRecord:
         company=plain.get("company"),
         notes=plain.get("notes"),
         tags=list(plain.get("tags") or []),
+        version=int(plain.get("version", 1)),
     )
+
+
+def version_condition(expected: Precondition, values: dict[str, Any]) -> str:
+    """`` AND version IN (…)`` for an If-Match, with its values added to ``values``."""
+    if expected.versions is None:
+        return ""
+    names = []
+    for i, version in enumerate(sorted(expected.versions)):
+        values[f":v{i}"] = {"N": str(version)}
+        names.append(f":v{i}")
+    return f" AND version IN ({', '.join(names)})"
 
 
 class DynamoLeadRepository:
@@ -214,11 +258,18 @@ class DynamoLeadRepository:
         assert start_key is not None
         return LeadPageRecord(items, lead_id_from_sk(start_key["sk"]["S"]))
 
-    def update(self, user_id: str, lead_id: str, changes: dict[str, Any], updated_at: datetime) -> LeadRecord | None:
-        sets: list[str] = ["#updated_at = :updated_at"]
+    def update(
+        self,
+        user_id: str,
+        lead_id: str,
+        changes: dict[str, Any],
+        updated_at: datetime,
+        expected: Precondition = NO_PRECONDITION,
+    ) -> LeadRecord | None:
+        sets: list[str] = ["#updated_at = :updated_at", f"{CHANGE_ATTR} = :changed"]
         removes: list[str] = []
         names: dict[str, str] = {"#updated_at": "updated_at"}
-        values: dict[str, Any] = {":updated_at": ser(updated_at.isoformat())}
+        values: dict[str, Any] = {":updated_at": ser(updated_at.isoformat()), ":one": {"N": "1"}}
 
         def assign(attr: str, value: Any) -> None:
             names[f"#{attr}"] = attr
@@ -244,11 +295,13 @@ class DynamoLeadRepository:
         expression = "SET " + ", ".join(sets)
         if removes:
             expression += " REMOVE " + ", ".join(removes)
-        condition = "attribute_exists(pk)"
+        expression += " ADD version :one"
+        condition = "attribute_exists(pk)" + version_condition(expected, values)
         # A lead must stay reachable: clearing one contact field requires the other to remain.
         for cleared, other in (("phone", "email"), ("email", "phone")):
             if cleared in changes and changes[cleared] is None and not changes.get(other):
                 condition += f" AND attribute_exists({other})"  # not reserved words
+        values[":changed"] = {"N": str(change_stamp())}
         written = conditional(
             self._db.update_item,
             TableName=self._table,
@@ -261,18 +314,36 @@ class DynamoLeadRepository:
             ReturnValuesOnConditionCheckFailure="ALL_OLD",
         )
         if not written:
-            if written.old_item:  # it exists: the condition that failed is reachability
-                raise LeadUnreachable()
-            return None
+            if not written.old_item:
+                return None
+            current = int(written.old_item.get("version", {}).get("N", "1"))
+            if not expected.allows(current):
+                raise VersionMismatch(current)
+            raise LeadUnreachable()  # it exists at an allowed version: reachability failed
         return to_lead_record(written.response["Attributes"])
 
-    def delete(self, user_id: str, lead_id: str) -> bool:
-        return conditional(
-            self._db.delete_item,
-            TableName=self._table,
-            Key=lead_key(user_id, lead_id),
-            ConditionExpression="attribute_exists(pk)",
-        ).applied
+    def delete(self, user_id: str, lead_id: str, expected: Precondition = NO_PRECONDITION) -> bool:
+        """The lead and its tombstone in one transaction: another device learns of every deletion."""
+        values: dict[str, Any] = {}
+        delete: dict[str, Any] = {
+            "TableName": self._table,
+            "Key": lead_key(user_id, lead_id),
+            "ConditionExpression": "attribute_exists(pk)" + version_condition(expected, values),
+            "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+        }
+        if values:
+            delete["ExpressionAttributeValues"] = values
+        tombstone = {"TableName": self._table, "Item": to_item(tombstone_item(user_id, "lead", lead_id))}
+        try:
+            self._db.transact_write_items(TransactItems=[{"Delete": delete}, {"Put": tombstone}])
+        except ClientError as exc:
+            if not cancelled_by_condition(exc, 0):
+                raise
+            old = (exc.response.get("CancellationReasons") or [{}])[0].get("Item")
+            if not old:
+                return False
+            raise VersionMismatch(int(old.get("version", {}).get("N", "1"))) from None
+        return True
 
     def _find(self, index: str, key_attr: str, key_value: str) -> list[str]:
         items = query(

@@ -3,12 +3,15 @@
 Key design (the table's layout: shared/core/layout.py): ``pk = USER#<user_id>``,
 ``sk = DEVICE#<device_id>`` (the installation's own random id).
 
+Every write stamps ``changed_ms`` and forgetting a device leaves a tombstone (delta sync,
+shared/sync/changes.py).
+
 Access patterns (calls per request):
 1. register or refresh ... UpdateItem DEVICE#id (first_seen kept), ALL_NEW ........ 1
 2. list .................. Query begins_with(sk, "DEVICE#") ........................ 1/page
-3. forget ................ DeleteItem, condition attribute_exists(pk) .............. 1
+3. forget ................ TransactWriteItems: Delete (condition exists) + Put tombstone 1
 
-Integrations: DynamoDB (UpdateItem, Query, DeleteItem).
+Integrations: DynamoDB (UpdateItem, Query, TransactWriteItems).
 """
 
 from __future__ import annotations
@@ -16,8 +19,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from shared.core.dynamodb import conditional, from_item, key, query, ser
+from botocore.exceptions import ClientError
+
+from shared.core.dynamodb import cancelled_by_condition, from_item, key, query, ser, to_item
 from shared.core.layout import DEVICE_PREFIX, user_pk
+from shared.sync.changes import CHANGE_ATTR, change_stamp, tombstone_item
 
 
 def device_sk(device_id: str) -> str:
@@ -31,10 +37,14 @@ class DeviceRepository:
 
     def upsert(self, user_id: str, device_id: str, attrs: dict[str, str], now: datetime) -> dict[str, Any]:
         names = {f"#{name}": name for name in attrs}
-        values = {f":{name}": ser(value) for name, value in attrs.items()} | {":now": ser(now.isoformat())}
+        values = {f":{name}": ser(value) for name, value in attrs.items()} | {
+            ":now": ser(now.isoformat()),
+            ":changed": {"N": str(change_stamp())},
+        }
         sets = [f"#{name} = :{name}" for name in attrs] + [
             "last_seen = :now",
             "first_seen = if_not_exists(first_seen, :now)",
+            f"{CHANGE_ATTR} = :changed",
         ]
         response = self._db.update_item(
             TableName=self._table,
@@ -56,12 +66,20 @@ class DeviceRepository:
         return [device_record(item) for item in items]
 
     def delete(self, user_id: str, device_id: str) -> bool:
-        return conditional(
-            self._db.delete_item,
-            TableName=self._table,
-            Key=key(user_pk(user_id), device_sk(device_id)),
-            ConditionExpression="attribute_exists(pk)",
-        ).applied
+        """The device and its tombstone in one transaction; False if there was no such device."""
+        delete = {
+            "TableName": self._table,
+            "Key": key(user_pk(user_id), device_sk(device_id)),
+            "ConditionExpression": "attribute_exists(pk)",
+        }
+        tombstone = {"TableName": self._table, "Item": to_item(tombstone_item(user_id, "device", device_id))}
+        try:
+            self._db.transact_write_items(TransactItems=[{"Delete": delete}, {"Put": tombstone}])
+        except ClientError as exc:
+            if cancelled_by_condition(exc, 0):
+                return False
+            raise
+        return True
 
 
 def device_record(item: dict[str, Any]) -> dict[str, Any]:

@@ -9,15 +9,23 @@ from datetime import datetime
 from typing import Any
 
 from shared.core.clock import utcnow
-from shared.core.errors import Conflict
-from shared.preferences.models import Preferences, PreferencesPut
-from shared.preferences.repository import PreferencesRepository, StaleVersion
+from shared.core.errors import InvalidInput, PreconditionFailed
+from shared.core.versions import NO_PRECONDITION, Precondition, VersionMismatch
+from shared.preferences.models import Preferences, PreferencesPatch, PreferencesPut
+from shared.preferences.repository import PreferencesRepository
 
 
 def load_preferences(repo: PreferencesRepository, user_id: str) -> Preferences:
     """The stored document, or the documented defaults (version 0) when never saved."""
     stored = repo.get(user_id)
     return preferences_from_item(stored) if stored is not None else Preferences(version=0)
+
+
+def phone_region(repo: PreferencesRepository, user_id: str, fallback: str) -> str:
+    """The region national-format numbers of this user are read with: their ``default_region``
+    (a new account starts with its own phone's country), else the deployment's."""
+    stored = repo.get(user_id)
+    return str((stored or {}).get("default_region") or fallback)
 
 
 def preferences_from_item(stored: dict[str, Any]) -> Preferences:
@@ -28,13 +36,35 @@ def preferences_from_item(stored: dict[str, Any]) -> Preferences:
     return Preferences.model_validate(fields)
 
 
-def save_preferences(repo: PreferencesRepository, user_id: str, body: PreferencesPut) -> Preferences:
-    document: dict[str, Any] = body.model_dump(exclude={"version"})
-    now = utcnow()
+def _expected(body_version: int | None, if_match: Precondition) -> Precondition:
+    """The version a write names: If-Match, or the body's ``version`` (kept from before If-Match
+    existed); both at once must agree."""
+    if body_version is None:
+        return if_match
+    from_body = Precondition(frozenset({body_version}))
+    if if_match.versions is not None and if_match != from_body:
+        raise InvalidInput("If-Match and the body's version disagree.", "version_mismatch")
+    return from_body
+
+
+def _save(repo: PreferencesRepository, user_id: str, changes: dict[str, Any], expected: Precondition) -> Preferences:
     try:
-        saved = repo.put(user_id, document, body.version, now)
-    except StaleVersion:
-        raise Conflict(
-            "The preferences changed on another device; read them again and re-apply.", "version_conflict"
-        ) from None
-    return Preferences.model_validate(saved | {"updated_at": now})
+        saved = repo.save(user_id, changes, utcnow(), expected)
+    except VersionMismatch as stale:
+        raise PreconditionFailed(stale.current) from None
+    return preferences_from_item(saved)
+
+
+def replace_preferences(
+    repo: PreferencesRepository, user_id: str, body: PreferencesPut, if_match: Precondition = NO_PRECONDITION
+) -> Preferences:
+    """``PUT``: the whole document, every field given."""
+    return _save(repo, user_id, body.model_dump(exclude={"version"}), _expected(body.version, if_match))
+
+
+def change_preferences(
+    repo: PreferencesRepository, user_id: str, body: PreferencesPatch, if_match: Precondition = NO_PRECONDITION
+) -> Preferences:
+    """``PATCH``: only the fields given; the others keep their stored (or default) values."""
+    changes = {name: getattr(body, name) for name in body.model_fields_set - {"version"}}
+    return _save(repo, user_id, changes, _expected(body.version, if_match))

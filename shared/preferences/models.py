@@ -3,12 +3,12 @@ app installations of a user."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, StringConstraints, field_validator
+from pydantic import ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic.json_schema import SkipJsonSchema
 
-from shared.core.models import Output, StrictInput
+from shared.core.models import Output, StrictInput, Timestamp
 from shared.core.phone import REGION_PATTERN
 
 SETTINGS_MAX_BYTES = 8192
@@ -39,13 +39,69 @@ class PreferencesBody(StrictInput):
         return value
 
 
-class PreferencesPut(PreferencesBody):
-    version: int = Field(ge=0, description="The version last read (0 if never saved); a stale one gets 409")
+Region = Annotated[str, Field(pattern=REGION_PATTERN, description="ISO 3166 alpha-2, e.g. IN, US")]
+Settings = Annotated[dict[str, Any], Field(description=f"Free app settings, ≤ {SETTINGS_MAX_BYTES} bytes")]
+VersionRead = Annotated[
+    int | None,
+    Field(
+        default=None,
+        ge=0,
+        description="The version last read (0 if never saved), as If-Match does; a stale one gets 412",
+    ),
+]
+
+
+def _bounded_settings(value: dict[str, Any] | None) -> dict[str, Any] | None:
+    import json
+
+    if value is not None and len(json.dumps(value, separators=(",", ":"))) > SETTINGS_MAX_BYTES:
+        raise ValueError("settings are too large")
+    return value
+
+
+class PreferencesPut(StrictInput):
+    """``PUT`` replaces the whole document: every field is required (use ``PATCH`` to change some),
+    so a client that forgets one cannot silently reset it."""
+
+    location_enabled: bool
+    call_log_sync_enabled: bool
+    sms_sync_enabled: bool
+    file_uploads_enabled: bool
+    default_region: Region | None
+    settings: Settings
+    version: VersionRead
+
+    _settings = field_validator("settings")(_bounded_settings)
+
+
+class PreferencesPatch(StrictInput):
+    """``PATCH`` changes the fields it names and keeps the others; ``default_region: null`` clears it."""
+
+    model_config = ConfigDict(json_schema_extra={"minProperties": 1})
+
+    location_enabled: bool | SkipJsonSchema[None] = None
+    call_log_sync_enabled: bool | SkipJsonSchema[None] = None
+    sms_sync_enabled: bool | SkipJsonSchema[None] = None
+    file_uploads_enabled: bool | SkipJsonSchema[None] = None
+    default_region: Region | None = None
+    settings: Settings | SkipJsonSchema[None] = None
+    version: VersionRead
+
+    _settings = field_validator("settings")(_bounded_settings)
+
+    @model_validator(mode="after")
+    def _something_to_change(self) -> PreferencesPatch:
+        changed = self.model_fields_set - {"version"}
+        if not changed:
+            raise ValueError("give at least one field to change")
+        if any(getattr(self, name) is None for name in changed - {"default_region"}):
+            raise ValueError("only default_region can be cleared")
+        return self
 
 
 class Preferences(PreferencesBody):
-    version: int
-    updated_at: datetime | None = None
+    version: int = Field(description="0 until first saved; also the ETag")
+    updated_at: Timestamp | None = None
 
 
 DeviceId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9._:-]{8,128}$")]
@@ -64,8 +120,8 @@ class Device(Output):
     platform: str
     os_version: str
     app_version: str
-    first_seen: datetime
-    last_seen: datetime
+    first_seen: Timestamp
+    last_seen: Timestamp
 
 
 class DeviceList(Output):

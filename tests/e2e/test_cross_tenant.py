@@ -105,8 +105,8 @@ def test_other_users_objects_answer_404_like_missing_ones(
 ) -> None:
     owner, intruder = make_user(), make_user()
     # every feature on for the intruder: ownership must be the only reason for the refusal
-    everything_on = {"version": 0, "location_enabled": True, "call_log_sync_enabled": True, "sms_sync_enabled": True}
-    assert intruder.api.request("PUT", "/v1/me/preferences", json=everything_on).status_code == 200
+    everything_on = {"location_enabled": True, "call_log_sync_enabled": True, "sms_sync_enabled": True}
+    assert intruder.api.request("PATCH", "/v1/me/preferences", json=everything_on).status_code == 200
     params = re.findall(r"{(\w+)}", path)
     for param in params:
         assert param in OBJECT_FACTORIES, f"add a factory for {{{param}}} to OBJECT_FACTORIES"

@@ -176,7 +176,7 @@ def test_activities_dated_before_1970_are_stored_each_as_its_own(user: TestUser)
     assert (note.status_code, visit.status_code) == (201, 201), (note.text, visit.text)
     listed = user.api.get(f"/v1/leads/{lead_id}/activities").json()["items"]
     assert sorted(i["activity_id"] for i in listed) == sorted([note.json()["activity_id"], visit.json()["activity_id"]])
-    assert {i["at"] for i in listed} == {"0496-01-09T20:03:38.524772Z"}
+    assert {i["at"] for i in listed} == {"0496-01-09T20:03:38.524Z"}  # RFC 3339, UTC, milliseconds
 
 
 # --- files -------------------------------------------------------------------------------------
@@ -259,7 +259,7 @@ def test_uploads_are_refused_while_switched_off(user: TestUser) -> None:
 # --- preferences and devices -------------------------------------------------------------------
 
 
-def test_preferences_default_to_off_and_a_stale_version_gets_409(user: TestUser) -> None:
+def test_preferences_default_to_off_and_a_stale_version_gets_412(user: TestUser) -> None:
     defaults = user.api.get("/v1/me/preferences").json()
     assert defaults["version"] == 0
     assert (defaults["location_enabled"], defaults["call_log_sync_enabled"], defaults["sms_sync_enabled"]) == (
@@ -267,15 +267,35 @@ def test_preferences_default_to_off_and_a_stale_version_gets_409(user: TestUser)
         False,
         False,
     )
-    phone_a = {"version": 0, "location_enabled": True, "settings": {"theme": "dark"}}
+    document = {k: v for k, v in defaults.items() if k not in ("version", "updated_at")}
+    phone_a = document | {"version": 0, "location_enabled": True, "settings": {"theme": "dark"}}
     saved = user.api.request("PUT", "/v1/me/preferences", json=phone_a)
     assert saved.json()["version"] == 1
-    tablet_stale = {"version": 0, "location_enabled": False}
+    assert saved.headers["ETag"] == '"1"'
+    tablet_stale = document | {"version": 0, "location_enabled": False}
     conflict = user.api.request("PUT", "/v1/me/preferences", json=tablet_stale)
-    assert (conflict.status_code, _code(conflict)) == (409, "version_conflict")
+    # One rule for every stale write (If-Match or a body version): 412 with the current version.
+    assert (conflict.status_code, _code(conflict)) == (412, "precondition_failed")
+    assert conflict.json()["error"]["details"][0]["current_version"] == 1
     assert user.api.get("/v1/me/preferences").json()["location_enabled"] is True
-    too_big = {"version": 1, "settings": {"blob": "x" * 9000}}
+    too_big = document | {"version": 1, "settings": {"blob": "x" * 9000}}
     assert user.api.request("PUT", "/v1/me/preferences", json=too_big).status_code == 422
+
+
+def test_a_partial_put_is_refused_and_patch_keeps_what_it_does_not_name(user: TestUser) -> None:
+    """PUT replaces (every field, or 422: nothing is reset by omission); PATCH merges."""
+    regional = user.api.request("PATCH", "/v1/me/preferences", json={"default_region": "US"})
+    assert regional.status_code == 200, regional.text
+    partial_put = user.api.request("PUT", "/v1/me/preferences", json={"location_enabled": True})
+    assert partial_put.status_code == 422
+    patched = user.api.request("PATCH", "/v1/me/preferences", json={"location_enabled": True})
+    assert patched.json()["default_region"] == "US"
+    assert patched.json()["location_enabled"] is True
+    stale = user.api.request(
+        "PATCH", "/v1/me/preferences", json={"sms_sync_enabled": True}, headers={"If-Match": regional.headers["ETag"]}
+    )
+    assert (stale.status_code, _code(stale)) == (412, "precondition_failed")
+    assert user.api.get("/v1/me/preferences").json()["sms_sync_enabled"] is False
 
 
 def test_devices_upsert_list_and_forget(user: TestUser) -> None:

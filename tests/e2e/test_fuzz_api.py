@@ -171,12 +171,12 @@ class Workflow(LINKED):  # type: ignore[misc,valid-type]
     def setup(self) -> None:
         type(self).scenarios += 1
         user = create_user(self.api)
-        switches = {"version": 0, "location_enabled": True, "call_log_sync_enabled": True, "sms_sync_enabled": True}
+        switches = {"location_enabled": True, "call_log_sync_enabled": True, "sms_sync_enabled": True}
         device = {"device_id": "fuzz-device-1", "platform": "android", "os_version": "14", "app_version": "1.0"}
         sheet = {"spreadsheet": "1BxiMVs0XRA5nFMdKvBdBZjgmUUqptlbs74OgvE2upms", "on_duplicate": "skip"}
         pdf = {"filename": "quote.pdf", "content_type": "application/pdf", "size": len(PDF_BYTES)}
         for method, path, body, status in (
-            ("PUT", "/v1/me/preferences", switches, 200),
+            ("PATCH", "/v1/me/preferences", switches, 200),
             ("POST", "/v1/devices", device, 200),
             ("POST", "/v1/imports/google-sheets", sheet, 201),
         ):

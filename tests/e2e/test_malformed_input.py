@@ -55,7 +55,16 @@ def _valid_body(schema_name: str) -> dict[str, Any]:
             "sms": [{"number": "+919876500000", "direction": "outgoing", "at": "2026-05-01T10:00:00Z", "body": "Hi"}],
         },
         "FileUploadRequest": {"filename": "invoice.pdf", "content_type": "application/pdf", "size": 1024},
-        "PreferencesPut": {"version": 0, "location_enabled": True, "settings": {"theme": "dark"}},
+        "PreferencesPut": {
+            "version": 0,
+            "location_enabled": True,
+            "call_log_sync_enabled": False,
+            "sms_sync_enabled": False,
+            "file_uploads_enabled": True,
+            "default_region": "IN",
+            "settings": {"theme": "dark"},
+        },
+        "PreferencesPatch": {"location_enabled": True},
         "DeleteAccountRequest": {"password": "Some-password-1"},
         "DeviceBody": {"device_id": "install-0001", "platform": "ios", "os_version": "17.4", "app_version": "3.2.1"},
         "GoogleSheetsImportRequest": {

@@ -263,6 +263,7 @@ def test_no_sheet_data_or_token_is_kept_anywhere_after_an_import(
         "leads_created", "leads_updated", "rows_skipped", "errors", "error_code", "first_row",
         "last_row", "next_row",
         "oauth_state",  # a hash of the (spent) random state value: lets erasure find the state item
+        "phone_region",  # the user's own default_region when the import started, not the sheet's
     }  # fmt: skip
     assert "due_pk" not in job_item  # a finished import is nothing the retention job must look at
 

@@ -123,6 +123,19 @@ class FakeImportRepository:
             stored = self.states.pop(state_hash, None)
         return stored[0] if stored else None
 
+    def replace_state(self, user_id: str, import_id: str, new_state: str) -> str | None:
+        with self._lock:
+            job = self.jobs.get((user_id, import_id))
+            if job is None or job.status != ImportStatus.AWAITING_AUTHORIZATION:
+                return None
+            previous = self.job_states.get((user_id, import_id))
+            self.job_states[(user_id, import_id)] = new_state
+            return previous
+
+    def purge_state(self, state_hash: str) -> None:
+        with self._lock:
+            self.states.pop(state_hash, None)
+
     # --- sealed token -------------------------------------------------------------------------
 
     def put_token(self, user_id: str, import_id: str, token: SealedToken) -> None:

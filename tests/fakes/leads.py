@@ -23,6 +23,7 @@ from datetime import datetime
 from typing import Any
 
 from shared.core.dynamodb import BatchStats, UnprocessedItems
+from shared.core.versions import NO_PRECONDITION, Precondition, VersionMismatch
 from shared.leads.repository import MAX_FILTERED_PAGES, SEARCH_FIELDS, LeadPageRecord, LeadRecord, LeadUnreachable
 from tests.fakes.conditions import condition_failed
 
@@ -49,6 +50,7 @@ class FakeLeadRepository:
     def __init__(self) -> None:
         self.calls: Counter[str] = Counter()
         self.throttled = False
+        self.deleted: list[tuple[str, str]] = []  # (user, lead) of every deletion: its tombstone
         self._leads: dict[tuple[str, str], LeadRecord] = {}
         self._lock = threading.Lock()
 
@@ -97,12 +99,21 @@ class FakeLeadRepository:
             return LeadPageRecord(found, newest_first[budget - 1].lead_id)
         return LeadPageRecord(found, None)
 
-    def update(self, user_id: str, lead_id: str, changes: dict[str, Any], updated_at: datetime) -> LeadRecord | None:
+    def update(
+        self,
+        user_id: str,
+        lead_id: str,
+        changes: dict[str, Any],
+        updated_at: datetime,
+        expected: Precondition = NO_PRECONDITION,
+    ) -> LeadRecord | None:
         self._count("update")
         with self._lock:
             current = self._leads.get((user_id, lead_id))
             if current is None:
                 return None
+            if not expected.allows(current.version):
+                raise VersionMismatch(current.version)
             # The real condition: clearing one contact field needs the other already stored, or
             # set by the same change. Clearing both at once passes it: callers refuse that.
             for cleared, other in (("phone", "email"), ("email", "phone")):
@@ -110,14 +121,21 @@ class FakeLeadRepository:
                 if clearing and getattr(current, other) is None:
                     raise LeadUnreachable()
             values: dict[str, Any] = {name: list(v) if isinstance(v, list) else v for name, v in changes.items()}
-            updated = replace(current, **values, updated_at=updated_at)
+            updated = replace(current, **values, updated_at=updated_at, version=current.version + 1)
             self._leads[(user_id, lead_id)] = updated
         return _copy(updated)
 
-    def delete(self, user_id: str, lead_id: str) -> bool:
+    def delete(self, user_id: str, lead_id: str, expected: Precondition = NO_PRECONDITION) -> bool:
         self._count("delete")
         with self._lock:
-            return self._leads.pop((user_id, lead_id), None) is not None
+            current = self._leads.get((user_id, lead_id))
+            if current is None:
+                return False
+            if not expected.allows(current.version):
+                raise VersionMismatch(current.version)
+            del self._leads[(user_id, lead_id)]
+            self.deleted.append((user_id, lead_id))
+            return True
 
     def find_by_phone(self, user_id: str, e164: str) -> list[str]:
         self._count("find_by_phone")

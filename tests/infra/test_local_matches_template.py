@@ -41,6 +41,7 @@ def test_table_keys_indexes_ttl_pitr_and_encryption_agree(
     assert cfn["KeySchema"] == moto["key_schema"]
     assert sorted(cfn["AttributeDefinitions"], key=str) == sorted(moto["attribute_definitions"], key=str)
     assert _gsis(cfn["GlobalSecondaryIndexes"], "IndexName") == _gsis(moto["global_secondary_indexes"], "name")
+    assert _gsis(cfn["LocalSecondaryIndexes"], "IndexName") == _gsis(moto["local_secondary_indexes"], "name")
     assert cfn["TimeToLiveSpecification"] == {"AttributeName": moto["ttl"]["AttributeName"], "Enabled": True}
     assert moto["ttl"]["TimeToLiveStatus"] == "ENABLED"
     assert cfn["PointInTimeRecoverySpecification"] == {

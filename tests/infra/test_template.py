@@ -263,12 +263,22 @@ def test_table_matches_spec(template_json: dict[str, Any], crm_stack: CrmStack) 
         }
         for index in TABLE.indexes
     ]
-    key_names = {TABLE.partition_key, TABLE.sort_key}
+    assert table["LocalSecondaryIndexes"] == [
+        {
+            "IndexName": local.name,
+            "KeySchema": [
+                {"AttributeName": TABLE.partition_key, "KeyType": "HASH"},
+                {"AttributeName": local.sort_key, "KeyType": "RANGE"},
+            ],
+            "Projection": {"ProjectionType": local.projection},
+        }
+        for local in TABLE.local_indexes
+    ]
+    key_types = {TABLE.partition_key: "S", TABLE.sort_key: "S"}
     for index in TABLE.indexes:
-        key_names |= {index.partition_key, index.sort_key}
-    assert {a["AttributeName"]: a["AttributeType"] for a in table["AttributeDefinitions"]} == {
-        name: "S" for name in key_names
-    }
+        key_types |= {index.partition_key: "S", index.sort_key: "S"}
+    key_types |= {local.sort_key: local.sort_key_type for local in TABLE.local_indexes}
+    assert {a["AttributeName"]: a["AttributeType"] for a in table["AttributeDefinitions"]} == key_types
 
 
 # --- API ---------------------------------------------------------------------------------------

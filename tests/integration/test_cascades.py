@@ -7,8 +7,10 @@ from typing import Any
 
 from tests.support import PDF_BYTES, TestUser, enable_features, new_lead_body, upload_file
 
+TOMBSTONE_ATTRIBUTES = {"pk", "sk", "kind", "item_id", "deleted_at", "changed_ms", "expires_at"}
 
-def _partition(local_stack: Any, user_id: str) -> list[str]:
+
+def _items(local_stack: Any, user_id: str) -> list[dict[str, Any]]:
     client = local_stack.client("dynamodb")
     pages = client.get_paginator("query").paginate(
         TableName=local_stack.table_name,
@@ -16,7 +18,18 @@ def _partition(local_stack: Any, user_id: str) -> list[str]:
         ExpressionAttributeValues={":pk": {"S": f"USER#{user_id}"}},
         ConsistentRead=True,
     )
-    return [item["sk"]["S"] for page in pages for item in page["Items"]]
+    return [item for page in pages for item in page["Items"]]
+
+
+def _partition(local_stack: Any, user_id: str) -> list[str]:
+    """Sort keys of the user's items, tombstones left out (they hold ids and times only)."""
+    return [item["sk"]["S"] for item in _items(local_stack, user_id) if not item["sk"]["S"].startswith("TOMB#")]
+
+
+def _tombstones(local_stack: Any, user_id: str) -> list[dict[str, Any]]:
+    found = [item for item in _items(local_stack, user_id) if item["sk"]["S"].startswith("TOMB#")]
+    assert all(set(item) == TOMBSTONE_ATTRIBUTES for item in found)  # nothing of what was deleted
+    return found
 
 
 def _object_versions(local_stack: Any, prefix: str) -> int:
@@ -73,13 +86,16 @@ def test_deleting_a_lead_deletes_its_activities_locations_files_and_every_versio
 
     remaining = _partition(local_stack, user.user_id)
     assert not [sk for sk in remaining if doomed["lead_id"] in sk]
+    gone = {(t["kind"]["S"], t["item_id"]["S"][:26]) for t in _tombstones(local_stack, user.user_id)}
+    assert gone == {("lead", doomed["lead_id"]), ("activity", doomed["lead_id"]), ("file", doomed["lead_id"])}
     assert len([sk for sk in remaining if kept["lead_id"] in sk]) == 3  # lead, check-in, file record
     assert _object_versions(local_stack, f"users/{user.user_id}/leads/{doomed['lead_id']}/") == 0
     assert _object_versions(local_stack, f"users/{user.user_id}/leads/{kept['lead_id']}/") == 1
 
 
 def test_lead_delete_batches_its_work(user: TestUser, local_stack: Any, aws_calls: Any) -> None:
-    """N activities and F files: ceil((N+F)/25) BatchWriteItem and ceil(F/1000) DeleteObjects."""
+    """N activities and F files: ceil(2(N+F)/25) BatchWriteItem (each child and its tombstone) and
+    ceil(F/1000) DeleteObjects."""
     enable_features(user, call_log_sync_enabled=True)
     lead = user.api.post("/v1/leads", json=new_lead_body()).json()
     n_activities, n_files = 60, 30
@@ -100,11 +116,12 @@ def test_lead_delete_batches_its_work(user: TestUser, local_stack: Any, aws_call
 
     aws_calls.reset()
     assert user.api.delete(f"/v1/leads/{lead['lead_id']}").status_code == 204
-    assert aws_calls.count("BatchWriteItem") == math.ceil((n_activities + n_files) / 25)
+    assert aws_calls.count("BatchWriteItem") == math.ceil(2 * (n_activities + n_files) / 25)
     assert aws_calls.count("DeleteObjects") == math.ceil(n_files / 1000)
     assert aws_calls.count("ListObjectVersions") == 1
     assert aws_calls.count("Query") == 4  # keys of both kinds, before and after the lead goes
-    assert aws_calls.count("DeleteItem") == 1
+    assert aws_calls.count("TransactWriteItems") == 1  # the lead and its tombstone
     assert aws_calls.count("GetItem") == 1  # the revocation check every authenticated call makes
-    assert len(aws_calls.operations) == 7 + math.ceil((n_activities + n_files) / 25) + math.ceil(n_files / 1000)
+    assert len(aws_calls.operations) == 7 + math.ceil(2 * (n_activities + n_files) / 25) + math.ceil(n_files / 1000)
     assert _partition(local_stack, user.user_id) == ["PREFS"]
+    assert len(_tombstones(local_stack, user.user_id)) == 1 + n_activities + n_files

@@ -29,7 +29,7 @@ def test_the_consistency_check_reports_a_write_that_is_gone(api: Api) -> None:
     gone = next(iter(client.leads))  # a lead the API acknowledged, then lost (deleted behind its back)
     deleted = client.session.delete(f"{api.base_url}/v1/leads/{gone}", headers=client._auth(), timeout=10)
     assert deleted.status_code == 204
-    changed = client.session.put(
+    changed = client.session.patch(
         f"{api.base_url}/v1/me/preferences",
         json={"version": client.preferences_version, "settings": {"someone": "else"}},
         headers=client._auth(),
