@@ -34,21 +34,25 @@ def _records(local_stack: Any, user_id: str) -> list[dict[str, Any]]:
     return list(response["Items"])
 
 
+def _create_thing(store: CallerPartitionedStore, user: str, key: str, payload: dict[str, Any], thing: str) -> Any:
+    return create_once(
+        store,
+        Invocation(),  # type: ignore[arg-type]
+        user_id=user,
+        key_header=key,
+        operation="POST /v1/things",
+        payload=payload,
+        create=lambda: thing,
+        identify=lambda made: made,
+        replay=lambda thing_id: f"replayed {thing_id}",
+    )
+
+
 def test_a_record_lives_in_the_callers_partition_and_keeps_no_body(
     store: CallerPartitionedStore, local_stack: Any
 ) -> None:
     user, secret = f"user-{ULID()}", "Canary Secretname +919800000001"
-    made = create_once(
-        store,
-        Invocation(),  # type: ignore[arg-type]
-        user_id=user,
-        key_header="key-1",
-        operation="POST /v1/things",
-        payload={"name": secret},
-        create=lambda: "thing-1",
-        identify=lambda thing: thing,
-        replay=lambda thing_id: f"replayed {thing_id}",
-    )
+    made = _create_thing(store, user, "key-1", {"name": secret}, "thing-1")
     assert (made.value, made.replayed) == ("thing-1", False)
     (record,) = _records(local_stack, user)
     assert set(record) == {
@@ -57,17 +61,7 @@ def test_a_record_lives_in_the_callers_partition_and_keeps_no_body(
     assert secret not in str(record)
     assert record["created"]["S"] == '{"id": "thing-1"}'
     assert abs(int(record["expires_at"]["N"]) - (time.time() + EXPIRES_AFTER_S)) < 120
-    again = create_once(
-        store,
-        Invocation(),  # type: ignore[arg-type]
-        user_id=user,
-        key_header="key-1",
-        operation="POST /v1/things",
-        payload={"name": secret},
-        create=lambda: "thing-2",
-        identify=lambda thing: thing,
-        replay=lambda thing_id: f"replayed {thing_id}",
-    )
+    again = _create_thing(store, user, "key-1", {"name": secret}, "thing-2")
     assert (again.value, again.replayed) == ("replayed thing-1", True)
 
 
