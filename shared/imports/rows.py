@@ -13,15 +13,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from email_validator import EmailNotValidError, validate_email
-
+from shared.core.emails import InvalidEmail, normalize_email
 from shared.core.phone import InvalidPhone, to_e164
 from shared.imports.mapping import MULTI_COLUMN_FIELDS, Columns
+from shared.leads.contacts import ContactKey, contacts_of
 
 NAME_MAX = 200
 COMPANY_MAX = 200
 NOTES_MAX = 5000
-EMAIL_MAX = 254
 TAGS_MAX = 20
 TAG_MAX = 50
 # How Sheets shows a long number in scientific notation: the digits are only in the raw value.
@@ -38,14 +37,9 @@ class LeadDraft:
     notes: str | None = None
     tags: list[str] = field(default_factory=list)
 
-    def contact_keys(self) -> list[tuple[str, str]]:
+    def contact_keys(self) -> list[ContactKey]:
         """What a duplicate is matched by: the phone first, then the email."""
-        keys = []
-        if self.phone:
-            keys.append(("phone", self.phone))
-        if self.email:
-            keys.append(("email", self.email))
-        return keys
+        return contacts_of(self.phone, self.email)
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,11 +94,9 @@ def draft_from_cells(row: int, cells: Sequence[Any], columns: Columns, region: s
             return RowError(row, "invalid_phone")
     email = None
     if email_text:
-        if len(email_text) > EMAIL_MAX:
-            return RowError(row, "invalid_email")
         try:
-            email = validate_email(email_text, check_deliverability=False).normalized.lower()
-        except EmailNotValidError:
+            email = normalize_email(email_text)
+        except InvalidEmail:
             return RowError(row, "invalid_email")
     company = texts.get("company") or None
     if company and len(company) > COMPANY_MAX:
