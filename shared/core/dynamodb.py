@@ -7,13 +7,15 @@ countable (docs/request-counts.md is checked against them).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
+from shared.core.pacing import Pace
 from shared.core.retry import Backoff
 
 BATCH_WRITE_MAX = 25
@@ -105,26 +107,50 @@ DEFAULT_BACKOFF = Backoff()
 
 
 def batch_write(
-    client: Any, table: str, requests: Sequence[dict[str, Any]], backoff: Backoff = DEFAULT_BACKOFF
+    client: Any,
+    table: str,
+    requests: Sequence[dict[str, Any]],
+    backoff: Backoff = DEFAULT_BACKOFF,
+    in_flight: int = 1,
+    pace: Pace | None = None,
 ) -> BatchStats:
-    """Put/delete requests, 25 per BatchWriteItem; unprocessed ones are sent again after a backoff,
-    and still unprocessed after the last attempt raise :class:`UnprocessedItems`."""
+    """Put/delete requests, 25 per BatchWriteItem, ``in_flight`` calls at once; unprocessed ones
+    are sent again after a backoff, and still unprocessed after the last attempt raise
+    :class:`UnprocessedItems`. ``pace``: every call first takes a unit per item from it."""
+    batches = list(chunks(requests, BATCH_WRITE_MAX))
+    if in_flight <= 1 or len(batches) <= 1:
+        return _sum_stats(_write_batch(client, table, batch, backoff, pace) for batch in batches)
+    with ThreadPoolExecutor(max_workers=min(in_flight, len(batches))) as pool:
+        return _sum_stats(pool.map(lambda batch: _write_batch(client, table, batch, backoff, pace), batches))
+
+
+def _sum_stats(parts: Iterable[BatchStats]) -> BatchStats:
+    total = BatchStats()
+    for part in parts:
+        total.calls += part.calls
+        total.retried_items += part.retried_items
+    return total
+
+
+def _write_batch(
+    client: Any, table: str, batch: Sequence[dict[str, Any]], backoff: Backoff, pace: Pace | None
+) -> BatchStats:
     stats = BatchStats()
-    for batch in chunks(requests, BATCH_WRITE_MAX):
-        pending: list[dict[str, Any]] = list(batch)
-        attempt = 0
-        while True:
-            response = client.batch_write_item(RequestItems={table: pending})
-            stats.calls += 1
-            pending = (response.get("UnprocessedItems") or {}).get(table, [])
-            if not pending:
-                break
-            if not backoff.can_retry(attempt):
-                raise UnprocessedItems("batch write did not complete")
-            stats.retried_items += len(pending)
-            backoff.pause(attempt)
-            attempt += 1
-    return stats
+    pending: list[dict[str, Any]] = list(batch)
+    attempt = 0
+    while True:
+        if pace is not None:
+            pace.take(len(pending))
+        response = client.batch_write_item(RequestItems={table: pending})
+        stats.calls += 1
+        pending = (response.get("UnprocessedItems") or {}).get(table, [])
+        if not pending:
+            return stats
+        if not backoff.can_retry(attempt):
+            raise UnprocessedItems("batch write did not complete")
+        stats.retried_items += len(pending)
+        backoff.pause(attempt)
+        attempt += 1
 
 
 def batch_delete(

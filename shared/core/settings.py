@@ -48,6 +48,12 @@ class Settings(BaseModel):
     # Google Sheets import
     import_key_id: str = Field("", alias=r.ENV_IMPORT_KEY_ID)
     import_state_machine_arn: str = Field("", alias=r.ENV_IMPORT_STATE_MACHINE_ARN)
+    import_undo_state_machine_arn: str = Field("", alias=r.ENV_IMPORT_UNDO_STATE_MACHINE_ARN)
+    # An import's writes keep to this many units a second (of the ~1,000 one partition takes);
+    # 0: unpaced.
+    import_write_units_per_second: int = Field(
+        r.IMPORT_WRITE_UNITS_PER_SECOND, alias=r.ENV_IMPORT_WRITE_UNITS_PER_SECOND, ge=0, le=40_000
+    )
     import_block_rows: int = Field(r.IMPORT_WORKFLOW.rows_per_chunk, alias=r.ENV_IMPORT_BLOCK_ROWS, ge=1, le=10_000)
     google_client_id: str = Field("", alias=r.ENV_GOOGLE_CLIENT_ID)
     google_client_secret_arn: str = Field("", alias=r.ENV_GOOGLE_CLIENT_SECRET_ARN)
