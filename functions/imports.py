@@ -1,4 +1,4 @@
-"""Imports function: start a Google Sheets import (returns Google's consent URL), list, status."""
+"""Imports function: start a Google Sheets import (returns Google's consent URL), list, status, undo."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
-from shared.core.api import IdempotencyKey, build_resolver, created
+from shared.core.api import JSON, IdempotencyKey, build_resolver, created
 from shared.core.clock import utcnow
 from shared.core.idempotency import create_once, idempotency_store
 from shared.core.identity import current_user_id
@@ -17,6 +17,7 @@ from shared.core.observability import api_handler, count
 from shared.core.openapi import responses
 from shared.core.settings import load_settings, settings
 from shared.imports import logic as imports
+from shared.imports import undo
 from shared.imports.models import (
     IMPORT_PAGE_DEFAULT,
     IMPORT_PAGE_MAX,
@@ -25,7 +26,7 @@ from shared.imports.models import (
     ImportPage,
     ImportStarted,
 )
-from shared.imports.wiring import authorization_client, import_repository, vault
+from shared.imports.wiring import authorization_client, import_repository, undo_starter, vault
 from shared.leads.models import CURSOR_MAX_LENGTH
 from shared.preferences.logic import phone_region
 from shared.preferences.wiring import preferences_repository
@@ -92,6 +93,24 @@ def list_imports(
 )
 def get_import(import_id: ImportId) -> ImportOut:
     return imports.get_import(import_repository(), current_user_id(router), import_id, utcnow())
+
+
+@router.delete(
+    "/v1/imports/<import_id>",
+    summary="Undo an import within 30 days: remove the leads it created that nobody has changed since",
+    description="202 while its leads are being removed (follow GET /v1/imports/{import_id} to status "
+    "undone, with leads_removed and leads_kept); 200 when there is nothing left to do (cancelled, "
+    "undone). Leads the import filled in stay as they are. An import still awaiting authorization "
+    "is cancelled.",
+    tags=TAGS,
+    responses=responses(401, 404, 409, ok=ImportOut, accepted=ImportOut),
+)
+def undo_import(import_id: ImportId) -> Response[ImportOut]:
+    now = utcnow()
+    job, in_progress = undo.undo_import(import_repository(), undo_starter(), current_user_id(router), import_id, now)
+    if in_progress:
+        count("ImportUndoRequested")
+    return Response(status_code=202 if in_progress else 200, content_type=JSON, body=imports.to_model(job, now))
 
 
 app = build_resolver(router)

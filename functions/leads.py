@@ -97,7 +97,7 @@ def get_lead(lead_id: LeadId) -> Response[Lead]:
     summary="Change a lead; null clears an optional field",
     description="With If-Match, only the version read is changed (else 412); without, the current one.",
     tags=TAGS,
-    responses=responses(400, 401, 404, 412, 422, ok=Lead, links=lead_links(), etag=True),
+    responses=responses(400, 401, 404, 409, 412, 422, ok=Lead, links=lead_links(), etag=True),
 )
 def patch_lead(lead_id: LeadId, body: LeadPatch, if_match: IfMatch = None) -> Response[Lead]:
     user_id = current_user_id(router)

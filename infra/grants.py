@@ -28,6 +28,7 @@ from shared.resources import (
     ENV_GOOGLE_CLIENT_SECRET_ARN,
     ENV_IMPORT_KEY_ID,
     ENV_IMPORT_STATE_MACHINE_ARN,
+    ENV_IMPORT_UNDO_STATE_MACHINE_ARN,
     ENV_OAUTH_REDIRECT_URI,
     ENV_RECEIPT_KEY_ID,
     ENV_TABLE_ARN,
@@ -45,7 +46,12 @@ from shared.resources import (
 GOOGLE_CLIENT_ID_PLACEHOLDER = "set-google-client-id-at-deploy"
 # Variables whose value exists only after the functions: the stack sets them (Functions.grant).
 SET_AFTER_THE_FUNCTIONS = frozenset(
-    {ENV_IMPORT_STATE_MACHINE_ARN, ENV_ERASURE_STATE_MACHINE_ARN, ENV_OAUTH_REDIRECT_URI}
+    {
+        ENV_IMPORT_STATE_MACHINE_ARN,
+        ENV_IMPORT_UNDO_STATE_MACHINE_ARN,
+        ENV_ERASURE_STATE_MACHINE_ARN,
+        ENV_OAUTH_REDIRECT_URI,
+    }
 )
 
 TABLE_ACTIONS = [

@@ -7,7 +7,8 @@ functions that start it (``Functions.grant``), as it does for the erasure workfl
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from aws_cdk import ArnFormat, Duration, RemovalPolicy, Stack
 from aws_cdk import aws_iam as iam
@@ -21,7 +22,7 @@ from infra.depends_on import wait_for_policy_only
 from infra.logs import bounded_log_group as log_group
 from shared.imports import workflow
 from shared.imports.vault import PURPOSE
-from shared.resources import IMPORT_WORKFLOW, WorkflowSpec
+from shared.resources import IMPORT_WORKFLOW, FunctionSpec, WorkflowSpec
 
 _LOG_LEVELS = {
     "ALL": sfn.LogLevel.ALL,
@@ -74,7 +75,8 @@ class ImportSecrets(Construct):
 
 
 class ImportWorkflow(Construct):
-    """Standard state machine from the shared ASL; logs without execution data, KMS, X-Ray."""
+    """Standard state machine from the shared ASL; logs without execution data, KMS, X-Ray.
+    The import (shared/imports/workflow.py) by default; its undo (undo_workflow.py) likewise."""
 
     def __init__(
         self,
@@ -84,10 +86,12 @@ class ImportWorkflow(Construct):
         secrets: ImportSecrets,
         functions: Mapping[str, lambda_.IFunction],
         spec: WorkflowSpec = IMPORT_WORKFLOW,
+        step_functions: tuple[FunctionSpec, ...] = workflow.STEP_FUNCTIONS,
+        definition: Callable[[dict[str, str]], dict[str, Any]] = workflow.definition,
     ) -> None:
         super().__init__(scope, construct_id)
         stack = Stack.of(self)
-        steps = {f.name: functions[f.name].function_arn for f in workflow.STEP_FUNCTIONS}
+        steps = {f.name: functions[f.name].function_arn for f in step_functions}
         state_machine_name = f"{stack.stack_name}-{spec.name}"
         # The state machine's ARN, formatted from its fixed name rather than referenced: that is how
         # the starting function's policy and environment name it (same value).
@@ -102,7 +106,7 @@ class ImportWorkflow(Construct):
             self,
             "Role",
             assumed_by=iam.ServicePrincipal("states.amazonaws.com"),
-            description="Import workflow: invokes its three step functions and nothing else",
+            description=f"{spec.name} workflow: invokes its step functions and nothing else",
             inline_policies={
                 "Access": iam.PolicyDocument(
                     statements=[iam.PolicyStatement(actions=["lambda:InvokeFunction"], resources=list(steps.values()))]
@@ -114,7 +118,7 @@ class ImportWorkflow(Construct):
             "StateMachine",
             state_machine_name=state_machine_name,
             state_machine_type=sfn.StateMachineType.STANDARD,
-            definition_body=sfn.DefinitionBody.from_string(stack.to_json_string(workflow.definition(steps))),
+            definition_body=sfn.DefinitionBody.from_string(stack.to_json_string(definition(steps))),
             role=self.role,
             logs=sfn.LogOptions(
                 destination=self.log_group,

@@ -122,7 +122,7 @@ def acknowledge_findings(
     functions: Functions,
     api: Api,
     import_secrets: ImportSecrets,
-    import_workflow: ImportWorkflow,
+    import_workflows: tuple[ImportWorkflow, ...],
     erasure_workflow: ErasureWorkflow,
 ) -> None:
     """Every acknowledgement, given the constructs they are on (the stack passes its own)."""
@@ -134,7 +134,8 @@ def acknowledge_findings(
     _acknowledge(auth.user_pool, NO_MFA, NO_PLUS_TIER)
     acknowledge_termination_findings(stack, data=data, functions=functions, erasure_workflow=erasure_workflow)
     _acknowledge(import_secrets.google_client_secret, GOOGLE_SECRET_ROTATION)
-    _acknowledge(import_workflow.role.node.find_child("DefaultPolicy"), WORKFLOW_LOG_DELIVERY)
+    for import_workflow in import_workflows:
+        _acknowledge(import_workflow.role.node.find_child("DefaultPolicy"), WORKFLOW_LOG_DELIVERY)
 
     uploads_objects = _arn_wildcard(data.buckets[UPLOADS_BUCKET.key], "/*", UPLOADS_OBJECTS_REASON)
     for spec in functions.specs:

@@ -21,13 +21,16 @@ from infra.imports import ImportSecrets, ImportWorkflow
 from infra.monitoring import Monitoring
 from infra.nag import acknowledge_findings
 from infra.schedules import DailySchedules
+from shared.imports import undo_workflow
 from shared.resources import (
     BACKUP_FUNCTION,
     ENV_APP_LINK_SCHEME,
     ENV_DEFAULT_PHONE_REGION,
     ENV_ERASURE_STATE_MACHINE_ARN,
     ENV_IMPORT_STATE_MACHINE_ARN,
+    ENV_IMPORT_UNDO_STATE_MACHINE_ARN,
     ENV_OAUTH_REDIRECT_URI,
+    IMPORT_UNDO_WORKFLOW,
     RETENTION_FUNCTION,
 )
 
@@ -60,6 +63,15 @@ class CrmStack(Stack):
         self.import_workflow = ImportWorkflow(
             self, "ImportWorkflow", secrets=self.import_secrets, functions=self.functions.functions
         )
+        self.import_undo_workflow = ImportWorkflow(
+            self,
+            "ImportUndoWorkflow",
+            secrets=self.import_secrets,
+            functions=self.functions.functions,
+            spec=IMPORT_UNDO_WORKFLOW,
+            step_functions=undo_workflow.STEP_FUNCTIONS,
+            definition=undo_workflow.definition,
+        )
         # Inside Functions, where it was first deployed: elsewhere its logical ids would change,
         # which replaces the state machine (a new ARN) and orphans its retained log group.
         self.erasure_workflow = ErasureWorkflow(
@@ -68,6 +80,10 @@ class CrmStack(Stack):
         import_arn, erasure_arn = self.import_workflow.state_machine_arn, self.erasure_workflow.state_machine_arn
         self.functions.grant(
             "import_workflow", [start_execution(import_arn)], {ENV_IMPORT_STATE_MACHINE_ARN: import_arn}
+        )
+        undo_arn = self.import_undo_workflow.state_machine_arn
+        self.functions.grant(
+            "import_undo_workflow", [start_execution(undo_arn)], {ENV_IMPORT_UNDO_STATE_MACHINE_ARN: undo_arn}
         )
         self.functions.grant(
             "erasure_workflow", [start_execution(erasure_arn)], {ENV_ERASURE_STATE_MACHINE_ARN: erasure_arn}
@@ -89,6 +105,7 @@ class CrmStack(Stack):
             http_api=self.api.http_api,
             state_machines={
                 "ImportWorkflow": self.import_workflow.state_machine,
+                "ImportUndoWorkflow": self.import_undo_workflow.state_machine,
                 "ErasureWorkflow": self.erasure_workflow.state_machine,
             },
         )
@@ -99,7 +116,7 @@ class CrmStack(Stack):
             functions=self.functions,
             api=self.api,
             import_secrets=self.import_secrets,
-            import_workflow=self.import_workflow,
+            import_workflows=(self.import_workflow, self.import_undo_workflow),
             erasure_workflow=self.erasure_workflow,
         )
         skip_resource_findings(data=self.data, receipt_key=self.functions.receipt_key)

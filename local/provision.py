@@ -14,7 +14,7 @@ import boto3
 
 from local.context import ACCOUNT_ID
 from shared import resources as spec
-from shared.imports import workflow
+from shared.imports import undo_workflow, workflow
 from shared.privacy import Pii
 
 # Credentials moto accepts; nothing here can reach a real account.
@@ -40,6 +40,7 @@ class MotoResources:
         self.import_key_id = ""
         self.google_secret_arn = ""
         self.import_state_machine_arn = ""
+        self.import_undo_state_machine_arn = ""
         self.erasure_state_machine_arn = ""
         self.user_pool_id = ""
         self.client_id = ""
@@ -72,6 +73,7 @@ class MotoResources:
             spec.ENV_IMPORT_KEY_ID: self.import_key_id,
             spec.ENV_GOOGLE_CLIENT_SECRET_ARN: self.google_secret_arn,
             spec.ENV_IMPORT_STATE_MACHINE_ARN: self.import_state_machine_arn,
+            spec.ENV_IMPORT_UNDO_STATE_MACHINE_ARN: self.import_undo_state_machine_arn,
         }
 
     # --- creation -----------------------------------------------------------------------------
@@ -116,10 +118,19 @@ class MotoResources:
             Name=GOOGLE_SECRET_NAME, SecretString=google_client_secret.reveal()
         )["ARN"]
         function_arns = {f.name: self.function_arn(f.name) for f in workflow.STEP_FUNCTIONS}
-        machine = spec.IMPORT_WORKFLOW
-        self.import_state_machine_arn = self.client("stepfunctions").create_state_machine(
+        self.import_state_machine_arn = self._create_import_machine(
+            spec.IMPORT_WORKFLOW, workflow.definition(function_arns)
+        )
+        undo_arns = {f.name: self.function_arn(f.name) for f in undo_workflow.STEP_FUNCTIONS}
+        self.import_undo_state_machine_arn = self._create_import_machine(
+            spec.IMPORT_UNDO_WORKFLOW, undo_workflow.definition(undo_arns)
+        )
+
+    def _create_import_machine(self, machine: spec.WorkflowSpec, definition: dict[str, Any]) -> str:
+        """A state machine configured as infra/imports.py ImportWorkflow configures it."""
+        arn: str = self.client("stepfunctions").create_state_machine(
             name=machine.name,
-            definition=json.dumps(workflow.definition(function_arns)),
+            definition=json.dumps(definition),
             roleArn=f"arn:aws:iam::{ACCOUNT_ID}:role/{machine.name}-role",
             type="STANDARD",
             loggingConfiguration={
@@ -136,6 +147,7 @@ class MotoResources:
             tracingConfiguration={"enabled": machine.tracing},
             encryptionConfiguration={"type": "CUSTOMER_MANAGED_KMS_KEY", "kmsKeyId": self.import_key_id},
         )["stateMachineArn"]
+        return arn
 
     def create_table_like_spec(self, name: str) -> None:
         """A table built from the spec (keys, indexes, TTL, PITR, KMS); also the target of a
@@ -304,16 +316,9 @@ class MotoResources:
             "UserPoolClient"
         ]
         key = kms.describe_key(KeyId=self.kms_key_id)["KeyMetadata"]
-        machine = self.client("stepfunctions").describe_state_machine(stateMachineArn=self.import_state_machine_arn)
         return {
-            "import_workflow": {
-                "name": machine["name"],
-                "type": machine["type"],
-                "definition": json.loads(machine["definition"]),
-                "logging": machine.get("loggingConfiguration"),
-                "tracing": machine.get("tracingConfiguration"),
-                "encryption": machine.get("encryptionConfiguration"),
-            },
+            "import_workflow": self._describe_machine(self.import_state_machine_arn),
+            "import_undo_workflow": self._describe_machine(self.import_undo_state_machine_arn),
             "kms_key": {
                 "id": key["KeyId"],
                 "arn": key["Arn"],
@@ -360,4 +365,15 @@ class MotoResources:
                     "token_validity_units": client.get("TokenValidityUnits"),
                 },
             },
+        }
+
+    def _describe_machine(self, arn: str) -> dict[str, Any]:
+        machine = self.client("stepfunctions").describe_state_machine(stateMachineArn=arn)
+        return {
+            "name": machine["name"],
+            "type": machine["type"],
+            "definition": json.loads(machine["definition"]),
+            "logging": machine.get("loggingConfiguration"),
+            "tracing": machine.get("tracingConfiguration"),
+            "encryption": machine.get("encryptionConfiguration"),
         }

@@ -182,6 +182,10 @@ class LocalStack:
         return self._created().import_state_machine_arn
 
     @property
+    def import_undo_state_machine_arn(self) -> str:
+        return self._created().import_undo_state_machine_arn
+
+    @property
     def erasure_state_machine_arn(self) -> str:
         return self._created().erasure_state_machine_arn
 

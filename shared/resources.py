@@ -20,6 +20,8 @@ ENV_DEFAULT_PHONE_REGION = "DEFAULT_PHONE_REGION"
 # stack points them at local/fake_google.py.
 ENV_IMPORT_KEY_ID = "IMPORT_KEY_ID"  # KMS key that seals the OAuth state and the access token
 ENV_IMPORT_STATE_MACHINE_ARN = "IMPORT_STATE_MACHINE_ARN"
+ENV_IMPORT_UNDO_STATE_MACHINE_ARN = "IMPORT_UNDO_STATE_MACHINE_ARN"
+ENV_IMPORT_WRITE_UNITS_PER_SECOND = "IMPORT_WRITE_UNITS_PER_SECOND"
 ENV_IMPORT_BLOCK_ROWS = "IMPORT_BLOCK_ROWS"
 ENV_GOOGLE_CLIENT_ID = "GOOGLE_CLIENT_ID"
 ENV_GOOGLE_CLIENT_SECRET_ARN = "GOOGLE_CLIENT_SECRET_ARN"
@@ -97,8 +99,6 @@ TABLE = TableSpec(
     ttl_attribute="expires_at",
     pitr_recovery_days=35,
     indexes=(
-        IndexSpec(name="by_phone", partition_key="phone_pk", sort_key="phone_sk"),
-        IndexSpec(name="by_email", partition_key="email_pk", sort_key="email_sk"),
         # Sparse expiry index: only items with something due (pending uploads, erasures, OAuth
         # states, import jobs) carry due_pk = DUE#<yyyy-mm-dd>, due_sk = <due time ISO>.
         IndexSpec(name="by_due", partition_key="due_pk", sort_key="due_sk"),
@@ -272,7 +272,8 @@ class RouteSpec:
 # table, uploads: data stores. user_pool: read and update a profile; user_pool_revoke: disable a
 # user and revoke their refresh tokens (account termination); user_pool_erase: delete a user (the
 # erasure task). import_key: seal/open with the import KMS key (only under the import's encryption
-# context); import_workflow: start the import state machine; google_client: the OAuth client id;
+# context); import_workflow: start the import state machine; import_undo_workflow: start the
+# import undo state machine; google_client: the OAuth client id;
 # google_secret: read the OAuth client secret.
 # receipt_key: GenerateMac with the receipts' HMAC key; erasure_workflow: start the erasure state
 # machine; backups: export the table to the backups bucket.
@@ -284,6 +285,7 @@ Need = Literal[
     "user_pool_erase",
     "import_key",
     "import_workflow",
+    "import_undo_workflow",
     "google_client",
     "google_secret",
     "receipt_key",
@@ -303,6 +305,7 @@ NEED_ENVIRONMENT: dict[Need, tuple[str, ...]] = {
     "user_pool_erase": (ENV_USER_POOL_ID,),
     "import_key": (ENV_IMPORT_KEY_ID,),
     "import_workflow": (ENV_IMPORT_STATE_MACHINE_ARN,),
+    "import_undo_workflow": (ENV_IMPORT_UNDO_STATE_MACHINE_ARN,),
     "google_client": (ENV_GOOGLE_CLIENT_ID, ENV_OAUTH_REDIRECT_URI),
     "google_secret": (ENV_GOOGLE_CLIENT_SECRET_ARN,),
     "receipt_key": (ENV_RECEIPT_KEY_ID,),
@@ -465,13 +468,14 @@ BACKUP_FUNCTION = FunctionSpec(
 IMPORTS_FUNCTION = FunctionSpec(
     name="imports",
     module="functions.imports",
-    description="Google Sheets imports of the caller: start (authorization URL), list, status",
+    description="Google Sheets imports of the caller: start (authorization URL), list, status, undo",
     routes=(
         RouteSpec("POST", "/v1/imports/google-sheets"),
         RouteSpec("GET", "/v1/imports"),
         RouteSpec("GET", "/v1/imports/{import_id}"),
+        RouteSpec("DELETE", "/v1/imports/{import_id}"),
     ),
-    needs=("table", "import_key", "google_client"),
+    needs=("table", "import_key", "google_client", "import_undo_workflow"),
 )
 
 GOOGLE_OAUTH_FUNCTION = FunctionSpec(
@@ -509,12 +513,22 @@ IMPORT_FINALIZE_FUNCTION = FunctionSpec(
 )
 
 
+IMPORT_UNDO_FUNCTION = FunctionSpec(
+    name="import_undo",
+    module="functions.import_undo",
+    description="Import undo workflow: remove an import's unchanged leads with their children, page by page",
+    memory_mb=1024,
+    timeout_s=120,
+    needs=("table", "uploads"),
+)
+
+
 @dataclass(frozen=True)
 class WorkflowSpec:
     name: str  # state machine name (locally); CDK prefixes it with the stack name
     description: str
     timeout_s: int  # whole execution
-    rows_per_chunk: int  # default block size; ENV_IMPORT_BLOCK_ROWS overrides it
+    rows_per_chunk: int = 0  # the import's default block size; ENV_IMPORT_BLOCK_ROWS overrides it
     # Execution logs record which state ran and how it ended, never its input or output.
     log_level: Literal["ALL", "ERROR", "FATAL", "OFF"] = "ALL"
     include_execution_data: bool = False
@@ -527,6 +541,18 @@ IMPORT_WORKFLOW = WorkflowSpec(
     timeout_s=2 * 3600,
     rows_per_chunk=5000,
 )
+
+# Undo removes ~125 leads/s at the ~1,000 write units/s one user's partition takes (8 units a
+# lead: a transaction of lead, tombstone and two contact items): 1,000,000 leads in ~2.2 hours.
+IMPORT_UNDO_WORKFLOW = WorkflowSpec(
+    name="sheets-import-undo",
+    description="Undo of a Google Sheets import: its unchanged leads removed page by page",
+    timeout_s=6 * 3600,
+)
+
+# An import's write pace: 60% of the ~1,000 write units a second one partition key takes, so the
+# user's own writes keep the rest while a big import runs.
+IMPORT_WRITE_UNITS_PER_SECOND = 600
 
 # The sealed Google access token lives at most this long (the policy: "discarded after each
 # insertion"; the item is deleted when the import ends, TTL is the backstop).
@@ -552,6 +578,7 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
     IMPORT_PREPARE_FUNCTION,
     IMPORT_CHUNK_FUNCTION,
     IMPORT_FINALIZE_FUNCTION,
+    IMPORT_UNDO_FUNCTION,
 )
 API_FUNCTIONS = tuple(f for f in FUNCTIONS if f.routes)
 

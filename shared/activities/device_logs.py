@@ -9,7 +9,6 @@ batch creates nothing new.
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -27,8 +26,6 @@ from shared.preferences.repository import PreferencesRepository
 from shared.privacy import get_logger
 
 logger = get_logger()
-
-LEAD_LOOKUP_THREADS = 8
 
 
 @dataclass(frozen=True)
@@ -53,14 +50,12 @@ def _normalized(body: DeviceLogSync, region: str) -> tuple[list[_Entry], int]:
 def discard_unmatched_logs(
     entries: list[_Entry], leads: LeadRepository, user_id: str
 ) -> tuple[list[tuple[_Entry, str]], int]:
-    """Pair each entry with every lead having its number; entries matching no lead are dropped
-    here — never written, never logged, only counted. One index Query per distinct number."""
-    numbers = sorted({entry.e164 for entry in entries})
-    with ThreadPoolExecutor(max_workers=LEAD_LOOKUP_THREADS) as pool:
-        matches = dict(zip(numbers, pool.map(lambda n: leads.find_by_phone(user_id, n), numbers), strict=True))
-    paired = [(entry, lead_id) for entry in entries for lead_id in matches[entry.e164]]
-    unmatched = sum(1 for entry in entries if not matches[entry.e164])
-    return paired, unmatched
+    """Pair each entry with the lead that has its number; entries matching no lead are dropped
+    here — never written, never logged, only counted. The numbers are looked up in the contact
+    items: one consistent BatchGetItem per 100 distinct numbers."""
+    owners = leads.owners(user_id, sorted({("phone", entry.e164) for entry in entries}))
+    paired = [(entry, owners[("phone", entry.e164)]) for entry in entries if ("phone", entry.e164) in owners]
+    return paired, len(entries) - len(paired)
 
 
 def _log_activity(user_id: str, entry: _Entry, now: datetime) -> tuple[str, dict[str, Any]]:
@@ -100,8 +95,8 @@ def sync_device_logs(
 ) -> SyncResult:
     """Activities for the entries whose numbers belong to leads; idempotent per entry.
 
-    AWS calls: 1 GetItem (preferences) + 1 Query per distinct number + ceil(matches/100)
-    BatchGetItem (what exists already) + ceil(new/25) BatchWriteItem.
+    AWS calls: 1 GetItem (preferences) + ceil(distinct numbers/100) BatchGetItem (contact items)
+    + ceil(matches/100) BatchGetItem (what exists already) + ceil(new/25) BatchWriteItem.
     """
     prefs = load_preferences(preferences, user_id)
     enforce_log_sync_consent(prefs, has_calls=bool(body.calls), has_sms=bool(body.sms))

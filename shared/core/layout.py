@@ -18,6 +18,8 @@ all of it (account erasure never Scans):
 | device              | DEVICE#<device_id>           | shared/preferences/device_repository.py |
 | import job          | IMPORT#<import_id>           | shared/imports/repository.py        |
 | sealed import token | IMPORTTOKEN#<import_id>      | shared/imports/repository.py        |
+| import lease        | IMPORTLEASE                  | shared/imports/repository.py        |
+| contact             | CONTACT#<phone or email>     | shared/leads/contacts.py            |
 | tombstone           | TOMB#<kind>#<id>             | shared/sync/changes.py              |
 | idempotency record  | IDEMPOTENCY#<hashed key>     | shared/core/idempotency.py          |
 
@@ -26,6 +28,7 @@ Items keyed outside a user's partition, and how erasure reaches them:
 | item              | pk / sk                               | reached by erasure                       |
 |-------------------|---------------------------------------|------------------------------------------|
 | OAuth state       | OAUTHSTATE#<sha256(state)> / OAUTHSTATE | through its import job (``oauth_state``); TTL ≤ 10 min |
+| import reference  | IMPORTREF#<import_id> / IMPORTREF     | through its import job (same id); while a workflow runs |
 | deletion record   | DELETIONS / <deletion_id>             | it is the receipt: keeps no user id once completed |
 | revocation marker | REVOKED#<sha256(user_id)> / REVOKED   | names no user; TTL = an access token's life |
 
@@ -45,11 +48,16 @@ PREFS_SK = "PREFS"
 DEVICE_PREFIX = "DEVICE#"
 IMPORT_PREFIX = "IMPORT#"
 IMPORT_TOKEN_PREFIX = "IMPORTTOKEN#"
+IMPORT_LEASE_SK = "IMPORTLEASE"
 TOMBSTONE_PREFIX = "TOMB#"
+CONTACT_PREFIX = "CONTACT#"
 IDEMPOTENCY_PREFIX = "IDEMPOTENCY#"
 # Outside every user partition: found through the import job that names it (``oauth_state``).
 OAUTH_STATE_PREFIX = "OAUTHSTATE#"
 OAUTH_STATE_SK = "OAUTHSTATE"
+# Outside every user partition: the workflow's only handle on its import (found through the job).
+IMPORT_REF_PREFIX = "IMPORTREF#"
+IMPORT_REF_SK = "IMPORTREF"
 
 # What each kind of item in a user's partition is called (receipts, inventories), by sort-key
 # prefix; the longer prefix first where one starts another (IMPORTTOKEN# before IMPORT#).
@@ -60,7 +68,9 @@ ITEM_KINDS: tuple[tuple[str, str], ...] = (
     (DEVICE_PREFIX, "devices"),
     (PREFS_SK, "preferences"),
     (IMPORT_TOKEN_PREFIX, "import_tokens"),
+    (IMPORT_LEASE_SK, "import_leases"),
     (IMPORT_PREFIX, "imports"),
+    (CONTACT_PREFIX, "contacts"),
     (TOMBSTONE_PREFIX, "tombstones"),
     (IDEMPOTENCY_PREFIX, "idempotency_records"),
 )
@@ -76,6 +86,10 @@ def user_id_from_pk(pk: str) -> str:
 
 def oauth_state_pk(state_hash: str) -> str:
     return f"{OAUTH_STATE_PREFIX}{state_hash}"
+
+
+def import_ref_pk(import_id: str) -> str:
+    return f"{IMPORT_REF_PREFIX}{import_id}"
 
 
 def item_kind(sk: str) -> str:

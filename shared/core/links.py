@@ -53,6 +53,9 @@ def import_links(at: str = "/import_id") -> dict[str, dict[str, Any]]:
     import_id = f"$response.body#{at}"
     return {
         "GetImport": link("GET /v1/imports/{import_id}", "The import's status", import_id=import_id),
+        "UndoImport": link(
+            "DELETE /v1/imports/{import_id}", "Take the import back (within 30 days)", import_id=import_id
+        ),
     }
 
 

@@ -46,6 +46,7 @@ class ErrorDetail(Output):
     current_version: int | None = Field(
         default=None, description="On 412 precondition_failed: the version the object has now"
     )
+    lead_id: str | None = Field(default=None, description="On 409 contact_exists: the lead that has it")
 
 
 class ErrorBody(Output):

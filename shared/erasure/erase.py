@@ -24,9 +24,10 @@ from botocore.exceptions import ClientError
 from shared.core.clock import utcnow
 from shared.core.dynamodb import batch_delete, error_code, in_pages, query_partition
 from shared.core.errors import NotFound
-from shared.core.layout import OAUTH_STATE_SK, item_kind, oauth_state_pk, user_pk, user_prefix
+from shared.core.layout import IMPORT_PREFIX, OAUTH_STATE_SK, item_kind, oauth_state_pk, user_pk, user_prefix
 from shared.core.object_store import ObjectStore
 from shared.erasure.repository import DeletionRepository
+from shared.imports.repository import import_ref_key
 from shared.privacy import get_logger
 
 logger = get_logger()
@@ -86,9 +87,13 @@ def erase_account(stores: ErasureStores, deletion_id: str, now: datetime | None 
     return True
 
 
+def is_import_job(item: dict[str, Any]) -> bool:
+    return str(item["sk"]["S"]).startswith(IMPORT_PREFIX)
+
+
 def _delete_partition(stores: ErasureStores, user_id: str) -> None:
-    """Every item of the user's partition, and the OAuth states its import jobs point to (they
-    live outside the partition, keyed by the state's hash)."""
+    """Every item of the user's partition, and what its import jobs point to outside it: the
+    OAuth states (keyed by the state's hash) and the workflows' references (by the import id)."""
     items = query_partition(stores.dynamodb, stores.table, user_pk(user_id), "pk, sk, oauth_state")
     for page in in_pages(items, 1000):
         doomed = [{"pk": item["pk"], "sk": item["sk"]} for item in page]
@@ -97,4 +102,5 @@ def _delete_partition(stores: ErasureStores, user_id: str) -> None:
             for item in page
             if "oauth_state" in item
         ]
+        doomed += [import_ref_key(item["sk"]["S"].removeprefix(IMPORT_PREFIX)) for item in page if is_import_job(item)]
         batch_delete(stores.dynamodb, stores.table, doomed)

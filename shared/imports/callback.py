@@ -22,7 +22,7 @@ from shared.resources import IMPORT_TOKEN_MAX_SECONDS, OAUTH_STATE_MAX_SECONDS
 
 logger = get_logger()
 
-Outcome = Literal["started", "cancelled", "refused", "authorization_failed", "unavailable"]
+Outcome = Literal["started", "cancelled", "refused", "authorization_failed", "unavailable", "busy"]
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,7 @@ class CallbackOutcome:
 
     @property
     def status_code(self) -> int:
-        return {"started": 200, "cancelled": 200, "unavailable": 503}.get(self.kind, 400)
+        return {"started": 200, "cancelled": 200, "unavailable": 503, "busy": 409}.get(self.kind, 400)
 
 
 class TokenExchanger(Protocol):
@@ -40,7 +40,9 @@ class TokenExchanger(Protocol):
 
 
 class WorkflowStarter(Protocol):
-    def start(self, import_id: str, user_id: str) -> None: ...
+    def start(self, import_id: str) -> None:
+        """The execution's input is the import id alone (Step Functions keeps it for 90 days)."""
+        ...
 
 
 def complete_authorization(
@@ -54,8 +56,8 @@ def complete_authorization(
     error: str | None,
     now: datetime,
 ) -> CallbackOutcome:
-    """Integrations: DynamoDB (DeleteItem state, PutItem token, UpdateItem job), KMS (Decrypt,
-    Encrypt), Google's token endpoint, Step Functions (StartExecution)."""
+    """Integrations: DynamoDB (DeleteItem state, PutItem token, TransactWriteItems job + lease +
+    reference), KMS (Decrypt, Encrypt), Google's token endpoint, Step Functions (StartExecution)."""
     if not state:
         return CallbackOutcome("refused")
     record = jobs.consume_state(state_hash(Pii(state)))
@@ -100,15 +102,21 @@ def complete_authorization(
     lifetime = max(1, min(token.expires_in, IMPORT_TOKEN_MAX_SECONDS))
     sealed = vault.seal(access.to_bytes(), user_id=user_id, import_id=import_id)
     jobs.put_token(user_id, import_id, SealedToken(sealed=sealed, expires_at=epoch(now) + lifetime))
-    if not jobs.transition(user_id, import_id, waiting, ImportStatus.RUNNING, now):
+    begun = jobs.begin(user_id, import_id, waiting, ImportStatus.RUNNING, now)
+    if begun != "begun":
         jobs.delete_token(user_id, import_id)
+        if begun == "busy":  # another import of this user started running since this one was asked for
+            fail("import_running")
+            logger.info("import refused: another is running", extra={"import_id": import_id})
+            return CallbackOutcome("busy", import_id)
         return CallbackOutcome("refused", import_id)
     try:
-        workflow.start(import_id, user_id)
+        workflow.start(import_id)
     except Exception as exc:
         logger.error("import workflow did not start", extra={"import_id": import_id, **safe_exception(exc)})
         jobs.delete_token(user_id, import_id)
         jobs.transition(user_id, import_id, ImportStatus.RUNNING, ImportStatus.FAILED, now, "workflow_unavailable")
+        jobs.end(user_id, import_id)
         return CallbackOutcome("unavailable", import_id)
     logger.info("import running", extra={"import_id": import_id})
     return CallbackOutcome("started", import_id)

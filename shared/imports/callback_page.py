@@ -62,6 +62,10 @@ _MESSAGES = {
         "Google did not confirm access to the spreadsheet. Start the import again from the app.",
     ),
     "unavailable": ("Import not started", "Google Sheets could not be reached. Please try again in a few minutes."),
+    "busy": (
+        "Import not started",
+        "Another of your imports is still running. Start this one again when it has finished.",
+    ),
 }
 
 

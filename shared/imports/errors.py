@@ -8,7 +8,7 @@ finalize step turns the class name back into the job's ``error_code`` through
 
 from __future__ import annotations
 
-from shared.core.errors import InvalidInput
+from shared.core.errors import Conflict, InvalidInput
 
 
 class ImportStepError(Exception):
@@ -104,3 +104,10 @@ def error_code_for(step_functions_error: str | None) -> str:
 class InvalidSpreadsheet(InvalidInput):
     code = "invalid_spreadsheet"
     message = "Give a Google Sheets URL (…/spreadsheets/d/<id>/…) or a spreadsheet id."
+
+
+class ImportRunning(Conflict):
+    """One import (or undo) of a user runs at a time: the lease in shared/imports/repository.py."""
+
+    code = "import_running"
+    message = "An import of yours is running; try again when it has finished."

@@ -26,3 +26,14 @@ def imported_lead_id(import_id: str, row: int) -> str:
     if not 1 <= row <= MAX_ROW:
         raise ValueError("row out of range")
     return str(ULID.from_bytes(_import_prefix(import_id) + row.to_bytes(4, "big")))
+
+
+def import_id_range(import_id: str) -> tuple[str, str]:
+    """The first and last lead id the import can create: every one of its leads sorts between
+    them, and (but for a 2⁻⁴⁸ coincidence of another ULID in the same millisecond) nothing else."""
+    return imported_lead_id(import_id, 1), imported_lead_id(import_id, MAX_ROW)
+
+
+def created_by(import_id: str, lead_id: str) -> bool:
+    """Whether the import made this id (its time and hash prefix)."""
+    return ULID.from_str(lead_id).bytes[:12] == _import_prefix(import_id)

@@ -14,7 +14,7 @@ from ulid import ULID
 from shared.core import cursors
 from shared.core.errors import NotFound
 from shared.core.ids import is_id
-from shared.imports.errors import InvalidSpreadsheet
+from shared.imports.errors import ImportRunning, InvalidSpreadsheet
 from shared.imports.google.oauth import AuthorizationRequest
 from shared.imports.models import (
     GoogleSheetsImportRequest,
@@ -26,6 +26,7 @@ from shared.imports.models import (
 )
 from shared.imports.repository import ImportJob, ImportRepository, OAuthStateRecord, epoch
 from shared.imports.sealed import PendingAuthorization, SheetRequest
+from shared.imports.undo import UNDOABLE, undo_deadline
 from shared.imports.vault import Vault
 from shared.privacy import Pii, get_logger
 from shared.resources import OAUTH_STATE_MAX_SECONDS
@@ -73,9 +74,11 @@ def start_import(
     """Create the job and a single-use OAuth state; the sheet's details go sealed into the state.
     ``phone_region``: how the sheet's national-format numbers are read (the user's region now).
 
-    Integrations: DynamoDB (2 PutItem), KMS (1 Encrypt).
+    Integrations: DynamoDB (GetItem lease, 2 PutItem), KMS (1 Encrypt).
     """
     spreadsheet_id_from(body.spreadsheet)  # a request that names no sheet is refused before anything is kept
+    if jobs.lease_holder(user_id, now) is not None:  # one import of a user at a time
+        raise ImportRunning()
     import_id = str(ULID.from_datetime(now))
     job = ImportJob(
         import_id=import_id,
@@ -176,6 +179,11 @@ def to_model(job: ImportJob, now: datetime) -> ImportOut:
         created_at=job.created_at,
         started_at=job.started_at,
         finished_at=job.finished_at,
+        undo_until=undo_deadline(job) if status in UNDOABLE else None,
+        leads_removed=job.leads_removed,
+        leads_kept=job.leads_kept,
+        undo_started_at=job.undo_started_at,
+        undo_finished_at=job.undo_finished_at,
     )
 
 

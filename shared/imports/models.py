@@ -72,10 +72,19 @@ class ImportOut(Output):
     rows_skipped: int = Field(description="Duplicates skipped and rows with errors")
     progress: float = Field(ge=0, le=1, description="Share of the sheet's rows processed")
     errors: list[RowErrorOut] = Field(description="The first 1,000 rows with errors")
-    error_code: str | None = Field(default=None, description="Why the import failed")
+    error_code: str | None = Field(default=None, description="Why the import (or its undo) failed")
     created_at: Timestamp
     started_at: Timestamp | None = None
     finished_at: Timestamp | None = None
+    undo_until: Timestamp | None = Field(
+        default=None, description="Until when DELETE /v1/imports/{import_id} can undo the import"
+    )
+    leads_removed: int = Field(default=0, description="Undo: leads the import created, removed")
+    leads_kept: int = Field(
+        default=0, description="Undo: leads the import created and someone changed since, kept as they are"
+    )
+    undo_started_at: Timestamp | None = None
+    undo_finished_at: Timestamp | None = None
 
 
 class ImportPage(Output):

@@ -6,7 +6,9 @@ Key design (the table's layout: shared/core/layout.py):
 |---------------------|-----------------------------|--------------------------|-------------------------------|
 | import job          | USER#<user_id>              | IMPORT#<import_id>       | status, counts, cursor        |
 | sealed import token | USER#<user_id>              | IMPORTTOKEN#<import_id>  | TTL ≤ 1 h; deleted at the end |
+| import lease        | USER#<user_id>              | IMPORTLEASE              | one running import (or undo)  |
 | OAuth state         | OAUTHSTATE#<sha256(state)>  | OAUTHSTATE               | TTL ≤ 10 min; delete-on-read  |
+| import reference    | IMPORTREF#<import_id>       | IMPORTREF                | user id, while a workflow runs|
 
 A job holds status, counts, timestamps, the row cursor and per-row errors as (row, code) — no
 cell, header, spreadsheet id or sheet title. The spreadsheet id, sheet title, mapping, PKCE
@@ -16,30 +18,54 @@ of the state value (the callback has no other handle); it holds the user id and 
 10 minutes; erasure reaches it through the job's ``oauth_state`` attribute. DynamoDB deletes
 expired items lazily (and moto never), so every read checks ``expires_at``.
 
+The lease: one import (or undo) of a user runs at a time. It is taken in the same transaction
+that moves the job to ``running`` (or ``undoing``), carries its own deadline (the workflow's
+timeout plus a grace period), is read as free once that has passed, and is released when the
+workflow ends — so a crashed import never blocks its user for longer than the workflow could run.
+
+The reference: a workflow's execution input (kept by Step Functions for 90 days, beyond erasure's
+reach) holds the import id only. The steps find the user through this item, written with the
+lease and deleted when the workflow ends, by the retention job if it never does, and by erasure
+(through the job with the same id): once the account is erased, the id leads nowhere.
+
 Access patterns (calls per request):
 1. start an import ....... PutItem job + PutItem OAuth state (+ KMS Encrypt) ............... 2
-2. OAuth callback ........ DeleteItem state ALL_OLD (single use), PutItem token, UpdateItem
-                           job (awaiting → running), StartExecution (+ KMS Decrypt/Encrypt) ... 3
+2. OAuth callback ........ DeleteItem state ALL_OLD (single use), PutItem token,
+                           TransactWriteItems (job awaiting → running, lease, reference),
+                           StartExecution (+ KMS Decrypt/Encrypt) ........................... 3
 3. import status / list .. GetItem job / Query begins_with(sk, "IMPORT#") desc ............. 1
-4. import chunk .......... GetItem job, GetItem token, Query by_phone/by_email per distinct
+4. import chunk .......... GetItem job, GetItem token, BatchGetItem of the contact items per 100
                            contact in the block, BatchWriteItem per 25 new leads (+ retries of
                            UnprocessedItems), UpdateItem per updated lead, UpdateItem job
                            (counts + cursor, conditional on the cursor: exactly once)
-5. finish an import ...... DeleteItem token, UpdateItem job ................................ 2
+5. finish an import ...... GetItem reference, DeleteItem token, UpdateItem job, DeleteItem lease,
+                           DeleteItem reference ........................................... 5
+6. a step finds its user . GetItem reference (every step) .................................. 1
+7. start an import ....... GetItem lease (refused with 409 import_running while it is held) ... 1
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 from boto3.dynamodb.types import Binary
+from botocore.exceptions import ClientError
 
 from shared import resources
-from shared.core.dynamodb import conditional, from_item, key, ser, to_item
+from shared.core.dynamodb import cancelled_by_condition, conditional, from_item, key, ser, to_item
 from shared.core.expiry_index import due_attrs
-from shared.core.layout import IMPORT_PREFIX, IMPORT_TOKEN_PREFIX, OAUTH_STATE_SK, oauth_state_pk, user_pk
+from shared.core.layout import (
+    IMPORT_LEASE_SK,
+    IMPORT_PREFIX,
+    IMPORT_REF_SK,
+    IMPORT_TOKEN_PREFIX,
+    OAUTH_STATE_SK,
+    import_ref_pk,
+    oauth_state_pk,
+    user_pk,
+)
 from shared.imports.rows import RowError
 from shared.imports.status import ImportStatus
 
@@ -47,6 +73,10 @@ MAX_ERRORS = 1000  # per-row errors kept on a job (the first ones)
 TTL = resources.TABLE.ttl_attribute
 # How long past its deadline a job or state may linger before the retention job ends it.
 ABANDONED_GRACE_S = 300
+# A lease is free again this long after it was taken, whatever became of its workflow.
+LEASE_SECONDS = resources.IMPORT_WORKFLOW.timeout_s + ABANDONED_GRACE_S
+
+BeginOutcome = Literal["begun", "not_in_status", "busy"]
 
 
 def import_sk(import_id: str) -> str:
@@ -63,6 +93,10 @@ def import_token_sk(import_id: str) -> str:
 
 def oauth_state_key(state_hash: str) -> dict[str, Any]:
     return key(oauth_state_pk(state_hash), OAUTH_STATE_SK)
+
+
+def import_ref_key(import_id: str) -> dict[str, Any]:
+    return key(import_ref_pk(import_id), IMPORT_REF_SK)
 
 
 @dataclass
@@ -83,6 +117,12 @@ class ImportJob:
     last_row: int | None = None
     next_row: int | None = None
     phone_region: str | None = None  # national-format numbers are read with it (the user's, at start)
+    # Undo (shared/imports/undo.py): its progress through the import's lead ids, and its counts.
+    undo_started_at: datetime | None = None
+    undo_finished_at: datetime | None = None
+    undo_after: str | None = None  # the last lead id undo has dealt with
+    leads_removed: int = 0
+    leads_kept: int = 0  # created by the import, changed since: left in place
 
 
 @dataclass(frozen=True)
@@ -132,6 +172,21 @@ class ImportRepository(Protocol):
         counts: ChunkCounts,
         errors: list[RowError],
     ) -> bool: ...
+    def begin(
+        self,
+        user_id: str,
+        import_id: str,
+        from_status: ImportStatus,
+        to_status: ImportStatus,
+        at: datetime,
+        lease_s: int = LEASE_SECONDS,
+    ) -> BeginOutcome: ...
+    def commit_undo(
+        self, user_id: str, import_id: str, expected_after: str | None, after: str, removed: int, kept: int
+    ) -> bool: ...
+    def lease_holder(self, user_id: str, now: datetime) -> str | None: ...
+    def end(self, user_id: str, import_id: str) -> None: ...
+    def user_of(self, import_id: str) -> str | None: ...
     def put_state(self, state_hash: str, record: OAuthStateRecord, expires_at: int) -> None: ...
     def consume_state(self, state_hash: str) -> OAuthStateRecord | None: ...
     def put_token(self, user_id: str, import_id: str, token: SealedToken) -> None: ...
@@ -168,6 +223,11 @@ def _to_job(item: dict[str, Any]) -> ImportJob:
         last_row=number("last_row"),
         next_row=number("next_row"),
         phone_region=plain.get("phone_region"),
+        undo_started_at=_time(plain.get("undo_started_at")),
+        undo_finished_at=_time(plain.get("undo_finished_at")),
+        undo_after=plain.get("undo_after"),
+        leads_removed=int(plain.get("leads_removed", 0)),
+        leads_kept=int(plain.get("leads_kept", 0)),
     )
 
 
@@ -253,24 +313,110 @@ class DynamoImportRepository:
         error_code: str | None = None,
     ) -> bool:
         """``from_status`` → ``to_status`` if the job is still in ``from_status``."""
-        stamp = "started_at" if to_status == ImportStatus.RUNNING else "finished_at"
-        expression = f"SET #status = :to, {stamp} = :at"
-        values: dict[str, Any] = {":to": str(to_status), ":from": str(from_status), ":at": at.isoformat()}
-        if error_code:
-            expression += ", error_code = :code"
-            values[":code"] = error_code
-        if to_status == ImportStatus.RUNNING:  # due again if the workflow never finishes it
-            due = due_attrs(at + timedelta(seconds=resources.IMPORT_WORKFLOW.timeout_s + ABANDONED_GRACE_S))
-            expression += ", due_pk = :due_pk, due_sk = :due_sk"
-            values |= {":due_pk": due["due_pk"], ":due_sk": due["due_sk"]}
-        else:
-            expression += " REMOVE due_pk, due_sk"
+        expression, values = _transition(from_status, to_status, at, error_code)
         return self._update(
             self._key(user_id, import_sk(import_id)),
             expression,
             "attribute_exists(pk) AND #status = :from",
             values,
         )
+
+    # --- undo ---------------------------------------------------------------------------------
+
+    def commit_undo(
+        self, user_id: str, import_id: str, expected_after: str | None, after: str, removed: int, kept: int
+    ) -> bool:
+        """Move undo's cursor past a page of the import's leads and add its counts — once per
+        position: a re-run of a page already committed changes nothing (False)."""
+        where = "attribute_not_exists(undo_after)" if expected_after is None else "undo_after = :expected"
+        values: dict[str, Any] = {
+            ":after": after,
+            ":removed": removed,
+            ":kept": kept,
+            ":undoing": str(ImportStatus.UNDOING),
+        }
+        if expected_after is not None:
+            values[":expected"] = expected_after
+        return self._update(
+            self._key(user_id, import_sk(import_id)),
+            "SET undo_after = :after ADD leads_removed :removed, leads_kept :kept",
+            f"#status = :undoing AND {where}",
+            values,
+        )
+
+    # --- one running import per user: the lease, and the workflow's reference -------------------
+
+    def begin(
+        self,
+        user_id: str,
+        import_id: str,
+        from_status: ImportStatus,
+        to_status: ImportStatus,
+        at: datetime,
+        lease_s: int = LEASE_SECONDS,
+    ) -> BeginOutcome:
+        """Move the job to ``to_status`` (running, or undoing) while taking the user's lease for
+        ``lease_s`` and writing the workflow's reference, all or nothing. ``busy``: another
+        import holds a live lease; ``not_in_status``: the job is not in ``from_status`` (any more)."""
+        expression, values = _transition(from_status, to_status, at, lease_s=lease_s)
+        until = epoch(at) + lease_s
+        job = {
+            "Update": {
+                "TableName": self._table,
+                "Key": self._key(user_id, import_sk(import_id)),
+                "UpdateExpression": expression,
+                "ConditionExpression": "attribute_exists(pk) AND #status = :from",
+                "ExpressionAttributeNames": {"#status": "status"},
+                "ExpressionAttributeValues": {k: ser(v) for k, v in values.items()},
+            }
+        }
+        lease_item = {"pk": user_pk(user_id), "sk": IMPORT_LEASE_SK, "import_id": import_id, "lease_until": until}
+        lease = {
+            "Put": {
+                "TableName": self._table,
+                "Item": to_item(lease_item | {TTL: until}),
+                "ConditionExpression": "attribute_not_exists(pk) OR lease_until <= :now OR import_id = :import",
+                "ExpressionAttributeValues": {":now": ser(epoch(at)), ":import": ser(import_id)},
+            }
+        }
+        reference_item = {"pk": import_ref_pk(import_id), "sk": IMPORT_REF_SK, "user_id": user_id, TTL: until}
+        reference = {"Put": {"TableName": self._table, "Item": to_item(reference_item)}}
+        try:
+            self._db.transact_write_items(TransactItems=[job, lease, reference])
+        except ClientError as exc:
+            if cancelled_by_condition(exc, 0):
+                return "not_in_status"
+            if cancelled_by_condition(exc, 1):
+                return "busy"
+            raise
+        return "begun"
+
+    def lease_holder(self, user_id: str, now: datetime) -> str | None:
+        """The import holding the user's live lease, if any (a lease past its deadline is free)."""
+        response = self._db.get_item(
+            TableName=self._table, Key=self._key(user_id, IMPORT_LEASE_SK), ConsistentRead=True
+        )
+        item = response.get("Item")
+        if not item or int(item["lease_until"]["N"]) <= epoch(now):
+            return None
+        return str(item["import_id"]["S"])
+
+    def end(self, user_id: str, import_id: str) -> None:
+        """Release the lease if this import holds it, and delete the workflow's reference."""
+        conditional(
+            self._db.delete_item,
+            TableName=self._table,
+            Key=self._key(user_id, IMPORT_LEASE_SK),
+            ConditionExpression="import_id = :import",
+            ExpressionAttributeValues={":import": ser(import_id)},
+        )
+        self._db.delete_item(TableName=self._table, Key=import_ref_key(import_id))
+
+    def user_of(self, import_id: str) -> str | None:
+        """The user whose import this is, while its workflow runs (None once it has ended)."""
+        response = self._db.get_item(TableName=self._table, Key=import_ref_key(import_id), ConsistentRead=True)
+        item = response.get("Item")
+        return str(item["user_id"]["S"]) if item else None
 
     def replace_state(self, user_id: str, import_id: str, new_state: str) -> str | None:
         """Point a job still awaiting authorization at a new OAuth state; the old state's hash, or
@@ -405,3 +551,33 @@ class DynamoImportRepository:
 
 def epoch(moment: datetime) -> int:
     return int(moment.astimezone(UTC).timestamp())
+
+
+def _transition(
+    from_status: ImportStatus,
+    to_status: ImportStatus,
+    at: datetime,
+    error_code: str | None = None,
+    lease_s: int = LEASE_SECONDS,
+) -> tuple[str, dict[str, Any]]:
+    """The UpdateExpression and values of a status change. A job that starts a workflow is due
+    for the retention job if the workflow never ends it."""
+    started = to_status in (ImportStatus.RUNNING, ImportStatus.UNDOING)
+    if to_status == ImportStatus.RUNNING:
+        stamp = "started_at"
+    elif to_status == ImportStatus.UNDOING:
+        stamp = "undo_started_at"
+    else:
+        stamp = "undo_finished_at" if from_status == ImportStatus.UNDOING else "finished_at"
+    expression = f"SET #status = :to, {stamp} = :at"
+    values: dict[str, Any] = {":to": str(to_status), ":from": str(from_status), ":at": at.isoformat()}
+    if error_code:
+        expression += ", error_code = :code"
+        values[":code"] = error_code
+    if started:
+        due = due_attrs(at + timedelta(seconds=lease_s))
+        expression += ", due_pk = :due_pk, due_sk = :due_sk"
+        values |= {":due_pk": due["due_pk"], ":due_sk": due["due_sk"]}
+    else:
+        expression += " REMOVE due_pk, due_sk"
+    return expression, values

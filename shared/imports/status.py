@@ -15,6 +15,11 @@ class ImportStatus(StrEnum):
     SUCCEEDED = "succeeded"
     FAILED = "failed"
     CANCELLED = "cancelled"
+    UNDOING = "undoing"  # DELETE /v1/imports/{id}: its leads are being removed
+    UNDONE = "undone"
+    UNDO_FAILED = "undo_failed"  # stopped part-way; another DELETE resumes it
 
 
-TERMINAL = frozenset({ImportStatus.SUCCEEDED, ImportStatus.FAILED, ImportStatus.CANCELLED})
+TERMINAL = frozenset(
+    {ImportStatus.SUCCEEDED, ImportStatus.FAILED, ImportStatus.CANCELLED, ImportStatus.UNDONE, ImportStatus.UNDO_FAILED}
+)

@@ -1,30 +1,29 @@
 """Rows of one block → the leads to create and the leads to fill in; idempotent by construction.
 
-Dedupe: a row matches an existing lead of the same user by normalized phone (E.164), else by
-email, through the ``by_phone``/``by_email`` indexes (one Query per distinct value in the block,
-run concurrently; emails are looked up only for rows their phone did not match). Rows of the
-same block match each other in memory.
+Dedupe is exact: a row matches the lead that has its phone (E.164), else its email, as the
+user's contact items say (shared/leads/contacts.py: one consistent BatchGetItem per 100 keys for
+the whole block, so a lead written by the previous block is always seen). Rows of the same block
+match each other in memory: two rows with one phone become one lead, the second counted as
+skipped or merged into it per ``on_duplicate``.
 
-Idempotency: a row's new lead has a deterministic id (shared.imports.lead_ids). If a chunk runs again
-after writing some leads, a row that finds the lead with its own id knows it wrote it and
-writes it again (same item, counted once, since counts are committed with the cursor).
+Idempotency: a row's new lead has a deterministic id (shared.imports.lead_ids). If a chunk runs
+again after writing some leads, a row that finds its contact held by the lead with its own id
+knows it wrote it and writes it again (same item, counted once, since counts are committed with
+the cursor).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from shared.imports.lead_ids import imported_lead_id
+from shared.imports.lead_ids import created_by, imported_lead_id
 from shared.imports.rows import LeadDraft
-from shared.leads.repository import LeadRecord
+from shared.leads.contacts import ContactKey
+from shared.leads.repository import IMPORTED_BY, LeadRecord
 from shared.leads.source import LeadSource
-
-ContactKey = tuple[str, str]  # ("phone", e164) or ("email", address)
-Lookup = Callable[[ContactKey], list[str]]  # lead ids with that contact, oldest first
 
 
 @dataclass
@@ -34,25 +33,12 @@ class UpsertPlan:
     created: int = 0
     updated: int = 0  # rows that filled in an existing lead
     skipped: int = 0  # duplicate rows left alone (on_duplicate=skip)
-    lookups: int = 0  # index queries made
+    contacts: int = 0  # contact keys looked up
 
 
-def _lookup_all(keys: Iterable[ContactKey], lookup: Lookup, workers: int) -> dict[ContactKey, list[str]]:
-    distinct = list(dict.fromkeys(keys))
-    if not distinct:
-        return {}
-    if workers <= 1 or len(distinct) == 1:
-        return {key: lookup(key) for key in distinct}
-    with ThreadPoolExecutor(max_workers=min(workers, len(distinct))) as pool:
-        return dict(zip(distinct, pool.map(lookup, distinct), strict=True))
-
-
-def find_existing(drafts: Sequence[LeadDraft], lookup: Lookup, workers: int) -> dict[ContactKey, list[str]]:
-    """Existing lead ids per contact key: all phones, then the emails still needed."""
-    found = _lookup_all((("phone", d.phone) for d in drafts if d.phone), lookup, workers)
-    needs_email = [d for d in drafts if d.email and not (d.phone and found.get(("phone", d.phone)))]
-    found.update(_lookup_all((("email", d.email) for d in needs_email if d.email), lookup, workers))
-    return found
+def contact_keys(drafts: Sequence[LeadDraft]) -> list[ContactKey]:
+    """Every phone and email of the block, once each: what to look up in the contact items."""
+    return list(dict.fromkeys(key for draft in drafts for key in draft.contact_keys()))
 
 
 def _changes(draft: LeadDraft) -> dict[str, Any]:
@@ -69,13 +55,13 @@ def _changes(draft: LeadDraft) -> dict[str, Any]:
 
 def plan_upserts(
     drafts: Sequence[LeadDraft],
-    existing: dict[ContactKey, list[str]],
+    existing: dict[ContactKey, str],
     *,
     import_id: str,
     on_duplicate: str,
     now: datetime,
 ) -> UpsertPlan:
-    plan = UpsertPlan(lookups=len(existing))
+    plan = UpsertPlan(contacts=len(existing))
     claimed: dict[ContactKey, str] = {}  # contact → lead id, for rows later in this block
     pending: dict[str, LeadRecord] = {}  # leads this block creates, by id
     for draft in drafts:
@@ -85,9 +71,9 @@ def plan_upserts(
             if key in claimed:
                 target = claimed[key]
                 break
-            others = [lead_id for lead_id in existing.get(key, ()) if lead_id != own_id]
-            if others:
-                target = others[0]
+            owner = existing.get(key)
+            if owner is not None and owner != own_id:  # held by another lead (its own: a re-run)
+                target = owner
                 break
         if target is None:
             record = LeadRecord(
@@ -101,6 +87,7 @@ def plan_upserts(
                 company=draft.company,
                 notes=draft.notes,
                 tags=draft.tags,
+                imported_by=import_id,
             )
             pending[own_id] = record
             plan.creates.append(record)
@@ -110,10 +97,16 @@ def plan_upserts(
             plan.skipped += 1
         else:
             changes = _changes(draft)
+            for kind, value in draft.contact_keys():
+                holder = claimed.get((kind, value), existing.get((kind, value)))
+                if holder is not None and holder != target:  # it stays with the lead that has it
+                    changes.pop(kind, None)
             if target in pending:  # a lead this block creates: fill it in before it is written
                 for name, value in changes.items():
                     setattr(pending[target], name, value)
             else:
+                if created_by(import_id, target):  # an earlier block's lead: still the import's own
+                    changes[IMPORTED_BY] = import_id
                 plan.updates.setdefault(target, {}).update(changes)
             plan.updated += 1
         for key in draft.contact_keys():

@@ -13,12 +13,16 @@ from typing import TYPE_CHECKING
 from shared.core import aws
 from shared.core.clock import utcnow
 from shared.core.identity import revocations
+from shared.core.object_store import ObjectStore
+from shared.core.pacing import pace_or_none
 from shared.core.settings import settings
 from shared.core.workflows import start_execution
 from shared.imports.google.sheets import SheetsClient
 from shared.imports.repository import DynamoImportRepository
 from shared.imports.steps import SheetReader, WorkerDeps
+from shared.imports.undo_steps import UndoDeps
 from shared.imports.vault import KmsVault
+from shared.leads.children import LeadChildren
 from shared.leads.repository import DynamoLeadRepository
 from shared.privacy import Pii
 
@@ -27,6 +31,8 @@ if TYPE_CHECKING:
 
     from shared.imports.google.oauth import GoogleOAuth, OAuthClientConfig
 
+# BatchWriteItem calls an import block keeps in flight (8 was measured to work well).
+WRITES_IN_FLIGHT = 8
 # The OAuth client secret is read through Powertools' parameters cache: a rotated secret is
 # picked up within this many seconds, without a redeploy or a cold start.
 CLIENT_SECRET_MAX_AGE_S = 300
@@ -53,7 +59,12 @@ def worker_dependencies() -> WorkerDeps:
     config = settings()
     return WorkerDeps(
         jobs=import_repository(),
-        leads=DynamoLeadRepository(aws.dynamodb(), config.table_name),
+        leads=DynamoLeadRepository(
+            aws.dynamodb_bulk(),
+            config.table_name,
+            write_in_flight=WRITES_IN_FLIGHT,
+            pace=pace_or_none(config.import_write_units_per_second),
+        ),
         vault=vault(),
         sheets=sheets_client,
         block_rows=config.import_block_rows,
@@ -109,10 +120,41 @@ class StepFunctionsStarter:
         self._sfn = client
         self._arn = state_machine_arn
 
-    def start(self, import_id: str, user_id: str) -> None:
-        start_execution(self._sfn, self._arn, import_id, {"import_id": import_id, "user_id": user_id})
+    def start(self, import_id: str) -> None:
+        start_execution(self._sfn, self._arn, import_id, {"import_id": import_id})
 
 
 @cache
 def workflow_starter() -> StepFunctionsStarter:
     return StepFunctionsStarter(aws.stepfunctions(), settings().import_state_machine_arn)
+
+
+class StepFunctionsUndoStarter:
+    """Starts the undo workflow, once per attempt (named after the import and the attempt).
+
+    Integrations: Step Functions (StartExecution)."""
+
+    def __init__(self, client: object, state_machine_arn: str) -> None:
+        self._sfn = client
+        self._arn = state_machine_arn
+
+    def start(self, import_id: str, attempt: str) -> None:
+        start_execution(self._sfn, self._arn, f"{import_id}-{attempt}", {"import_id": import_id})
+
+
+@cache
+def undo_starter() -> StepFunctionsUndoStarter:
+    return StepFunctionsUndoStarter(aws.stepfunctions(), settings().import_undo_state_machine_arn)
+
+
+@cache
+def undo_dependencies() -> UndoDeps:
+    config = settings()
+    return UndoDeps(
+        jobs=import_repository(),
+        leads=DynamoLeadRepository(aws.dynamodb_bulk(), config.table_name, write_in_flight=WRITES_IN_FLIGHT),
+        children=LeadChildren(aws.dynamodb_bulk(), config.table_name),
+        objects=ObjectStore(aws.s3(), config.uploads_bucket),
+        clock=utcnow,
+        account_revoked=lambda user_id: revocations().is_revoked(user_id, utcnow()),
+    )

@@ -16,6 +16,8 @@ Access patterns (calls per request):
 5. lead delete cascade ... Query ACT#/FILE# keys of the lead; BatchWriteItem deletes and
                            tombstones ................................................... 2 + 2n/25
 6. log sync dedupe ....... BatchGetItem of the entries' deterministic keys ............... n/100
+7. children of a lead-id range (an import's undo): Query sk BETWEEN <PREFIX><first># and
+                           <PREFIX><last>#~, per kind ......................................... 2/page
 
 Integrations: DynamoDB (Query, GetItem, DeleteItem, TransactWriteItems, BatchGetItem,
 BatchWriteItem).
@@ -193,13 +195,70 @@ def delete_children(client: Any, table: str, user_id: str, lead_id: str) -> int:
     per kind, then BatchWriteItem 25 requests per call (tombstones go in first, so a crash never
     leaves a deletion that no device can learn of). Returns how many items were deleted."""
     pk = user_pk(user_id)
+    found = [key for prefix in CHILD_PREFIXES for key in query_keys(client, table, pk, f"{prefix}{lead_id}#")]
+    return delete_child_keys(client, table, user_id, found)
+
+
+def child_keys_in_range(client: Any, table: str, user_id: str, first_lead: str, last_lead: str) -> list[dict[str, Any]]:
+    """The keys of every activity and file record of the leads with ids from ``first_lead`` to
+    ``last_lead`` (strongly consistent; one Query per kind and page)."""
+    found: list[dict[str, Any]] = []
+    for prefix in CHILD_PREFIXES:
+        params: dict[str, Any] = {
+            "TableName": table,
+            "KeyConditionExpression": "pk = :pk AND sk BETWEEN :low AND :high",
+            "ExpressionAttributeValues": {
+                ":pk": ser(user_pk(user_id)),
+                ":low": ser(f"{prefix}{first_lead}#"),
+                ":high": ser(f"{prefix}{last_lead}#~"),  # "~" sorts after every ULID character
+            },
+            "ProjectionExpression": "pk, sk",
+            "ConsistentRead": True,
+        }
+        while True:
+            response = client.query(**params)
+            found += response.get("Items", [])
+            if "LastEvaluatedKey" not in response:
+                break
+            params["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+    return found
+
+
+def lead_of_child(child_key: dict[str, Any]) -> str:
+    """The lead id in a child's sort key (``ACT#<lead_id>#<own>`` or ``FILE#<lead_id>#<own>``)."""
+    return str(child_key["sk"]["S"]).split("#")[1]
+
+
+def is_file_record(child_key: dict[str, Any]) -> bool:
+    return str(child_key["sk"]["S"]).startswith(FILE_PREFIX)
+
+
+def delete_child_keys(client: Any, table: str, user_id: str, keys: list[dict[str, Any]]) -> int:
+    """Delete these activities and file records, each with its tombstone (written first)."""
     tombstones: list[dict[str, Any]] = []
     deletes: list[dict[str, Any]] = []
-    for prefix in CHILD_PREFIXES:
-        for found in query_keys(client, table, pk, f"{prefix}{lead_id}#"):
-            own_id = found["sk"]["S"].rsplit("#", 1)[-1]
-            tombstone = tombstone_item(user_id, KIND_BY_PREFIX[prefix], child_id(lead_id, own_id))
-            tombstones.append({"PutRequest": {"Item": to_item(tombstone)}})
-            deletes.append({"DeleteRequest": {"Key": found}})
+    for found in keys:
+        sk = found["sk"]["S"]
+        prefix = next(p for p in CHILD_PREFIXES if sk.startswith(p))
+        lead_id, own_id = sk.removeprefix(prefix).split("#", 1)
+        tombstone = tombstone_item(user_id, KIND_BY_PREFIX[prefix], child_id(lead_id, own_id))
+        tombstones.append({"PutRequest": {"Item": to_item(tombstone)}})
+        deletes.append({"DeleteRequest": {"Key": {"pk": found["pk"], "sk": found["sk"]}}})
     batch_write(client, table, tombstones + deletes)
     return len(deletes)
+
+
+class LeadChildren:
+    """The activities and file records of a range of leads, for a bulk cascade (an import's undo).
+
+    Integrations: DynamoDB (Query, BatchWriteItem)."""
+
+    def __init__(self, client: Any, table: str) -> None:
+        self._db = client
+        self._table = table
+
+    def in_range(self, user_id: str, first_lead: str, last_lead: str) -> list[dict[str, Any]]:
+        return child_keys_in_range(self._db, self._table, user_id, first_lead, last_lead)
+
+    def delete(self, user_id: str, keys: list[dict[str, Any]]) -> int:
+        return delete_child_keys(self._db, self._table, user_id, keys)

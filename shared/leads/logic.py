@@ -10,14 +10,14 @@ from ulid import ULID
 
 from shared.core import cursors
 from shared.core.clock import utcnow
-from shared.core.errors import InvalidInput, NotFound, PreconditionFailed
+from shared.core.errors import Conflict, InvalidInput, NotFound, PreconditionFailed
 from shared.core.ids import is_id
 from shared.core.layout import lead_prefix
 from shared.core.object_store import ObjectDeleter
 from shared.core.phone import InvalidPhone, to_e164
 from shared.core.versions import NO_PRECONDITION, Precondition, VersionMismatch
 from shared.leads.models import Lead, LeadCreate, LeadPage, LeadPatch, LeadSource
-from shared.leads.repository import LeadRecord, LeadRepository, LeadUnreachable
+from shared.leads.repository import ContactTaken, LeadRecord, LeadRepository, LeadUnreachable
 from shared.privacy import get_logger
 
 logger = get_logger()
@@ -28,6 +28,16 @@ _CURSOR_PREFIX = "l1:"
 class InvalidLeadPhone(InvalidInput):
     code = "invalid_phone"
     message = "The phone number is not valid; use international format or give phone_region."
+
+
+class ContactExists(Conflict):
+    """A phone or an email belongs to one lead of a user: the app can open the one that has it."""
+
+    code = "contact_exists"
+    message = "Another of your leads has this phone or email."
+
+    def __init__(self, taken: ContactTaken) -> None:
+        super().__init__(details=[{"field": f"body.{taken.kind}", "type": "taken", "lead_id": taken.owner}])
 
 
 class LeadNeedsContact(InvalidInput):
@@ -108,7 +118,10 @@ def create_lead(repo: LeadRepository, user_id: str, body: LeadCreate, default_re
         notes=body.notes or None,
         tags=list(dict.fromkeys(body.tags)),
     )
-    repo.create(user_id, record)
+    try:
+        repo.create(user_id, record)
+    except ContactTaken as taken:
+        raise ContactExists(taken) from None
     logger.info("lead created", extra={"source": body.source})
     return to_model(record)
 
@@ -164,6 +177,8 @@ def update_lead(
         record = repo.update(user_id, lead_id, changes, utcnow(), expected)
     except LeadUnreachable:
         raise LeadNeedsContact() from None
+    except ContactTaken as taken:
+        raise ContactExists(taken) from None
     except VersionMismatch as stale:
         raise PreconditionFailed(stale.current) from None
     if record is None:

@@ -4,7 +4,8 @@
 - uploads never completed within 24 hours are deleted (every version) and marked rejected;
 - expired OAuth states are deleted (TTL deletion lags by up to days);
 - import jobs abandoned (never authorized, or a workflow that never finished) are marked failed
-  with ``abandoned`` and their sealed access token is deleted.
+  with ``abandoned``, their sealed access token is deleted, their lease released and their
+  workflow reference deleted; an undo that never finished is marked ``undo_failed`` likewise.
 
 Locations need no job of their own: a check-in's coordinates are attributes of its activity item,
 so no location can outlive its activity (the cascade tests prove the activity's deletion).
@@ -35,6 +36,13 @@ from shared.privacy import get_logger
 
 logger = get_logger()
 
+# An import job due for retention: from the status it was left in to where it ends.
+ABANDONED = (
+    (ImportStatus.AWAITING_AUTHORIZATION, ImportStatus.FAILED),
+    (ImportStatus.RUNNING, ImportStatus.FAILED),
+    (ImportStatus.UNDOING, ImportStatus.UNDO_FAILED),
+)
+
 
 @dataclass
 class RetentionStores:
@@ -61,10 +69,11 @@ def run_retention(stores: RetentionStores, now: datetime | None = None) -> dict[
             done["oauth_states_purged"] += 1
         elif sk.startswith(IMPORT_PREFIX):
             user_id, import_id = user_id_from_pk(pk), import_id_from_sk(sk)
-            for status in (ImportStatus.AWAITING_AUTHORIZATION, ImportStatus.RUNNING):
-                if stores.imports.transition(user_id, import_id, status, ImportStatus.FAILED, now, "abandoned"):
+            for status, to in ABANDONED:
+                if stores.imports.transition(user_id, import_id, status, to, now, "abandoned"):
                     done["imports_abandoned"] += 1
             stores.imports.delete_token(user_id, import_id)
+            stores.imports.end(user_id, import_id)
         elif sk.startswith(FILE_PREFIX):
             lead_id, own_id = sk.removeprefix(FILE_PREFIX).split("#", 1)
             user_id = user_id_from_pk(pk)

@@ -154,6 +154,21 @@ def test_a_lead_keeps_a_phone_or_an_email(user: TestUser) -> None:
     assert switched.json()["phone"] is None
 
 
+def test_a_phone_or_email_opens_the_lead_that_already_has_it(user: TestUser, make_user: Callable[[], TestUser]) -> None:
+    first = user.api.post("/v1/leads", json=new_lead_body()).json()
+    again = user.api.post("/v1/leads", json=new_lead_body(phone=first["phone"], email=None))
+    assert again.status_code == 409
+    assert _error_code(again) == "contact_exists"
+    assert again.json()["error"]["details"][0]["lead_id"] == first["lead_id"]
+    second = user.api.post("/v1/leads", json=new_lead_body()).json()
+    taking = user.api.patch(f"/v1/leads/{second['lead_id']}", json={"email": first["email"].upper()})
+    assert (taking.status_code, _error_code(taking)) == (409, "contact_exists")
+    assert len(user.api.get("/v1/leads").json()["items"]) == 2
+    assert make_user().api.post("/v1/leads", json=new_lead_body(phone=first["phone"])).status_code == 201
+    assert user.api.delete(f"/v1/leads/{first['lead_id']}").status_code == 204
+    assert user.api.post("/v1/leads", json=new_lead_body(phone=first["phone"])).status_code == 201
+
+
 def test_no_route_accepts_a_contact_list(api: Api, make_user: Callable[[], TestUser]) -> None:
     owner = make_user()
     batch = [new_lead_body(), new_lead_body()]

@@ -247,7 +247,11 @@ def test_no_sheet_data_or_token_is_kept_anywhere_after_an_import(
     described = sfn.describe_execution(executionArn=execution["executionArn"])
     history = _history(local_stack, execution["executionArn"])
     assert any("output" in json.dumps(e, default=str) for e in history)  # moto keeps state outputs
-    stored += json.dumps(described, default=str) + json.dumps(history, default=str)
+    workflow_record = json.dumps(described, default=str) + json.dumps(history, default=str)
+    # Step Functions keeps this for 90 days, beyond erasure's reach: no user id either.
+    assert job["import_id"] in workflow_record  # the sweep sees the execution's data
+    assert user.user_id not in workflow_record
+    stored += workflow_record
     # Logs: everything the functions logged during the import.
     stored += logs.getvalue()
     assert '"message":"import chunk committed"' in logs.getvalue()  # the sweep sees the logs

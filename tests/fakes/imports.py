@@ -5,16 +5,25 @@ condition), changes status only from the status the caller expects, takes its ro
 while running and commits a chunk only where its cursor still is (exactly once per position);
 an OAuth state is created once and consumed once (delete-on-read, expired or not: the caller
 checks its age); a sealed token past its expiry reads as gone; deleting what is gone is no
-error. Jobs go in and out as copies, as through DynamoDB.
+error. Jobs go in and out as copies, as through DynamoDB. One lease per user: taken with the
+move to running or undoing unless another import holds it unexpired; the reference (import id →
+user) lives from then until ``end``.
 """
 
 from __future__ import annotations
 
 import threading
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from shared.imports.repository import ChunkCounts, ImportJob, OAuthStateRecord, SealedToken
+from shared.imports.repository import (
+    LEASE_SECONDS,
+    BeginOutcome,
+    ChunkCounts,
+    ImportJob,
+    OAuthStateRecord,
+    SealedToken,
+)
 from shared.imports.rows import RowError
 from shared.imports.status import ImportStatus
 from tests.fakes.conditions import condition_failed
@@ -32,6 +41,8 @@ class FakeImportRepository:
         self.tokens: dict[tuple[str, str], SealedToken] = {}
         self.states: dict[str, tuple[OAuthStateRecord, int]] = {}  # hash → (record, expires_at)
         self.job_states: dict[tuple[str, str], str] = {}  # the state hash a job was created with
+        self.leases: dict[str, tuple[str, datetime]] = {}  # user id → (import id, lease until)
+        self.references: dict[str, str] = {}  # import id → user id
         self._lock = threading.Lock()
 
     # --- jobs ---------------------------------------------------------------------------------
@@ -42,7 +53,11 @@ class FakeImportRepository:
                 raise condition_failed("PutItem")
             # What the real item holds at creation: status and settings, every count at zero.
             self.jobs[(user_id, job.import_id)] = ImportJob(
-                import_id=job.import_id, status=job.status, on_duplicate=job.on_duplicate, created_at=job.created_at
+                import_id=job.import_id,
+                status=job.status,
+                on_duplicate=job.on_duplicate,
+                created_at=job.created_at,
+                phone_region=job.phone_region,
             )
             if oauth_state:
                 self.job_states[(user_id, job.import_id)] = oauth_state
@@ -75,6 +90,10 @@ class FakeImportRepository:
             job.status = to_status
             if to_status == ImportStatus.RUNNING:
                 job.started_at = at
+            elif to_status == ImportStatus.UNDOING:
+                job.undo_started_at = at
+            elif from_status == ImportStatus.UNDOING:
+                job.undo_finished_at = at
             else:
                 job.finished_at = at
             if error_code:
@@ -108,6 +127,56 @@ class FakeImportRepository:
             job.leads_created += counts.leads_created
             job.leads_updated += counts.leads_updated
             job.rows_skipped += counts.rows_skipped
+            return True
+
+    # --- the lease, the reference, undo ---------------------------------------------------------
+
+    def begin(
+        self,
+        user_id: str,
+        import_id: str,
+        from_status: ImportStatus,
+        to_status: ImportStatus,
+        at: datetime,
+        lease_s: int = LEASE_SECONDS,
+    ) -> BeginOutcome:
+        with self._lock:
+            job = self.jobs.get((user_id, import_id))
+            if job is None or job.status != from_status:
+                return "not_in_status"
+            holder = self.leases.get(user_id)
+            if holder is not None and holder[0] != import_id and holder[1] > at:
+                return "busy"
+            self.leases[user_id] = (import_id, at + timedelta(seconds=lease_s))
+            self.references[import_id] = user_id
+        self.transition(user_id, import_id, from_status, to_status, at)
+        return "begun"
+
+    def lease_holder(self, user_id: str, now: datetime) -> str | None:
+        with self._lock:
+            holder = self.leases.get(user_id)
+            return holder[0] if holder is not None and holder[1] > now else None
+
+    def end(self, user_id: str, import_id: str) -> None:
+        with self._lock:
+            if self.leases.get(user_id, ("", None))[0] == import_id:
+                del self.leases[user_id]
+            self.references.pop(import_id, None)
+
+    def user_of(self, import_id: str) -> str | None:
+        with self._lock:
+            return self.references.get(import_id)
+
+    def commit_undo(
+        self, user_id: str, import_id: str, expected_after: str | None, after: str, removed: int, kept: int
+    ) -> bool:
+        with self._lock:
+            job = self.jobs.get((user_id, import_id))
+            if job is None or job.status != ImportStatus.UNDOING or job.undo_after != expected_after:
+                return False
+            job.undo_after = after
+            job.leads_removed += removed
+            job.leads_kept += kept
             return True
 
     # --- OAuth state: single use --------------------------------------------------------------

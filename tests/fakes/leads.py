@@ -5,7 +5,8 @@ absent), pages come newest first (lead ids are ULIDs), a ``?q=`` search is a cas
 substring of name, company, email or phone (without its ``+``) and reads at most
 ``MAX_FILTERED_PAGES`` pages' worth of leads before answering with what it found and a cursor,
 an update refuses to clear a contact field unless the other one is there (``LeadUnreachable``),
-and index lookups answer oldest first. Records go in and out as copies, as through DynamoDB.
+a phone or email belongs to at most one lead (``ContactTaken``), and ``owners`` answers which
+lead has each. Records go in and out as copies, as through DynamoDB.
 
 Differences, on purpose: a cursor is returned only when leads remain (DynamoDB may also return
 one at the very end, whose next page is empty); ``put_many`` counts its BatchWriteItem calls
@@ -22,10 +23,21 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
+from ulid import ULID
+
 from shared.core.dynamodb import BatchStats, UnprocessedItems
 from shared.core.versions import NO_PRECONDITION, Precondition, VersionMismatch
-from shared.leads.repository import MAX_FILTERED_PAGES, SEARCH_FIELDS, LeadPageRecord, LeadRecord, LeadUnreachable
-from tests.fakes.conditions import condition_failed
+from shared.leads.contacts import ContactKey, contacts_of, distinct
+from shared.leads.repository import (
+    IMPORTED_BY,
+    MAX_FILTERED_PAGES,
+    SEARCH_FIELDS,
+    ContactTaken,
+    LeadPageRecord,
+    LeadRecord,
+    LeadUnreachable,
+)
+from tests.fakes.conditions import transaction_cancelled
 
 BATCH_WRITE_MAX = 25
 
@@ -51,6 +63,7 @@ class FakeLeadRepository:
         self.calls: Counter[str] = Counter()
         self.throttled = False
         self.deleted: list[tuple[str, str]] = []  # (user, lead) of every deletion: its tombstone
+        self.removed_by: dict[tuple[str, str], str] = {}  # (user, lead) → the import whose undo removed it
         self._leads: dict[tuple[str, str], LeadRecord] = {}
         self._lock = threading.Lock()
 
@@ -67,12 +80,35 @@ class FakeLeadRepository:
         """Every lead of ``user_id``, oldest first: for assertions, not a port method."""
         return [_copy(record) for record in self._owned(user_id)]
 
+    def _owner(self, user_id: str, contact: ContactKey) -> str | None:
+        """The lead of ``user_id`` that has ``contact`` (call with the lock held)."""
+        return next(
+            (
+                record.lead_id
+                for (owner, _), record in self._leads.items()
+                if owner == user_id and contact in contacts_of(record.phone, record.email)
+            ),
+            None,
+        )
+
     def create(self, user_id: str, lead: LeadRecord) -> None:
         self._count("create")
         with self._lock:
             if (user_id, lead.lead_id) in self._leads:
-                raise condition_failed("PutItem")
+                raise transaction_cancelled(
+                    ["ConditionalCheckFailed", *(None for _ in contacts_of(lead.phone, lead.email))]
+                )
+            for contact in contacts_of(lead.phone, lead.email):
+                owner = self._owner(user_id, contact)
+                if owner is not None:
+                    raise ContactTaken(contact, owner)
             self._leads[(user_id, lead.lead_id)] = _copy(lead)
+
+    def owners(self, user_id: str, contacts: Sequence[ContactKey]) -> dict[ContactKey, str]:
+        self._count("owners")
+        with self._lock:
+            found = {contact: self._owner(user_id, contact) for contact in distinct(contacts)}
+        return {contact: owner for contact, owner in found.items() if owner is not None}
 
     def get(self, user_id: str, lead_id: str) -> LeadRecord | None:
         self._count("get")
@@ -114,13 +150,15 @@ class FakeLeadRepository:
                 return None
             if not expected.allows(current.version):
                 raise VersionMismatch(current.version)
-            # The real condition: clearing one contact field needs the other already stored, or
-            # set by the same change. Clearing both at once passes it: callers refuse that.
-            for cleared, other in (("phone", "email"), ("email", "phone")):
-                clearing = cleared in changes and changes[cleared] is None and not changes.get(other)
-                if clearing and getattr(current, other) is None:
-                    raise LeadUnreachable()
+            moved = replace(current, **changes)
+            if not moved.phone and not moved.email:
+                raise LeadUnreachable()
             values: dict[str, Any] = {name: list(v) if isinstance(v, list) else v for name, v in changes.items()}
+            values.setdefault(IMPORTED_BY, None)  # any other writer: no longer the import's to undo
+            for contact in contacts_of(moved.phone, moved.email):
+                owner = self._owner(user_id, contact)
+                if owner is not None and owner != lead_id:
+                    raise ContactTaken(contact, owner)
             updated = replace(current, **values, updated_at=updated_at, version=current.version + 1)
             self._leads[(user_id, lead_id)] = updated
         return _copy(updated)
@@ -137,15 +175,6 @@ class FakeLeadRepository:
             self.deleted.append((user_id, lead_id))
             return True
 
-    def find_by_phone(self, user_id: str, e164: str) -> list[str]:
-        self._count("find_by_phone")
-        return [record.lead_id for record in self._owned(user_id) if record.phone == e164]
-
-    def find_by_email(self, user_id: str, email: str) -> list[str]:
-        self._count("find_by_email")
-        wanted = email.lower()
-        return [record.lead_id for record in self._owned(user_id) if record.email and record.email.lower() == wanted]
-
     def put_many(self, user_id: str, leads: Sequence[LeadRecord]) -> BatchStats:
         """Overwrites leads with the same id, as BatchWriteItem's puts do."""
         self._count("put_many")
@@ -155,3 +184,52 @@ class FakeLeadRepository:
             for lead in leads:
                 self._leads[(user_id, lead.lead_id)] = _copy(lead)
         return BatchStats(calls=math.ceil(len(leads) / BATCH_WRITE_MAX))
+
+    def in_id_range(self, user_id: str, first: str, last: str, after: str | None, limit: int) -> list[LeadRecord]:
+        self._count("in_id_range")
+        with self._lock:
+            ids = sorted(lead_id for owner, lead_id in self._leads if owner == user_id and first <= lead_id <= last)
+            chosen = [lead_id for lead_id in ids if after is None or lead_id > after][:limit]
+            return [_copy(self._leads[(user_id, lead_id)]) for lead_id in chosen]
+
+    def remove_imported(self, user_id: str, import_id: str, leads: Sequence[LeadRecord]) -> list[str]:
+        """Deletes only leads still stored as the import wrote them (same version, still marked)."""
+        self._count("remove_imported")
+        removed: list[str] = []
+        with self._lock:
+            for lead in leads:
+                current = self._leads.get((user_id, lead.lead_id))
+                if current is None or current.imported_by != import_id or current.version != lead.version:
+                    continue
+                del self._leads[(user_id, lead.lead_id)]
+                self.deleted.append((user_id, lead.lead_id))
+                self.removed_by[(user_id, lead.lead_id)] = import_id
+                removed.append(lead.lead_id)
+        return removed
+
+    def removed_in_range(self, user_id: str, import_id: str, first: str, after: str | None, last: str) -> int:
+        with self._lock:
+            return sum(
+                1
+                for (owner, lead_id), by in self.removed_by.items()
+                if owner == user_id and by == import_id and (after or first) <= lead_id <= last and lead_id != after
+            )
+
+    def created_between(self, user_id: str, start: datetime, end: datetime) -> list[LeadRecord]:
+        low, high = int(start.timestamp() * 1000), int(end.timestamp() * 1000)
+        with self._lock:
+            return [
+                _copy(record)
+                for (owner, lead_id), record in sorted(self._leads.items())
+                if owner == user_id and low <= ULID.from_str(lead_id).milliseconds <= high
+            ]
+
+    def yield_contacts(self, user_id: str, import_id: str, loser: LeadRecord, winner: LeadRecord) -> bool:
+        """Contacts are derived from the leads here: removing the loser gives them to the winner."""
+        with self._lock:
+            current = self._leads.get((user_id, loser.lead_id))
+            if current is None or current.imported_by != import_id:
+                return False
+            del self._leads[(user_id, loser.lead_id)]
+            self.deleted.append((user_id, loser.lead_id))
+            return True

@@ -15,8 +15,8 @@ class FakeWorkflowStarter:
     executions: dict[str, dict[str, str]] = field(default_factory=dict)  # import id → execution input
     attempts: int = 0
 
-    def start(self, import_id: str, user_id: str) -> None:
+    def start(self, import_id: str) -> None:
         self.attempts += 1
         if self.failure is not None:
             raise self.failure
-        self.executions.setdefault(import_id, {"import_id": import_id, "user_id": user_id})
+        self.executions.setdefault(import_id, {"import_id": import_id})

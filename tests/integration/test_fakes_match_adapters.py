@@ -8,6 +8,7 @@ accept an empty last page.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -16,7 +17,10 @@ import pytest
 from botocore.exceptions import ClientError
 from ulid import ULID
 
+from shared.core.dynamodb import cancelled_by_condition, error_code
+from shared.imports.lead_ids import import_id_range, imported_lead_id
 from shared.imports.repository import (
+    LEASE_SECONDS,
     ChunkCounts,
     DynamoImportRepository,
     ImportJob,
@@ -28,7 +32,8 @@ from shared.imports.repository import (
 from shared.imports.rows import RowError
 from shared.imports.status import ImportStatus
 from shared.imports.vault import KmsVault, SealBroken, Vault
-from shared.leads.repository import DynamoLeadRepository, LeadRecord, LeadRepository, LeadUnreachable
+from shared.leads.contacts import ContactKey
+from shared.leads.repository import ContactTaken, DynamoLeadRepository, LeadRecord, LeadRepository, LeadUnreachable
 from tests.fakes.imports import FakeImportRepository
 from tests.fakes.leads import FakeLeadRepository
 from tests.fakes.vault import FakeVault
@@ -87,7 +92,8 @@ def _all_pages(read: Any) -> list[str]:
 
 
 def _condition_failed(error: ClientError) -> bool:
-    return error.response["Error"]["Code"] == "ConditionalCheckFailedException"
+    """A conditional write refused, alone or as a transaction's first item."""
+    return error_code(error) == "ConditionalCheckFailedException" or cancelled_by_condition(error, 0)
 
 
 # --- leads --------------------------------------------------------------------------------------
@@ -159,28 +165,51 @@ def test_an_update_refuses_to_clear_the_only_contact_and_answers_none_when_missi
     assert cleared is not None
     assert (cleared.phone, cleared.email, cleared.company) == (None, "both@example.com", "Acme")
     assert cleared.updated_at == NOW + timedelta(hours=1)
-    assert leads.find_by_phone(owner, both.phone or "") == []
+    assert leads.owners(owner, [("phone", both.phone or ""), ("email", "both@example.com")]) == {
+        ("email", "both@example.com"): both.lead_id
+    }
 
 
-def test_clearing_both_contacts_in_one_update_passes_the_condition(leads: LeadRepository) -> None:
-    """Each field sees the other still stored: the logic, not the repository, refuses this."""
+def test_clearing_both_contacts_in_one_update_is_refused_and_changes_nothing(leads: LeadRepository) -> None:
     owner = _user()
     both = _lead(1, email="both@example.com")
     leads.create(owner, both)
-    cleared = leads.update(owner, both.lead_id, {"phone": None, "email": None}, NOW)
-    assert cleared is not None
-    assert (cleared.phone, cleared.email) == (None, None)
+    with pytest.raises(LeadUnreachable):
+        leads.update(owner, both.lead_id, {"phone": None, "email": None}, NOW)
+    assert leads.get(owner, both.lead_id) == both
 
 
-def test_leads_are_found_by_phone_and_email_within_their_owner_oldest_first(leads: LeadRepository) -> None:
+def test_a_phone_or_email_belongs_to_one_lead_of_its_owner(leads: LeadRepository) -> None:
+    owner, other = _user(), _user()
+    first = _lead(1, email="Ravi@Example.com")
+    leads.create(owner, first)
+    leads.create(other, _lead(2, phone=first.phone, email="ravi@example.com"))  # another user: allowed
+    with pytest.raises(ContactTaken) as taken:
+        leads.create(owner, _lead(3, phone="+919810000003", email="RAVI@example.com"))
+    assert (taken.value.contact, taken.value.owner) == (("email", "ravi@example.com"), first.lead_id)
+    second = _lead(4, phone="+919810000004")
+    leads.create(owner, second)
+    with pytest.raises(ContactTaken):
+        leads.update(owner, second.lead_id, {"phone": first.phone}, NOW)
+    assert leads.get(owner, second.lead_id) == second
+    assert leads.owners(owner, [("phone", first.phone or ""), ("email", "ravi@example.com"), ("phone", "+1")]) == {
+        ("phone", first.phone or ""): first.lead_id,
+        ("email", "ravi@example.com"): first.lead_id,
+    }
+
+
+def test_contacts_move_with_an_update_and_leave_with_a_delete(leads: LeadRepository) -> None:
     owner = _user()
-    first, second = _lead(1, email="Ravi@Example.com"), _lead(2, phone="+919810000001", email="ravi@example.com")
-    for lead in (second, first):
-        leads.create(owner, lead)
-    leads.create(_user(), _lead(3, phone="+919810000001"))
-    assert leads.find_by_phone(owner, "+919810000001") == [first.lead_id, second.lead_id]
-    assert leads.find_by_email(owner, "RAVI@example.com") == [first.lead_id, second.lead_id]
-    assert leads.find_by_phone(owner, "+919899999999") == []
+    lead = _lead(1, email="a@example.com")
+    leads.create(owner, lead)
+    leads.update(owner, lead.lead_id, {"phone": "+919800000001", "email": "B@example.com"}, NOW)
+    old: list[ContactKey] = [("phone", lead.phone or ""), ("email", "a@example.com")]
+    new: list[ContactKey] = [("phone", "+919800000001"), ("email", "b@example.com")]
+    assert leads.owners(owner, [*old, *new]) == {contact: lead.lead_id for contact in new}
+    reuse = _lead(2, phone=lead.phone, email="a@example.com")
+    leads.create(owner, reuse)  # the old values are free again
+    assert leads.delete(owner, lead.lead_id)
+    assert leads.owners(owner, [*old, *new]) == {contact: reuse.lead_id for contact in old}
 
 
 def test_put_many_overwrites_the_same_ids_and_delete_answers_whether_it_deleted(leads: LeadRepository) -> None:
@@ -192,6 +221,30 @@ def test_put_many_overwrites_the_same_ids_and_delete_answers_whether_it_deleted(
     assert leads.delete(owner, batch[0].lead_id)
     assert not leads.delete(owner, batch[0].lead_id)
     assert leads.get(owner, batch[0].lead_id) is None
+
+
+def test_an_imports_leads_are_found_by_id_range_and_only_unchanged_ones_removed(leads: LeadRepository) -> None:
+    owner, import_id = _user(), str(ULID.from_datetime(NOW))
+    first, last = import_id_range(import_id)
+    imported = [replace(_lead(i), lead_id=imported_lead_id(import_id, i + 2), imported_by=import_id) for i in range(6)]
+    leads.put_many(owner, imported)
+    leads.create(owner, _lead(40))  # another lead, outside the range
+    found = leads.in_id_range(owner, first, last, None, 4)
+    assert [lead.lead_id for lead in found] == [lead.lead_id for lead in imported[:4]]
+    rest = leads.in_id_range(owner, first, last, found[-1].lead_id, 4)
+    assert [lead.lead_id for lead in rest] == [lead.lead_id for lead in imported[4:]]
+    assert found[0] == imported[0]
+    edited = leads.update(owner, imported[1].lead_id, {"company": "Edited"}, NOW)
+    assert edited is not None
+    assert edited.imported_by is None  # changed by someone else: no longer the import's to undo
+    removed = leads.remove_imported(owner, import_id, [*found, *rest])
+    assert removed == [lead.lead_id for lead in imported if lead.lead_id != imported[1].lead_id]
+    assert [lead.lead_id for lead in leads.in_id_range(owner, first, last, None, 10)] == [imported[1].lead_id]
+    assert leads.owners(owner, [("phone", imported[0].phone or "")]) == {}  # contact items went too
+    assert leads.removed_in_range(owner, import_id, first, None, last) == 5
+    assert leads.removed_in_range(owner, import_id, first, imported[2].lead_id, last) == 3
+    assert leads.removed_in_range(owner, str(ULID()), first, None, last) == 0
+    assert leads.remove_imported(owner, import_id, found) == []  # gone or changed: nothing again
 
 
 # --- import jobs, states and tokens -------------------------------------------------------------
@@ -239,6 +292,47 @@ def test_a_chunk_commits_once_per_cursor_position_and_only_while_running(jobs: I
     jobs.transition(user, import_id, ImportStatus.RUNNING, ImportStatus.CANCELLED, NOW)
     assert not jobs.commit_chunk(user, import_id, 82, 100, counts, [])
     assert not jobs.set_range(user, import_id, 2, 100)
+
+
+def test_one_lease_per_user_taken_with_the_start_free_at_its_deadline_or_at_the_end(jobs: ImportRepository) -> None:
+    user = _user()
+    first, second = _job(jobs, user), _job(jobs, user, 1)
+    waiting, running = ImportStatus.AWAITING_AUTHORIZATION, ImportStatus.RUNNING
+    assert jobs.lease_holder(user, NOW) is None
+    assert jobs.begin(user, first, waiting, running, NOW) == "begun"
+    assert (jobs.lease_holder(user, NOW), jobs.user_of(first)) == (first, user)
+    assert jobs.begin(user, second, waiting, running, NOW) == "busy"
+    assert jobs.begin(user, first, waiting, running, NOW) == "not_in_status"
+    second_job = jobs.get(user, second)
+    assert second_job is not None
+    assert (second_job.status, jobs.user_of(second)) == (waiting, None)  # all or nothing
+    deadline = NOW + timedelta(seconds=LEASE_SECONDS)
+    assert jobs.lease_holder(user, deadline - timedelta(seconds=1)) == first
+    assert jobs.lease_holder(user, deadline) is None  # a crashed import frees its user in time
+    jobs.end(user, second)  # not the holder: releases nothing
+    assert jobs.lease_holder(user, NOW) == first
+    jobs.end(user, first)
+    assert (jobs.lease_holder(user, NOW), jobs.user_of(first)) == (None, None)
+    assert jobs.begin(user, second, waiting, running, NOW) == "begun"
+    assert jobs.lease_holder(_user(), NOW) is None
+
+
+def test_undo_commits_once_per_cursor_position_and_only_while_undoing(jobs: ImportRepository) -> None:
+    user = _user()
+    import_id = _job(jobs, user)
+    jobs.transition(user, import_id, ImportStatus.AWAITING_AUTHORIZATION, ImportStatus.SUCCEEDED, NOW)
+    assert not jobs.commit_undo(user, import_id, None, "A", 3, 1)
+    later = NOW + timedelta(days=2)
+    assert jobs.begin(user, import_id, ImportStatus.SUCCEEDED, ImportStatus.UNDOING, later, lease_s=60) == "begun"
+    assert jobs.commit_undo(user, import_id, None, "A", 3, 1)
+    assert not jobs.commit_undo(user, import_id, None, "A", 3, 1)
+    assert jobs.commit_undo(user, import_id, "A", "B", 2, 0)
+    assert jobs.transition(user, import_id, ImportStatus.UNDOING, ImportStatus.UNDONE, later)
+    job = jobs.get(user, import_id)
+    assert job is not None
+    assert (job.status, job.undo_after, job.leads_removed, job.leads_kept) == ("undone", "B", 5, 1)
+    assert (job.undo_started_at, job.undo_finished_at, job.finished_at) == (later, later, NOW)
+    assert jobs.lease_holder(user, later + timedelta(seconds=60)) is None  # the lease undo asked for
 
 
 def test_jobs_page_newest_first(jobs: ImportRepository) -> None:

@@ -145,7 +145,7 @@ def test_unprocessed_items_are_retried_until_every_lead_is_written(dynamodb: Any
     client = ThrottlingClient(dynamodb, unprocessed_batches=3)
     repo = DynamoLeadRepository(client, local_stack.table_name)
     delays: list[float] = []
-    leads = _leads(60)  # 3 batches: 25, 25, 10
+    leads = _leads(30)  # a lead and its phone's contact item each: 3 batches of 25, 25, 10 items
     stats = repo.put_many(user, leads, backoff=Backoff(sleep=delays.append))
     assert stats.calls == 3 + 3  # every batch once, plus one retry for each of the throttled ones
     assert stats.retried_items > 0
@@ -170,4 +170,4 @@ def test_put_many_overwrites_the_same_ids_instead_of_adding(dynamodb: Any, local
     repo.put_many(user, leads)
     repo.put_many(user, leads)  # a re-run
     assert len(repo.page(user, 100, None, None).items) == 30
-    assert repo.find_by_phone(user, leads[0].phone or "") == [leads[0].lead_id]
+    assert repo.owners(user, [("phone", leads[0].phone or "")]) == {("phone", leads[0].phone or ""): leads[0].lead_id}

@@ -54,16 +54,19 @@ def test_search_pages_through_more_leads_than_one_query_reads(repo: DynamoLeadRe
     assert len(found) == len(matches)  # no duplicates across pages
 
 
-def test_leads_are_found_by_phone_and_email_within_their_owner_only(repo: DynamoLeadRepository) -> None:
+def test_contacts_are_found_within_their_owner_only_and_follow_an_update(repo: DynamoLeadRepository) -> None:
     owner, other = f"user-{ULID()}", f"user-{ULID()}"
     lead = _lead(1, phone="+919812345678", email="ravi@example.com")
     repo.create(owner, lead)
     repo.create(other, _lead(2, phone="+919812345678"))
-    assert repo.find_by_phone(owner, "+919812345678") == [lead.lead_id]
-    assert repo.find_by_email(owner, "RAVI@example.com") == [lead.lead_id]
+    assert repo.owners(owner, [("phone", "+919812345678"), ("email", "ravi@example.com")]) == {
+        ("phone", "+919812345678"): lead.lead_id,
+        ("email", "ravi@example.com"): lead.lead_id,
+    }
     repo.update(owner, lead.lead_id, {"phone": "+919800000001"}, datetime.now(UTC))
-    assert repo.find_by_phone(owner, "+919812345678") == []
-    assert repo.find_by_phone(owner, "+919800000001") == [lead.lead_id]
+    assert repo.owners(owner, [("phone", "+919812345678"), ("phone", "+919800000001")]) == {
+        ("phone", "+919800000001"): lead.lead_id
+    }
 
 
 def test_clearing_the_last_contact_field_is_refused_atomically(repo: DynamoLeadRepository) -> None:

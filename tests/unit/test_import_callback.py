@@ -16,13 +16,14 @@ import pytest
 from botocore.exceptions import ClientError
 
 from shared.imports.callback import CallbackOutcome, complete_authorization
+from shared.imports.errors import ImportRunning
 from shared.imports.google.oauth import DRIVE_SCOPE, AuthorizationRejected, GoogleUnavailable
 from shared.imports.logic import start_import
 from shared.imports.models import GoogleSheetsImportRequest
-from shared.imports.repository import ImportJob, epoch
+from shared.imports.repository import LEASE_SECONDS, ImportJob, epoch
 from shared.imports.sealed import ImportAccess, SheetRequest
 from shared.imports.status import ImportStatus
-from shared.resources import IMPORT_TOKEN_MAX_SECONDS, OAUTH_STATE_MAX_SECONDS
+from shared.resources import IMPORT_TOKEN_MAX_SECONDS, IMPORT_WORKFLOW, OAUTH_STATE_MAX_SECONDS
 from tests.fakes.google_oauth import FakeGoogleOAuth
 from tests.fakes.imports import FakeImportRepository
 from tests.fakes.vault import FakeVault
@@ -226,7 +227,9 @@ def test_a_granted_authorization_seals_the_token_and_starts_the_workflow_once_wi
     assert token.expires_at == epoch(CALLED_AT) + pending.google.expires_in
     job = pending.job()
     assert (job.status, job.started_at, job.error_code) == (ImportStatus.RUNNING, CALLED_AT, None)
-    assert pending.workflow.executions == {pending.import_id: {"import_id": pending.import_id, "user_id": USER}}
+    assert pending.workflow.executions == {pending.import_id: {"import_id": pending.import_id}}  # no user id
+    assert pending.jobs.user_of(pending.import_id) == USER  # the steps find the user through this
+    assert pending.jobs.lease_holder(USER, CALLED_AT) == pending.import_id
     assert pending.workflow.attempts == 1
 
 
@@ -235,3 +238,46 @@ def test_the_sealed_token_lives_no_longer_than_the_import_token_limit(pending: P
     assert pending.callback().kind == "started"
     token = pending.jobs.tokens[(USER, pending.import_id)]
     assert token.expires_at == epoch(CALLED_AT) + IMPORT_TOKEN_MAX_SECONDS
+
+
+# --- one running import per user -------------------------------------------------------------------
+
+
+def _second_pending(pending: Pending, at: datetime) -> Pending:
+    body = GoogleSheetsImportRequest(spreadsheet=SHEET, on_duplicate="skip")
+    started = start_import(pending.jobs, pending.vault, pending.google, USER, body, at)
+    state = pending.google.issued[-1].state.reveal()
+    return Pending(pending.jobs, pending.vault, pending.google, pending.workflow, started.import_id, state, "4/0Ab-2")
+
+
+def test_a_second_import_is_refused_while_one_runs_and_accepted_once_it_has_ended(pending: Pending) -> None:
+    assert pending.callback().kind == "started"
+    with pytest.raises(ImportRunning):
+        _second_pending(pending, CALLED_AT + timedelta(minutes=1))
+    assert [job.import_id for job in pending.jobs.page(USER, 10, None)[0]] == [pending.import_id]  # nothing kept
+    pending.jobs.transition(USER, pending.import_id, ImportStatus.RUNNING, ImportStatus.SUCCEEDED, CALLED_AT)
+    pending.jobs.end(USER, pending.import_id)  # what finalize does
+    assert (
+        _second_pending(pending, CALLED_AT + timedelta(minutes=2)).job().status == ImportStatus.AWAITING_AUTHORIZATION
+    )
+
+
+def test_of_two_imports_authorized_at_once_the_second_fails_as_import_running(pending: Pending) -> None:
+    other = _second_pending(pending, STARTED_AT + timedelta(seconds=10))  # both awaiting consent
+    assert pending.callback().kind == "started"
+    outcome = other.callback()
+    assert (outcome.kind, outcome.status_code) == ("busy", 409)
+    assert (other.job().status, other.job().error_code) == (ImportStatus.FAILED, "import_running")
+    assert (USER, other.import_id) not in pending.jobs.tokens  # its access token is not kept
+    assert pending.jobs.user_of(other.import_id) is None
+    assert list(pending.workflow.executions) == [pending.import_id]
+
+
+def test_a_crashed_import_blocks_its_user_no_longer_than_its_lease(pending: Pending) -> None:
+    assert pending.callback().kind == "started"  # and then its workflow never ends
+    with pytest.raises(ImportRunning):
+        _second_pending(pending, CALLED_AT + timedelta(seconds=LEASE_SECONDS - 1))
+    assert _second_pending(pending, CALLED_AT + timedelta(seconds=LEASE_SECONDS)).job().status == (
+        ImportStatus.AWAITING_AUTHORIZATION
+    )
+    assert IMPORT_WORKFLOW.timeout_s <= LEASE_SECONDS  # never free while the workflow could still run

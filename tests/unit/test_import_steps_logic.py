@@ -61,7 +61,8 @@ class Import:
         self.google.add(SPREADSHEET, [HEADER, *rows], title="Leads")
         self.import_id = str(ULID.from_datetime(NOW))
         self.jobs.create(USER, ImportJob(self.import_id, ImportStatus.AWAITING_AUTHORIZATION, on_duplicate, NOW))
-        self.jobs.transition(USER, self.import_id, ImportStatus.AWAITING_AUTHORIZATION, ImportStatus.RUNNING, NOW)
+        begun = self.jobs.begin(USER, self.import_id, ImportStatus.AWAITING_AUTHORIZATION, ImportStatus.RUNNING, NOW)
+        assert begun == "begun"
         access = ImportAccess(Pii(TOKEN), SheetRequest(SPREADSHEET, None, header_row, None))
         sealed = self.vault.seal(access.to_bytes(), user_id=USER, import_id=self.import_id)
         self.jobs.put_token(USER, self.import_id, SealedToken(sealed, epoch(NOW) + 3600))
@@ -74,7 +75,7 @@ class Import:
             default_region="IN",
             clock=lambda: NOW,
         )
-        self.ids = {"import_id": self.import_id, "user_id": USER}
+        self.ids = {"import_id": self.import_id}  # all a step is given: the user is found by the id
 
     def job(self) -> ImportJob:
         job = self.jobs.get(USER, self.import_id)

@@ -8,7 +8,7 @@ from ulid import ULID
 
 from shared.imports.lead_ids import imported_lead_id
 from shared.imports.rows import LeadDraft
-from shared.imports.upsert import ContactKey, find_existing, plan_upserts
+from shared.imports.upsert import contact_keys, plan_upserts
 
 NOW = datetime(2026, 5, 1, tzinfo=UTC)
 IMPORT = str(ULID())
@@ -31,7 +31,7 @@ def test_new_rows_are_created_with_their_deterministic_ids() -> None:
 
 
 def test_rows_matching_an_existing_lead_are_skipped_or_fill_it_in() -> None:
-    existing = {("phone", "+911"): [OLD], ("email", "b@x.io"): [OLD]}
+    existing = {("phone", "+911"): OLD, ("email", "b@x.io"): OLD}
     rows = [draft(2, "+911", company="New"), draft(3, "+912", "b@x.io")]
     skip = plan_upserts(rows, existing, import_id=IMPORT, on_duplicate="skip", now=NOW)
     assert (skip.created, skip.updated, skip.skipped, skip.creates, skip.updates) == (0, 0, 2, [], {})
@@ -52,31 +52,20 @@ def test_rows_of_one_block_match_each_other() -> None:
 def test_a_rerun_recognizes_the_leads_it_wrote_itself() -> None:
     rows = [draft(2, "+911"), draft(3, "+911")]
     own = imported_lead_id(IMPORT, 2)
-    found_on_rerun = {("phone", "+911"): [own]}  # the first attempt wrote row 2, then crashed
+    found_on_rerun = {("phone", "+911"): own}  # the first attempt wrote row 2, then crashed
     plan = plan_upserts(rows, found_on_rerun, import_id=IMPORT, on_duplicate="skip", now=NOW)
     assert [lead.lead_id for lead in plan.creates] == [own]
     assert (plan.created, plan.skipped) == (1, 1)  # the same outcome as the first attempt
 
 
-def test_emails_are_looked_up_only_for_rows_their_phone_did_not_match() -> None:
-    asked: list[ContactKey] = []
+def test_every_phone_and_email_of_a_block_is_looked_up_once() -> None:
+    rows = [draft(2, "+911", "A@x.io"), draft(3, "+912", "a@x.io"), draft(4, "+911"), draft(5, email="d@x.io")]
+    assert contact_keys(rows) == [("phone", "+911"), ("email", "a@x.io"), ("phone", "+912"), ("email", "d@x.io")]
 
-    def lookup(key: ContactKey) -> list[str]:
-        asked.append(key)
-        return [OLD] if key == ("phone", "+911") else []
 
-    rows = [
-        draft(2, "+911", "a@x.io"),
-        draft(3, "+912", "b@x.io"),
-        draft(4, "+912", "c@x.io"),
-        draft(5, email="d@x.io"),
-    ]
-    found = find_existing(rows, lookup, workers=4)
-    assert sorted(asked) == [
-        ("email", "b@x.io"),
-        ("email", "c@x.io"),
-        ("email", "d@x.io"),
-        ("phone", "+911"),
-        ("phone", "+912"),
-    ]
-    assert found[("phone", "+911")] == [OLD]
+def test_a_row_whose_phone_and_email_belong_to_two_leads_goes_to_the_phones_lead() -> None:
+    other = "01HYYYYYYYYYYYYYYYYYYYYYYY"
+    existing = {("phone", "+911"): OLD, ("email", "a@x.io"): other}
+    plan = plan_upserts([draft(2, "+911", "a@x.io")], existing, import_id=IMPORT, on_duplicate="update", now=NOW)
+    assert list(plan.updates) == [OLD]
+    assert "email" not in plan.updates[OLD]  # the email stays with the lead that has it
