@@ -197,6 +197,7 @@ NEED_STATEMENTS: dict[Need, Callable[[NeedTargets], list[iam.PolicyStatement]]] 
     "google_client": _none_yet,  # the client id and redirect URI are configuration, not access
     "google_secret": _google_secret,
     "import_workflow": _none_yet,  # StartExecution once the workflow exists
+    "import_undo_workflow": _none_yet,  # StartExecution once the workflow exists
     "erasure_workflow": _none_yet,  # StartExecution once the workflow exists
 }
 

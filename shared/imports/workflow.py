@@ -7,8 +7,9 @@
                   └────────────────────────────────┘
     any step's error (after retries) ──▶ MarkFailed (finalize, failed + error code) ──▶ Failed
 
-State carried between steps: ``import_id``, ``user_id``, ``cursor`` {next_row, last_row} and at
-the end ``outcome`` {status} —
+State carried between steps: ``import_id``, ``cursor`` {next_row, last_row} and at the end
+``outcome`` {status} — no user id: the steps find the user by the import's reference item, so the
+execution's input and history (kept by Step Functions for 90 days) name nobody;
 every Parameters and ResultSelector below names its paths explicitly, so nothing a Lambda might
 return beyond the cursor (and nothing from the sheet) enters the execution's state.
 """
@@ -40,7 +41,6 @@ STEP_FUNCTIONS: tuple[FunctionSpec, ...] = (IMPORT_PREPARE_FUNCTION, IMPORT_CHUN
 ALLOWED_PATHS = frozenset(
     {
         "$.import_id",
-        "$.user_id",
         "$.cursor.next_row",
         "$.cursor.last_row",
         "$.Payload.next_row",
@@ -75,7 +75,7 @@ def _catch() -> list[dict[str, Any]]:
 
 
 def _ids() -> dict[str, str]:
-    return {"import_id.$": "$.import_id", "user_id.$": "$.user_id"}
+    return {"import_id.$": "$.import_id"}
 
 
 def definition(function_arns: dict[str, str], *, retry_interval_s: int = 2) -> dict[str, Any]:

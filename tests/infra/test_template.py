@@ -25,6 +25,7 @@ from shared.resources import (
     ENV_GOOGLE_CLIENT_SECRET_ARN,
     ENV_IMPORT_KEY_ID,
     ENV_IMPORT_STATE_MACHINE_ARN,
+    ENV_IMPORT_UNDO_STATE_MACHINE_ARN,
     ENV_RECEIPT_KEY_ID,
     ENV_TABLE_ARN,
     ENV_TABLE_NAME,
@@ -61,6 +62,7 @@ NEED_ENV = {
     "backups": {ENV_TABLE_ARN, ENV_BACKUPS_BUCKET, ENV_DATA_KEY_ARN},
     "import_key": {ENV_IMPORT_KEY_ID},
     "import_workflow": {ENV_IMPORT_STATE_MACHINE_ARN},
+    "import_undo_workflow": {ENV_IMPORT_UNDO_STATE_MACHINE_ARN},
     "google_client": {ENV_GOOGLE_CLIENT_ID},
     "google_secret": {ENV_GOOGLE_CLIENT_SECRET_ARN},
 }
@@ -75,6 +77,7 @@ NEED_ACTION_PREFIXES = {
     "backups": {"dynamodb", "s3", "kms"},
     "import_key": {"kms"},
     "import_workflow": {"states"},
+    "import_undo_workflow": {"states"},
     "google_client": set(),
     "google_secret": {"secretsmanager"},
 }

@@ -120,8 +120,8 @@ def test_lead_delete_batches_its_work(user: TestUser, local_stack: Any, aws_call
     assert aws_calls.count("DeleteObjects") == math.ceil(n_files / 1000)
     assert aws_calls.count("ListObjectVersions") == 1
     assert aws_calls.count("Query") == 4  # keys of both kinds, before and after the lead goes
-    assert aws_calls.count("TransactWriteItems") == 1  # the lead and its tombstone
-    assert aws_calls.count("GetItem") == 1  # the revocation check every authenticated call makes
-    assert len(aws_calls.operations) == 7 + math.ceil(2 * (n_activities + n_files) / 25) + math.ceil(n_files / 1000)
+    assert aws_calls.count("TransactWriteItems") == 1  # the lead, its contact items and its tombstone
+    assert aws_calls.count("GetItem") == 2  # the revocation check every authenticated call makes; the lead
+    assert len(aws_calls.operations) == 8 + math.ceil(2 * (n_activities + n_files) / 25) + math.ceil(n_files / 1000)
     assert _partition(local_stack, user.user_id) == ["PREFS"]
     assert len(_tombstones(local_stack, user.user_id)) == 1 + n_activities + n_files
