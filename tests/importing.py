@@ -13,7 +13,7 @@ import requests
 from tests.plugins.log_canary import register_canary
 from tests.support import TestUser, unique_phone
 
-TERMINAL = ("succeeded", "failed", "cancelled")
+TERMINAL = ("succeeded", "failed", "cancelled", "undone", "undo_failed")
 
 
 @dataclass

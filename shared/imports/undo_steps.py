@@ -12,7 +12,7 @@ their id range finds them, in row order, with nothing else in between. Per page 
 
 Exactly once, whatever is retried: the removed count of a page is read back from its tombstones
 (a re-run after a crash between 1 and 3 no longer sees the leads it removed, but their
-tombstones are there), the kept count from the leads still in the page's range. A re-run of a
+tombstones are there), the kept count from the leads still in the page's range (read again). A re-run of a
 page already committed finds the cursor moved on and carries on from there. The end step sweeps
 the children of the whole id range once more: a child created while its lead was being removed,
 or left by a crash between 1 and 2, goes too.
@@ -109,7 +109,7 @@ def undo_block(deps: UndoDeps, event: UndoInput) -> UndoProgress:
     """Up to ``block_leads`` of the import's leads, a page at a time; ``done`` once none is left.
 
     Integrations: DynamoDB (2 GetItem; per page: Query, TransactWriteItems per 25 removed leads,
-    2 Query children, BatchWriteItem, Query tombstones (COUNT), UpdateItem), S3 (per lead with
+    2 Query children, BatchWriteItem, Query tombstones (COUNT), Query leads left, UpdateItem), S3 (per lead with
     files: ListObjectVersions, DeleteObjects).
     """
     user_id, job = _undoing(deps, event.import_id)
@@ -128,7 +128,9 @@ def undo_block(deps: UndoDeps, event: UndoInput) -> UndoProgress:
         _remove_children(deps, user_id, removed)
         page_last = page[-1].lead_id
         removed_count = deps.leads.removed_in_range(user_id, event.import_id, first, after, page_last)
-        kept = len(page) - len(removed)
+        # Read back, not len(page) - len(removed): a run of this page beside this one (a step timed
+        # out and retried while the first still runs) removes leads this run then finds gone.
+        kept = len(deps.leads.in_id_range(user_id, first, page_last, after, PAGE_LEADS))
         if not deps.jobs.commit_undo(user_id, event.import_id, after, page_last, removed_count, kept):
             _, job = _undoing(deps, event.import_id)  # a re-run: the cursor has moved on already
             after = job.undo_after

@@ -142,6 +142,37 @@ def test_counts_are_exact_when_a_block_dies_between_removing_and_committing() ->
     assert (job.status, job.leads_removed, job.leads_kept) == (ImportStatus.UNDONE, 20, 0)
 
 
+def test_counts_are_exact_when_a_second_run_of_a_block_overtakes_the_first() -> None:
+    """A step timed out and was retried while its first run still worked: both read the page,
+    the first removed its leads, the retry found them gone and committed first."""
+    undo = Undo(lead_rows(10), page_leads=10, block_leads=10)
+    undo.start()
+    leads = undo.run.leads
+    real_read, real_remove = leads.in_id_range, leads.remove_imported
+    stale: dict[str, Any] = {}
+
+    def first_read_seen_twice(*args: Any, **kwargs: Any) -> list[LeadRecord]:
+        page = real_read(*args, **kwargs)
+        stale.setdefault("page", page)
+        return page
+
+    def retry_runs_after_the_first_removal(*args: Any, **kwargs: Any) -> list[str]:
+        removed = real_remove(*args, **kwargs)
+        leads.remove_imported = real_remove  # type: ignore[method-assign]
+        views = iter([stale["page"]])  # the retry read the page before these removals
+        leads.in_id_range = lambda *a, **k: next(views, None) or real_read(*a, **k)  # type: ignore[method-assign]
+        assert undo.block().leads_removed == 10  # the retry commits the page first
+        leads.in_id_range = real_read  # type: ignore[method-assign]
+        return removed
+
+    leads.in_id_range = first_read_seen_twice  # type: ignore[method-assign]
+    leads.remove_imported = retry_runs_after_the_first_removal  # type: ignore[method-assign]
+    undo.to_the_end()
+    job = undo.run.job()
+    assert (job.status, job.leads_removed, job.leads_kept) == (ImportStatus.UNDONE, 10, 0)
+    assert leads.stored(USER) == []
+
+
 def test_a_lead_changed_while_undo_runs_is_kept() -> None:
     undo = Undo(lead_rows(10), page_leads=10)
     undo.start()
