@@ -83,24 +83,31 @@ class ObjectStore:
             params["VersionIdMarker"] = response["NextVersionIdMarker"]
 
     def delete_everything_under(self, prefix: str) -> DeletionCount:
-        """Every version and delete marker under ``prefix``: nothing deleted outlives this call."""
+        """Every version and delete marker under ``prefix``: nothing deleted outlives this call.
+
+        Each round lists from the start of the prefix (at most 1,000 entries), deletes what it
+        listed, and the rounds end with a listing that was not truncated: it showed everything
+        left. No round resumes from a marker: the marker would name a version the previous round
+        has just deleted, and where a listing resumes from a version that no longer exists is not
+        something to rely on (moto matches it exactly, finds nothing, and the loop used to end
+        with every version after the first 1,000 still stored). Calls: ceil(O/1000)
+        ListObjectVersions (at least one) + ceil(O/1000) DeleteObjects for O versions.
+        """
         count = DeletionCount()
-        params: dict[str, Any] = {"Bucket": self._bucket, "Prefix": prefix, "MaxKeys": DELETE_OBJECTS_MAX}
         while True:
-            response = self._s3.list_object_versions(**params)
+            response = self._s3.list_object_versions(Bucket=self._bucket, Prefix=prefix, MaxKeys=DELETE_OBJECTS_MAX)
             count.list_calls += 1
             targets = [
                 {"Key": v["Key"], "VersionId": v["VersionId"]}
                 for v in response.get("Versions", []) + response.get("DeleteMarkers", [])
             ]
-            for start in range(0, len(targets), DELETE_OBJECTS_MAX):
-                batch = targets[start : start + DELETE_OBJECTS_MAX]
-                result = self._s3.delete_objects(Bucket=self._bucket, Delete={"Objects": batch, "Quiet": True})
+            if targets:
+                result = self._s3.delete_objects(Bucket=self._bucket, Delete={"Objects": targets, "Quiet": True})
                 count.delete_calls += 1
                 if result.get("Errors"):
                     raise RuntimeError("S3 refused to delete some object versions")
-                count.deleted += len(batch)
+                count.deleted += len(targets)
             if not response.get("IsTruncated"):
                 return count
-            params["KeyMarker"] = response["NextKeyMarker"]
-            params["VersionIdMarker"] = response["NextVersionIdMarker"]
+            if not targets:  # a truncated listing with nothing in it: listing again would loop forever
+                raise RuntimeError("S3 listed no object versions but said there were more")
