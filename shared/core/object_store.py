@@ -70,6 +70,12 @@ class ObjectStore:
         size = int(content_range.rsplit("/", 1)[-1]) if "/" in content_range else int(response["ContentLength"])
         return StoredObject(size=size, content_type=response.get("ContentType", ""), head=head)
 
+    def holds_anything_under(self, prefix: str) -> bool:
+        """Whether any object version or delete marker is stored under ``prefix`` (one
+        ListObjectVersions of at most one entry)."""
+        response = self._s3.list_object_versions(Bucket=self._bucket, Prefix=prefix, MaxKeys=1)
+        return bool(response.get("Versions") or response.get("DeleteMarkers"))
+
     def count_everything_under(self, prefix: str) -> int:
         """Object versions and delete markers under ``prefix`` (ListObjectVersions pages)."""
         total = 0
