@@ -227,7 +227,16 @@ def test_a_png_named_pdf_and_an_oversized_file_are_rejected_and_deleted(user: Te
     assert (result["status"], result["rejection"]) == ("rejected", "content_does_not_match_type")
 
     oversized = _announce(user, lead["lead_id"], PDF_BYTES, "application/pdf", "big.pdf")
-    upload_file(oversized["upload"], PDF_BYTES + b"\0" * 4096)  # moto does not enforce the form's size
+    refused = upload_file(oversized["upload"], PDF_BYTES + b"\0" * 4096)
+    assert refused.status_code == 400  # EntityTooLarge: the form binds the exact size (local/s3_front.py)
+    # The server does not rely on that: an object of another size, however it got there, is rejected.
+    s3 = local_stack.client("s3")
+    s3.put_object(
+        Bucket=local_stack.bucket_names["uploads"],
+        Key=oversized["upload"]["fields"]["key"],
+        Body=PDF_BYTES + b"\0" * 4096,
+        ContentType="application/pdf",
+    )
     result = user.api.post(f"/v1/files/{oversized['file_id']}/complete").json()
     assert (result["status"], result["rejection"]) == ("rejected", "size_mismatch")
 
