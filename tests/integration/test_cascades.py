@@ -55,9 +55,10 @@ def _visit(user: TestUser, lead_id: str, minute: int) -> dict[str, Any]:
 def _ready_file(user: TestUser, lead_id: str, local_stack: Any, versions: int = 1) -> str:
     body = {"filename": "invoice.pdf", "content_type": "application/pdf", "size": len(PDF_BYTES)}
     announced = user.api.post(f"/v1/leads/{lead_id}/files", json=body).json()
-    for _ in range(versions):  # every re-upload to the form's key is another S3 version
-        upload_file(announced["upload"], PDF_BYTES)
+    upload_file(announced["upload"], PDF_BYTES)
     assert user.api.post(f"/v1/files/{announced['file_id']}/complete").json()["status"] == "ready"
+    for _ in range(versions - 1):  # re-posts of the still valid form after completion: more S3 versions
+        upload_file(announced["upload"], PDF_BYTES)
     return str(announced["file_id"])
 
 

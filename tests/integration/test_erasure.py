@@ -54,9 +54,10 @@ def populate(user: TestUser, leads: int = 2, file_versions: int = 2, with_import
     user.api.post("/v1/device-logs/sync", json={"device_id": "install-erase1", "calls": [call]})
     body = {"filename": "contract.pdf", "content_type": "application/pdf", "size": len(PDF_BYTES)}
     announced = user.api.post(f"/v1/leads/{created[0]['lead_id']}/files", json=body).json()
-    for _ in range(file_versions):
-        upload_file(announced["upload"], PDF_BYTES)
+    upload_file(announced["upload"], PDF_BYTES)
     user.api.post(f"/v1/files/{announced['file_id']}/complete")
+    for _ in range(file_versions - 1):  # re-posts of the still valid form after completion
+        upload_file(announced["upload"], PDF_BYTES)
     device = {"device_id": "install-erase1", "platform": "android", "os_version": "14", "app_version": "3.2"}
     user.api.post("/v1/devices", json=device)
     if with_imports:
