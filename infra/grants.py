@@ -75,7 +75,7 @@ OBJECT_ACTIONS = [
 USER_POOL_ACTIONS = {
     "user_pool": ["cognito-idp:AdminGetUser", "cognito-idp:AdminUpdateUserAttributes"],
     "user_pool_revoke": ["cognito-idp:AdminDisableUser", "cognito-idp:AdminUserGlobalSignOut"],
-    "user_pool_erase": ["cognito-idp:AdminDeleteUser"],
+    "user_pool_erase": ["cognito-idp:AdminDeleteUser", "cognito-idp:AdminGetUser"],  # delete, then prove it gone
 }
 
 

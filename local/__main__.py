@@ -75,6 +75,7 @@ def _banner(stack: LocalStack, ready_s: float) -> str:
         f"  OpenAPI        {api}/v1/openapi.json",
         f"  moto (AWS)     {stack.moto_url}",
         f"  Lambda edge    {stack.edge_url}",
+        f"  S3 front       {stack.s3_url} (checks presigned forms and links as S3 does)",
         f"  User pool id   {stack.user_pool_id}",
         f"  App client id  {stack.client_id}",
         f"  Operator env   {OPERATOR_ENV_FILE} (e.g. make backup, make retention)",

@@ -8,6 +8,7 @@ in daemon threads after ``shutdown()``; this one tracks the open connections, cl
 from __future__ import annotations
 
 import contextlib
+import http.client
 import logging
 import socket
 import sys
@@ -30,6 +31,29 @@ HOP_BY_HOP = frozenset(
         "upgrade",
     }
 )
+
+
+def relay(
+    host: str, port: int, method: str, target: str, headers: list[tuple[str, str]], body: bytes
+) -> tuple[int, list[tuple[str, str]], bytes, str | None]:
+    """Send one request on to ``host:port`` verbatim (Host header included); returns status,
+    headers, body and, for HEAD, the Content-Length to relay."""
+    connection = http.client.HTTPConnection(host, port, timeout=60)
+    try:
+        connection.putrequest(method, target, skip_host=True, skip_accept_encoding=True)
+        for name, value in headers:
+            # Expect: 100-continue was already answered by the server relaying the request.
+            if name.lower() not in HOP_BY_HOP and name.lower() not in ("content-length", "expect"):
+                connection.putheader(name, value)
+        if body or method in ("POST", "PUT", "PATCH"):
+            connection.putheader("Content-Length", str(len(body)))
+        connection.endheaders(body or None)
+        response = connection.getresponse()
+        content = response.read()
+        length = response.getheader("Content-Length") if method == "HEAD" else None
+        return response.status, response.getheaders(), content, length
+    finally:
+        connection.close()
 
 
 class QuietHandler(BaseHTTPRequestHandler):

@@ -8,7 +8,6 @@ is relayed to moto unchanged, so workflows built from real ASL call real handler
 
 from __future__ import annotations
 
-import http.client
 import json
 import logging
 import re
@@ -18,7 +17,7 @@ import uuid
 from typing import Any, ClassVar
 from urllib.parse import unquote, urlsplit
 
-from local._http import HOP_BY_HOP, QuietHandler, StoppableServer
+from local._http import QuietHandler, StoppableServer, relay
 from local.context import (
     ACCOUNT_ID,
     FunctionRegistry,
@@ -153,22 +152,7 @@ class LambdaEdge:
         self, method: str, target: str, headers: list[tuple[str, str]], body: bytes
     ) -> tuple[int, list[tuple[str, str]], bytes, str | None]:
         """Relay one request to moto verbatim; returns status, headers, body, Content-Length."""
-        connection = http.client.HTTPConnection(self._moto_host, self._moto_port, timeout=60)
-        try:
-            connection.putrequest(method, target, skip_host=True, skip_accept_encoding=True)
-            for name, value in headers:
-                # Expect: 100-continue was already answered by this server.
-                if name.lower() not in HOP_BY_HOP and name.lower() not in ("content-length", "expect"):
-                    connection.putheader(name, value)
-            if body or method in ("POST", "PUT", "PATCH"):
-                connection.putheader("Content-Length", str(len(body)))
-            connection.endheaders(body or None)
-            response = connection.getresponse()
-            content = response.read()
-            length = response.getheader("Content-Length") if method == "HEAD" else None
-            return response.status, response.getheaders(), content, length
-        finally:
-            connection.close()
+        return relay(self._moto_host, self._moto_port, method, target, headers, body)
 
 
 class _EdgeHandler(QuietHandler):

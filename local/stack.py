@@ -1,4 +1,4 @@
-"""The whole backend on one machine: moto as AWS, the Lambda edge, the HTTP API gateway.
+"""The whole backend on one machine: moto as AWS, the Lambda edge, the S3 front, the HTTP API gateway.
 
 This module is the process side: starting and stopping the servers, and setting (then restoring)
 the environment through which handlers find everything — ordinary boto3 configuration
@@ -29,6 +29,7 @@ from local.google_settings import GoogleSettings
 from local.http_api import HandlerResolver
 from local.lambda_edge import LambdaEdge
 from local.provision import DUMMY_ACCESS_KEY, DUMMY_SECRET_KEY, MotoResources
+from local.s3_front import S3Front
 from local.throttle import THROTTLE_ENV, Throttle
 from shared import resources as spec
 from shared.core import aws
@@ -58,7 +59,7 @@ def _no_proxy(current: str | None) -> str:
 
 
 class LocalStack:
-    """moto + Lambda edge + gateway (+ the fake Google), with every spec resource created.
+    """moto + Lambda edge + S3 front + gateway (+ the fake Google), with every spec resource created.
 
     A context manager. moto keeps its state in module-level backends, so one process holds one
     stack at a time: ``start()`` refuses a second, and ``stop()`` resets moto so the next stack
@@ -90,6 +91,7 @@ class LocalStack:
         self.moto_url = ""
         self.resources: MotoResources | None = None
         self.edge: LambdaEdge | None = None
+        self.s3_front: S3Front | None = None
         self.gateway: Gateway | None = None
         self.google: FakeGoogle | None = None
         """The fake Google, when no other Google was given."""
@@ -111,6 +113,13 @@ class LocalStack:
         if self.edge is None:
             raise RuntimeError("stack not started")
         return self.edge.url
+
+    @property
+    def s3_url(self) -> str:
+        """Where the functions' S3 client, and so every presigned form and link, points."""
+        if self.s3_front is None:
+            raise RuntimeError("stack not started")
+        return self.s3_front.url
 
     @property
     def google_url(self) -> str:
@@ -233,6 +242,8 @@ class LocalStack:
 
         self.edge = LambdaEdge(self.moto_url, self.registry, host="127.0.0.1", region=self.region)
         self.edge.start()
+        self.s3_front = S3Front(self.moto_url, {DUMMY_ACCESS_KEY: DUMMY_SECRET_KEY}, region=self.region)
+        self.s3_front.start()
         google = self._google_settings
         if google is None:
             self.google = FakeGoogle(host="127.0.0.1")
@@ -266,10 +277,11 @@ class LocalStack:
     def stop(self) -> None:
         """Stop servers (threads joined, ports closed), reset moto, restore the environment."""
         global _running
-        for server in (self.gateway, self.edge, self.google):
+        for server in (self.gateway, self.edge, self.s3_front, self.google):
             if server is not None:
                 server.stop()
         self.gateway = self.edge = None
+        self.s3_front = None
         self.google = None
         if self._moto is not None:
             try:
@@ -321,9 +333,13 @@ class LocalStack:
     def _process_env(self) -> dict[str, str | None]:
         """Where AWS is and how this process logs; the resources' names come later."""
         assert self.edge is not None
+        assert self.s3_front is not None
         return {
             "AWS_ENDPOINT_URL": self.moto_url,
             "AWS_ENDPOINT_URL_LAMBDA": self.edge.url,
+            # S3 goes through the front, which checks presigned and anonymous requests as S3 does
+            # and relays the rest to moto: forms and links are signed for it, so clients use it.
+            "AWS_ENDPOINT_URL_S3": self.s3_front.url,
             # moto's Step Functions interpreter calls http://localhost:{MOTO_PORT} for every
             # service; the edge answers Lambda Invoke itself and relays the rest to moto.
             "MOTO_PORT": str(self.edge.port),
@@ -353,7 +369,14 @@ class LocalStack:
     def client_env(self) -> dict[str, str]:
         """What an operator command needs to reach this stack (written to .build/local.env by
         ``make run``): the AWS endpoint and the resource names, as a deployment's env would."""
-        aws = {"AWS_ENDPOINT_URL", "AWS_DEFAULT_REGION", "AWS_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"}
+        aws = {
+            "AWS_ENDPOINT_URL",
+            "AWS_ENDPOINT_URL_S3",
+            "AWS_DEFAULT_REGION",
+            "AWS_REGION",
+            "AWS_ACCESS_KEY_ID",
+            "AWS_SECRET_ACCESS_KEY",
+        }
         process = {k: v for k, v in self._process_env().items() if k in aws and v is not None}
         return {**process, **self._created().environment()}
 

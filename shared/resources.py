@@ -270,10 +270,10 @@ class RouteSpec:
 
 # What a function may touch; infra/functions.py turns each into least-privilege IAM statements.
 # table, uploads: data stores. user_pool: read and update a profile; user_pool_revoke: disable a
-# user and revoke their refresh tokens (account termination); user_pool_erase: delete a user (the
-# erasure task). import_key: seal/open with the import KMS key (only under the import's encryption
-# context); import_workflow: start the import state machine; import_undo_workflow: start the
-# import undo state machine; google_client: the OAuth client id;
+# user and revoke their refresh tokens (account termination); user_pool_erase: delete a user and
+# read back that it is gone (the erasure task). import_key: seal/open with the import KMS key (only
+# under the import's encryption context); import_workflow: start the import state machine;
+# import_undo_workflow: start the import undo state machine; google_client: the OAuth client id;
 # google_secret: read the OAuth client secret.
 # receipt_key: GenerateMac with the receipts' HMAC key; erasure_workflow: start the erasure state
 # machine; backups: export the table to the backups bucket.

@@ -125,6 +125,21 @@ def upload_file(form: dict[str, Any], content: bytes, filename: str = "upload.bi
     return requests.post(form["url"], data=form["fields"], files={"file": (filename, content)}, timeout=30)
 
 
+def put_object_versions(local_stack: Any, key: str, count: int, content: bytes = b"%PDF-1.4\n") -> None:
+    """``count`` more stored versions of one key in the uploads bucket, written straight to moto:
+    what a client re-posting its upload form ``count`` times leaves, without the HTTP round trips."""
+    s3 = local_stack.client("s3")
+    for _ in range(count):
+        s3.put_object(Bucket=local_stack.bucket_names["uploads"], Key=key, Body=content, ContentType="application/pdf")
+
+
+def count_object_versions(local_stack: Any, prefix: str) -> int:
+    """Versions and delete markers under ``prefix`` in the uploads bucket, every page."""
+    s3 = local_stack.client("s3")
+    pages = s3.get_paginator("list_object_versions").paginate(Bucket=local_stack.bucket_names["uploads"], Prefix=prefix)
+    return sum(len(page.get("Versions", [])) + len(page.get("DeleteMarkers", [])) for page in pages)
+
+
 # The smallest real files of each kind (valid headers; enough for magic-byte checks).
 PDF_BYTES = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"

@@ -214,6 +214,19 @@ def query_partition(
     return query(client, **params)
 
 
+def partition_holds_items(client: Any, table: str, pk: str) -> bool:
+    """Whether any item is stored under ``pk``: one strongly consistent Query of at most one key."""
+    response = client.query(
+        TableName=table,
+        KeyConditionExpression="pk = :pk",
+        ExpressionAttributeValues={":pk": ser(pk)},
+        ProjectionExpression="pk",
+        ConsistentRead=True,
+        Limit=1,
+    )
+    return bool(response.get("Items"))
+
+
 def query_keys(client: Any, table: str, pk: str, sk_prefix: str) -> Iterator[dict[str, Any]]:
     """Every key under ``pk`` whose sort key starts with ``sk_prefix`` (strongly consistent)."""
     return query_partition(client, table, pk, "pk, sk", sk_prefix)

@@ -5,7 +5,10 @@ planned traversal of every store that holds the user's data —
    with their locations, file records, imports): Query + BatchWriteItem, 25 keys a call;
 2. every S3 object version and delete marker under ``users/<user_id>/``: DeleteObjects, 1,000 a call;
 3. the Cognito user (contact information and consent record);
-4. finally the deletion record becomes a receipt without personal data.
+4. proof: each store is read back — no item under the user's partition key, no object version or
+   delete marker under ``users/<user_id>/``, no Cognito user — and anything left raises
+   :class:`ErasureIncomplete` (the workflow retries the task, which deletes again);
+5. only then the deletion record becomes a receipt without personal data.
 
 Every step is idempotent and the only progress marker is the record itself, so a crash after any
 AWS call leaves a state from which running it again finishes the job (the test injects a failure
@@ -22,7 +25,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from shared.core.clock import utcnow
-from shared.core.dynamodb import batch_delete, error_code, in_pages, query_partition
+from shared.core.dynamodb import batch_delete, error_code, in_pages, partition_holds_items, query_partition
 from shared.core.errors import NotFound
 from shared.core.layout import IMPORT_PREFIX, OAUTH_STATE_SK, item_kind, oauth_state_pk, user_pk, user_prefix
 from shared.core.object_store import ObjectStore
@@ -31,6 +34,15 @@ from shared.imports.repository import import_ref_key
 from shared.privacy import get_logger
 
 logger = get_logger()
+
+
+class ErasureIncomplete(Exception):
+    """A store still holds the account's data after erasure deleted it: no receipt is written,
+    and the workflow retries the task. The message names the stores, never the data."""
+
+    def __init__(self, stores: list[str]) -> None:
+        super().__init__("still holding the account's data: " + ", ".join(stores))
+        self.stores = stores
 
 
 @dataclass
@@ -60,8 +72,9 @@ def erase_account(stores: ErasureStores, deletion_id: str, now: datetime | None 
 
     AWS calls for an account of I items and O stored objects: 1 GetItem + inventory (Query pages
     + ListObjectVersions pages + 1 UpdateItem) + Query pages + ceil(I/25) BatchWriteItem +
-    ListObjectVersions pages + ceil(O/1000) DeleteObjects + sweep Query pages + 1 AdminDeleteUser
-    + 1 UpdateItem.
+    ceil(O/1000) ListObjectVersions (at least one) + ceil(O/1000) DeleteObjects + sweep Query
+    pages + 1 AdminDeleteUser + the proof (1 Query, 1 ListObjectVersions, 1 AdminGetUser) +
+    1 UpdateItem.
     """
     record = stores.deletions.get(deletion_id)
     if record is None:
@@ -82,6 +95,10 @@ def erase_account(stores: ErasureStores, deletion_id: str, now: datetime | None 
     except ClientError as exc:
         if error_code(exc) != "UserNotFoundException":
             raise
+    left = _stores_still_holding(stores, user_id)
+    if left:
+        logger.warning("erasure incomplete", extra={"deletion_id": deletion_id, "stores": left})
+        raise ErasureIncomplete(left)
     stores.deletions.complete(deletion_id, now or utcnow())
     logger.info("account erased", extra={"deletion_id": deletion_id})
     return True
@@ -104,3 +121,19 @@ def _delete_partition(stores: ErasureStores, user_id: str) -> None:
         ]
         doomed += [import_ref_key(item["sk"]["S"].removeprefix(IMPORT_PREFIX)) for item in page if is_import_job(item)]
         batch_delete(stores.dynamodb, stores.table, doomed)
+
+
+def _stores_still_holding(stores: ErasureStores, user_id: str) -> list[str]:
+    """Each store read back after the deletions: the names of those still holding anything."""
+    left = []
+    if partition_holds_items(stores.dynamodb, stores.table, user_pk(user_id)):
+        left.append("dynamodb")
+    if stores.uploads.holds_anything_under(user_prefix(user_id)):
+        left.append("s3")
+    try:
+        stores.cognito.admin_get_user(UserPoolId=stores.user_pool_id, Username=user_id)
+        left.append("cognito")
+    except ClientError as exc:
+        if error_code(exc) != "UserNotFoundException":
+            raise
+    return left

@@ -19,12 +19,11 @@ from shared.core.layout import (
     FILE_PREFIX,
     LEAD_PREFIX,
     PREFS_SK,
-    file_object_key,
     user_pk,
 )
 from shared.core.object_store import ObjectStore
 from shared.export.models import ExportPage
-from shared.files.logic import DOWNLOAD_EXPIRES_S, to_file_info
+from shared.files.logic import DOWNLOAD_EXPIRES_S, download_url, to_file_info
 from shared.files.models import FileStatus
 from shared.leads.logic import to_model as to_lead
 from shared.leads.repository import to_lead_record
@@ -67,9 +66,8 @@ def export_page(
             page.activities.append(to_activity(item))
         elif sk.startswith(FILE_PREFIX):
             info = to_file_info(item)
-            if info.status is FileStatus.READY:
-                lead_id, own_id = sk.split("#")[1:3]
-                info.download_url = store.download_url(file_object_key(user_id, lead_id, own_id), DOWNLOAD_EXPIRES_S)
+            if info.status is FileStatus.READY:  # a link to the version that was verified
+                info.download_url = download_url(store, user_id, item)
                 info.download_expires_in = DOWNLOAD_EXPIRES_S
             page.files.append(info)
         elif sk.startswith(DEVICE_PREFIX):

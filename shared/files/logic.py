@@ -1,9 +1,22 @@
 """Files on leads (invoices, PDFs, images): "We only upload files explicitly provided by users".
 
 The client asks for an upload form for ONE file it names; the form lets S3 accept only that key,
-type and exact size. S3's own check of those conditions is not trusted alone (and the local stand-in
-does not enforce them): :func:`verify_upload` reads the stored object back — size, declared type
-and the file's magic bytes — and deletes every version of anything that does not match.
+type and exact size. S3's own check of those conditions is not trusted alone: :func:`verify_upload`
+reads the stored object back — size, declared type and the file's magic bytes — and deletes every
+version of anything that does not match.
+
+**What was verified is what is served.** The form stays valid for ``UPLOAD_EXPIRES_S`` after it
+was issued, and S3 accepts it again after completion: the same key, type and size with other
+bytes. So a file is bound to the object *version* that was checked: completion stores its
+VersionId on the file record and deletes every other version of the key (older re-posts and
+anything that landed since the check); downloads (``GET /v1/files/{id}``, the export) are signed
+for that version only, so a later re-post is never served. Such a re-post would still make the
+verified version noncurrent, and the bucket's lifecycle expires noncurrent versions after a day:
+completion therefore puts the file on the expiry index for the moment every form has expired,
+and the daily retention job (:func:`settle_due_file`) then deletes whatever was posted since —
+the verified version is current again long before the lifecycle could take it. (Chosen over
+copying verified bytes to a key no form can write: no copy, one key per file, and deletion and
+erasure stay prefix-based.)
 
 File names are personal data: kept in the file record only, never in S3 keys, URLs or logs.
 """
@@ -34,6 +47,9 @@ logger = get_logger()
 UPLOAD_EXPIRES_S = 600
 PENDING_UPLOAD_LIFETIME = timedelta(hours=24)
 DOWNLOAD_EXPIRES_S = 300
+# Forms are issued only while a file is pending, so every form has expired this long after
+# completion (a minute of slack for the clocks of the functions that signed them).
+FORMS_EXPIRED_AFTER_COMPLETION = timedelta(seconds=UPLOAD_EXPIRES_S + 60)
 
 # What the magic bytes must say for each accepted content type (filetype's MIME names).
 _SNIFFED_AS = {
@@ -132,8 +148,9 @@ def _rejection(record: dict[str, Any], stored: Any) -> str | None:
 
 
 def verify_upload(records: ChildRepository, store: ObjectStore, user_id: str, file_id: str) -> FileInfo:
-    """Mark the file ready if the stored object is what was announced; otherwise delete every
-    version of it and mark the file rejected with the reason (a code, never the content)."""
+    """Mark the file ready if the stored object is what was announced, bound to the version that
+    was checked (every other version deleted); otherwise delete every version of it and mark the
+    file rejected with the reason (a code, never the content)."""
     parts = ids.split_child_id(file_id)
     record = records.get(user_id, *parts) if parts else None
     if parts is None or record is None:
@@ -141,22 +158,37 @@ def verify_upload(records: ChildRepository, store: ObjectStore, user_id: str, fi
     lead_id, own_id = parts
     if record["status"] != FileStatus.PENDING.value:
         return to_file_info(record)  # completing twice answers the same
-    stored = store.inspect(file_object_key(user_id, lead_id, own_id))
+    key = file_object_key(user_id, lead_id, own_id)
+    stored = store.inspect(key)
     reason = _rejection(record, stored)
-    if reason is None:
-        changes = {"status": FileStatus.READY.value}
+    remove: tuple[str, ...] = DUE_ATTRS
+    if reason is None and stored is not None and stored.version_id is not None:
+        store.delete_other_versions(key, stored.version_id)
+        # Forms may still post until they expire: the retention job deletes what they leave.
+        changes: dict[str, Any] = {"status": FileStatus.READY.value, "version_id": stored.version_id}
+        changes |= due_attrs(utcnow() + FORMS_EXPIRED_AFTER_COMPLETION)
+        remove = ()
+    elif reason is None:
+        changes = {"status": FileStatus.READY.value}  # an unversioned bucket: nothing to bind to
     else:
         if reason != "not_uploaded":
-            store.delete_everything_under(file_object_key(user_id, lead_id, own_id))
+            store.delete_everything_under(key)
         changes = {"status": FileStatus.REJECTED.value, "rejection": reason}
     if not records.update(
-        user_id, lead_id, own_id, changes, "#status = :pending", {":pending": "pending"}, remove=DUE_ATTRS
+        user_id, lead_id, own_id, changes, "#status = :pending", {":pending": "pending"}, remove=remove
     ):
         raise Conflict("The file changed while it was being checked; try again.", "file_changed")
     logger.info("upload verified", extra={"accepted": reason is None, "reason": reason})
     if reason == "not_uploaded":
         raise Conflict("Nothing was uploaded for this file yet.", "file_not_uploaded")
     return to_file_info(record | changes)
+
+
+def download_url(store: ObjectStore, user_id: str, record: dict[str, Any]) -> str:
+    """A short-lived link to the verified version of a ready file (the current version only for
+    a file completed before versions were recorded)."""
+    lead_id, own_id = record["sk"].split("#")[1:3]
+    return store.download_url(file_object_key(user_id, lead_id, own_id), DOWNLOAD_EXPIRES_S, record.get("version_id"))
 
 
 def list_files(records: ChildRepository, leads: LeadRepository, user_id: str, lead_id: str) -> FileList:
@@ -175,7 +207,7 @@ def get_file(records: ChildRepository, store: ObjectStore, user_id: str, file_id
         raise _file_not_found()
     info = to_file_info(record)
     if info.status is FileStatus.READY:
-        info.download_url = store.download_url(file_object_key(user_id, *parts), DOWNLOAD_EXPIRES_S)
+        info.download_url = download_url(store, user_id, record)
         info.download_expires_in = DOWNLOAD_EXPIRES_S
     return info
 
@@ -189,6 +221,33 @@ def delete_file(records: ChildRepository, store: ObjectStore, user_id: str, file
     store.delete_everything_under(file_object_key(user_id, *parts))
     records.delete(user_id, *parts)
     logger.info("file deleted")
+
+
+def settle_due_file(
+    records: ChildRepository, store: ObjectStore, user_id: str, lead_id: str, own_id: str
+) -> str | None:
+    """The retention job's work on a file on the expiry index: ``"uploads_expired"`` when an
+    upload was never completed within a day, ``"ready_files_swept"`` when a ready file's forms
+    have all expired (whatever they posted after completion is deleted), None if nothing was due
+    (the file is gone, or changed meanwhile)."""
+    record = records.get(user_id, lead_id, own_id)
+    if record is None:
+        return None
+    if record["status"] == FileStatus.PENDING.value:
+        return "uploads_expired" if expire_pending_upload(records, store, user_id, lead_id, own_id) else None
+    if record["status"] == FileStatus.READY.value and record.get("version_id"):
+        store.delete_other_versions(file_object_key(user_id, lead_id, own_id), record["version_id"])
+        swept = records.update(
+            user_id,
+            lead_id,
+            own_id,
+            {"status": FileStatus.READY.value},  # unchanged; names #status for the condition
+            "#status = :ready AND version_id = :version",
+            {":ready": FileStatus.READY.value, ":version": record["version_id"]},
+            remove=DUE_ATTRS,
+        )
+        return "ready_files_swept" if swept else None
+    return None
 
 
 def expire_pending_upload(

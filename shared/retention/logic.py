@@ -2,6 +2,8 @@
 
 - erasures not completed 30 minutes after they were requested are started again;
 - uploads never completed within 24 hours are deleted (every version) and marked rejected;
+- once every upload form of a completed file has expired, whatever was posted to its key after
+  completion is deleted: only the verified version stays (shared/files/logic.py);
 - expired OAuth states are deleted (TTL deletion lags by up to days);
 - import jobs abandoned (never authorized, or a workflow that never finished) are marked failed
   with ``abandoned``, their sealed access token is deleted, their lease released and their
@@ -28,7 +30,7 @@ from shared.core.expiry_index import due_keys
 from shared.core.layout import FILE_PREFIX, IMPORT_PREFIX, OAUTH_STATE_PREFIX, user_id_from_pk
 from shared.core.object_store import ObjectStore
 from shared.erasure.repository import DELETIONS_PK, DeletionRepository
-from shared.files.logic import expire_pending_upload
+from shared.files.logic import settle_due_file
 from shared.imports.repository import DynamoImportRepository, import_id_from_sk
 from shared.imports.status import ImportStatus
 from shared.leads.children import ChildRepository
@@ -77,8 +79,9 @@ def run_retention(stores: RetentionStores, now: datetime | None = None) -> dict[
         elif sk.startswith(FILE_PREFIX):
             lead_id, own_id = sk.removeprefix(FILE_PREFIX).split("#", 1)
             user_id = user_id_from_pk(pk)
-            if expire_pending_upload(stores.file_records, stores.uploads, user_id, lead_id, own_id):
-                done["uploads_expired"] += 1
+            outcome = settle_due_file(stores.file_records, stores.uploads, user_id, lead_id, own_id)
+            if outcome is not None:
+                done[outcome] += 1
         else:
             done["unknown_due_items"] += 1
     logger.info("retention run", extra={f"{name}_count": value for name, value in done.items()})

@@ -227,7 +227,16 @@ def test_a_png_named_pdf_and_an_oversized_file_are_rejected_and_deleted(user: Te
     assert (result["status"], result["rejection"]) == ("rejected", "content_does_not_match_type")
 
     oversized = _announce(user, lead["lead_id"], PDF_BYTES, "application/pdf", "big.pdf")
-    upload_file(oversized["upload"], PDF_BYTES + b"\0" * 4096)  # moto does not enforce the form's size
+    refused = upload_file(oversized["upload"], PDF_BYTES + b"\0" * 4096)
+    assert refused.status_code == 400  # EntityTooLarge: the form binds the exact size (local/s3_front.py)
+    # The server does not rely on that: an object of another size, however it got there, is rejected.
+    s3 = local_stack.client("s3")
+    s3.put_object(
+        Bucket=local_stack.bucket_names["uploads"],
+        Key=oversized["upload"]["fields"]["key"],
+        Body=PDF_BYTES + b"\0" * 4096,
+        ContentType="application/pdf",
+    )
     result = user.api.post(f"/v1/files/{oversized['file_id']}/complete").json()
     assert (result["status"], result["rejection"]) == ("rejected", "size_mismatch")
 
@@ -238,6 +247,59 @@ def test_a_png_named_pdf_and_an_oversized_file_are_rejected_and_deleted(user: Te
     assert user.api.post(f"/v1/leads/{lead['lead_id']}/files", json=too_big).status_code == 422
     exe = {"filename": "tool.exe", "content_type": "application/x-msdownload", "size": 10}
     assert user.api.post(f"/v1/leads/{lead['lead_id']}/files", json=exe).status_code == 422
+
+
+def _export_files(user: TestUser) -> list[dict[str, Any]]:
+    files: list[dict[str, Any]] = []
+    cursor = None
+    while True:
+        page = user.api.get("/v1/me/export", params={"cursor": cursor} if cursor else {}).json()
+        files += page["files"]
+        cursor = page["next_cursor"]
+        if not cursor:
+            return files
+
+
+def test_a_re_post_after_completion_never_changes_what_the_download_link_serves(
+    user: TestUser, local_stack: Any
+) -> None:
+    """The upload form stays valid for minutes after completion, and S3 accepts it again: the
+    file is the version that was verified, whatever is posted to its key afterwards."""
+    lead = user.api.post("/v1/leads", json=new_lead_body()).json()
+    announced = _announce(user, lead["lead_id"], PDF_BYTES, "application/pdf", "quote.pdf")
+    assert upload_file(announced["upload"], PDF_BYTES).status_code == 204
+    assert user.api.post(f"/v1/files/{announced['file_id']}/complete").json()["status"] == "ready"
+
+    html = b"<html><script>alert(document.cookie)</script></html>".ljust(len(PDF_BYTES), b" ")
+    again = upload_file(announced["upload"], html)  # same key, type and size: the form allows it
+    assert again.status_code == 204, again.text
+
+    info = user.api.get(f"/v1/files/{announced['file_id']}").json()
+    assert info["status"] == "ready"
+    served = requests.get(info["download_url"], timeout=30)
+    assert (served.status_code, served.content) == (200, PDF_BYTES)
+    [exported] = [f for f in _export_files(user) if f["file_id"] == announced["file_id"]]
+    assert requests.get(exported["download_url"], timeout=30).content == PDF_BYTES
+    assert user.api.post(f"/v1/files/{announced['file_id']}/complete").json()["status"] == "ready"
+    assert (
+        requests.get(user.api.get(f"/v1/files/{announced['file_id']}").json()["download_url"], timeout=30).content
+        == PDF_BYTES
+    )
+
+
+def test_completion_keeps_only_the_verified_version(user: TestUser, local_stack: Any) -> None:
+    """A retrying client posts its form more than once before completing: the versions that were
+    not verified (older or newer than the one checked) are deleted at completion."""
+    lead = user.api.post("/v1/leads", json=new_lead_body()).json()
+    announced = _announce(user, lead["lead_id"], PDF_BYTES, "application/pdf", "retried.pdf")
+    for _ in range(3):
+        assert upload_file(announced["upload"], PDF_BYTES).status_code == 204
+    assert len(_versions(local_stack, f"users/{user.user_id}/")) == 3
+    assert user.api.post(f"/v1/files/{announced['file_id']}/complete").json()["status"] == "ready"
+    [kept] = _versions(local_stack, f"users/{user.user_id}/")
+    assert kept["IsLatest"]
+    info = user.api.get(f"/v1/files/{announced['file_id']}").json()
+    assert requests.get(info["download_url"], timeout=30).content == PDF_BYTES
 
 
 def test_completing_before_uploading_is_a_conflict(user: TestUser) -> None:

@@ -165,3 +165,10 @@ def test_only_account_termination_revokes_and_only_the_erasure_deletes_users(
         actions = _cognito_actions(template_json, crm_stack, spec.name)
         assert (revoke <= actions) is (spec.name == ACCOUNTS_FUNCTION.name), spec.name
         assert (delete <= actions) is (spec.name == ERASURE_FUNCTION.name), spec.name
+
+
+def test_the_erasure_task_may_read_back_the_user_it_deleted(template_json: dict[str, Any], crm_stack: CrmStack) -> None:
+    """Erasure proves the Cognito user gone (AdminGetUser) before it writes the receipt; moto
+    does not enforce IAM, so only this assertion would notice the grant missing."""
+    actions = _cognito_actions(template_json, crm_stack, ERASURE_FUNCTION.name)
+    assert {"cognito-idp:AdminDeleteUser", "cognito-idp:AdminGetUser"} <= actions

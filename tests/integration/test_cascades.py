@@ -5,7 +5,15 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from tests.support import PDF_BYTES, TestUser, enable_features, new_lead_body, upload_file
+from tests.support import (
+    PDF_BYTES,
+    TestUser,
+    count_object_versions,
+    enable_features,
+    new_lead_body,
+    put_object_versions,
+    upload_file,
+)
 
 TOMBSTONE_ATTRIBUTES = {"pk", "sk", "kind", "item_id", "deleted_at", "changed_ms", "expires_at"}
 
@@ -47,9 +55,10 @@ def _visit(user: TestUser, lead_id: str, minute: int) -> dict[str, Any]:
 def _ready_file(user: TestUser, lead_id: str, local_stack: Any, versions: int = 1) -> str:
     body = {"filename": "invoice.pdf", "content_type": "application/pdf", "size": len(PDF_BYTES)}
     announced = user.api.post(f"/v1/leads/{lead_id}/files", json=body).json()
-    for _ in range(versions):  # every re-upload to the form's key is another S3 version
-        upload_file(announced["upload"], PDF_BYTES)
+    upload_file(announced["upload"], PDF_BYTES)
     assert user.api.post(f"/v1/files/{announced['file_id']}/complete").json()["status"] == "ready"
+    for _ in range(versions - 1):  # re-posts of the still valid form after completion: more S3 versions
+        upload_file(announced["upload"], PDF_BYTES)
     return str(announced["file_id"])
 
 
@@ -91,6 +100,22 @@ def test_deleting_a_lead_deletes_its_activities_locations_files_and_every_versio
     assert len([sk for sk in remaining if kept["lead_id"] in sk]) == 3  # lead, check-in, file record
     assert _object_versions(local_stack, f"users/{user.user_id}/leads/{doomed['lead_id']}/") == 0
     assert _object_versions(local_stack, f"users/{user.user_id}/leads/{kept['lead_id']}/") == 1
+
+
+# More versions than one ListObjectVersions page (1,000): the listing that follows a page of
+# deletions must not start from a marker that names a version just deleted. The lead cascade and
+# erasure use the same ObjectStore.delete_everything_under (erasure: tests/integration/test_erasure.py).
+MANY_VERSIONS = 1_001
+
+
+def test_deleting_a_file_deletes_every_version_beyond_the_first_1000(user: TestUser, local_stack: Any) -> None:
+    lead = user.api.post("/v1/leads", json=new_lead_body()).json()
+    file_id = _ready_file(user, lead["lead_id"], local_stack)
+    put_object_versions(local_stack, f"users/{user.user_id}/leads/{lead['lead_id']}/{file_id[26:]}", MANY_VERSIONS)
+    assert count_object_versions(local_stack, f"users/{user.user_id}/") == MANY_VERSIONS + 1
+
+    assert user.api.delete(f"/v1/files/{file_id}").status_code == 204
+    assert count_object_versions(local_stack, f"users/{user.user_id}/") == 0
 
 
 def test_lead_delete_batches_its_work(user: TestUser, local_stack: Any, aws_calls: Any) -> None:

@@ -20,13 +20,22 @@ from botocore.exceptions import ClientError
 from functions.openapi import openapi_document
 from local.fake_google import DEMO_SPREADSHEET_ID
 from shared.core.layout import item_kind
-from shared.core.object_store import ObjectStore
+from shared.core.object_store import DeletionCount, ObjectStore
 from shared.erasure import erase as erasure
 from shared.erasure.repository import DeletionRepository
 from shared.erasure.schedule import new_deletion_id
 from shared.erasure.wiring import receipt_hasher
 from tests.importing import run_import, start_import
-from tests.support import PDF_BYTES, Api, TestUser, enable_features, new_lead_body, upload_file
+from tests.support import (
+    PDF_BYTES,
+    Api,
+    TestUser,
+    count_object_versions,
+    enable_features,
+    new_lead_body,
+    put_object_versions,
+    upload_file,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -45,9 +54,10 @@ def populate(user: TestUser, leads: int = 2, file_versions: int = 2, with_import
     user.api.post("/v1/device-logs/sync", json={"device_id": "install-erase1", "calls": [call]})
     body = {"filename": "contract.pdf", "content_type": "application/pdf", "size": len(PDF_BYTES)}
     announced = user.api.post(f"/v1/leads/{created[0]['lead_id']}/files", json=body).json()
-    for _ in range(file_versions):
-        upload_file(announced["upload"], PDF_BYTES)
+    upload_file(announced["upload"], PDF_BYTES)
     user.api.post(f"/v1/files/{announced['file_id']}/complete")
+    for _ in range(file_versions - 1):  # re-posts of the still valid form after completion
+        upload_file(announced["upload"], PDF_BYTES)
     device = {"device_id": "install-erase1", "platform": "android", "os_version": "14", "app_version": "3.2"}
     user.api.post("/v1/devices", json=device)
     if with_imports:
@@ -314,7 +324,78 @@ def test_erasure_calls_grow_with_the_users_data_only(make_user: Callable[[], Tes
     assert operations.count("delete_objects") == math.ceil(objects / 1000)
     assert "scan" not in operations
     constant = len(operations) - math.ceil(items / 25) - math.ceil(objects / 1000)
-    assert constant == 9  # get, inventory query+list+update, delete query+list, sweep query, cognito, complete
+    # get, inventory query+list+update, delete query+list, sweep query, cognito, proof query+list+get, complete
+    assert constant == 12
+
+
+# --- more than one listing page, and proof before the receipt ----------------------------------
+
+
+def test_an_account_with_more_than_1000_object_versions_is_erased_to_the_last_one(
+    user: TestUser, api: Api, local_stack: Any
+) -> None:
+    """A client that retried its upload form 1,001 times: the receipt says completed only when
+    no version is left under users/<id>/ (it used to say so with every version past 1,000 left)."""
+    lead = user.api.post("/v1/leads", json=new_lead_body()).json()
+    body = {"filename": "retried.pdf", "content_type": "application/pdf", "size": len(PDF_BYTES)}
+    announced = user.api.post(f"/v1/leads/{lead['lead_id']}/files", json=body).json()
+    key = f"users/{user.user_id}/leads/{lead['lead_id']}/{announced['file_id'][26:]}"
+    put_object_versions(local_stack, key, 1_001)
+
+    receipt = wait_for_erasure(api, delete_account(user))
+
+    assert receipt["counts"]["stored_objects"] == 1_001
+    assert count_object_versions(local_stack, f"users/{user.user_id}/") == 0
+    assert partition_size(local_stack, user.user_id) == 0
+
+
+class _KeepsObjects(ObjectStore):
+    """An uploads bucket whose deletions do nothing (a listing that ended too early, say)."""
+
+    def delete_everything_under(self, prefix: str) -> DeletionCount:
+        return DeletionCount()
+
+
+class _Ignores:
+    """A client whose ``operation`` answers success and does nothing."""
+
+    def __init__(self, client: Any, operation: str, answer: dict[str, Any]) -> None:
+        self._client, self._operation, self._answer = client, operation, answer
+
+    def __getattr__(self, name: str) -> Any:
+        if name == self._operation:
+            return lambda **_: self._answer
+        return getattr(self._client, name)
+
+
+def _leaky_stores(local_stack: Any, leaky: str) -> erasure.ErasureStores:
+    stores = _stores(local_stack, CallBudget())
+    if leaky == "dynamodb":
+        stores.dynamodb = _Ignores(stores.dynamodb, "batch_write_item", {"UnprocessedItems": {}})
+    elif leaky == "s3":
+        stores.uploads = _KeepsObjects(local_stack.client("s3"), local_stack.bucket_names["uploads"])
+    else:
+        stores.cognito = _Ignores(stores.cognito, "admin_delete_user", {})
+    return stores
+
+
+@pytest.mark.parametrize("leaky", ["dynamodb", "s3", "cognito"])
+def test_erasure_writes_completed_only_once_every_store_is_empty(
+    make_user: Callable[[], TestUser], local_stack: Any, leaky: str
+) -> None:
+    user = make_user()
+    populate(user, leads=1)
+    deletion_id = _schedule_without_workflow(local_stack, user)
+
+    with pytest.raises(erasure.ErasureIncomplete):
+        erasure.erase_account(_leaky_stores(local_stack, leaky), deletion_id)
+    record = DeletionRepository(local_stack.client("dynamodb"), local_stack.table_name).get(deletion_id)
+    assert record is not None
+    assert record["status"] != "completed"
+    assert record["user_id"] == user.user_id  # the workflow's retry still knows whom to erase
+
+    assert erasure.erase_account(_stores(local_stack, CallBudget()), deletion_id)  # the retry finishes
+    _assert_erased(local_stack, user, deletion_id)
 
 
 # --- operator path -----------------------------------------------------------------------------

@@ -118,6 +118,7 @@ def test_user_pool_matches_spec(described: dict[str, Any], local_stack: LocalSta
 def test_environment_points_plain_boto3_at_the_stack(local_stack: LocalStack) -> None:
     assert os.environ["AWS_ENDPOINT_URL"] == local_stack.moto_url
     assert os.environ["AWS_ENDPOINT_URL_LAMBDA"] == local_stack.edge_url
+    assert os.environ["AWS_ENDPOINT_URL_S3"] == local_stack.s3_url
     assert os.environ["MOTO_PORT"] == str(local_stack.edge.port)  # type: ignore[union-attr]
     assert os.environ[spec.ENV_TABLE_NAME] == local_stack.table_name
     assert os.environ[spec.ENV_UPLOADS_BUCKET] == spec.UPLOADS_BUCKET.local_name

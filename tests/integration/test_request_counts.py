@@ -49,7 +49,7 @@ WORK: dict[str, dict[str, int]] = {
     "POST /v1/device-logs/sync": {"GetItem": 1, "BatchGetItem": 2, "BatchWriteItem": 1},
     "POST /v1/leads/{lead_id}/files": {"GetItem": 1, "TransactWriteItems": 1},
     "GET /v1/leads/{lead_id}/files": {"Query": 1},
-    "POST /v1/files/{file_id}/complete": {"GetItem": 1, "GetObject": 1, "UpdateItem": 1},
+    "POST /v1/files/{file_id}/complete": {"GetItem": 1, "GetObject": 1, "ListObjectVersions": 1, "UpdateItem": 1},
     "GET /v1/files/{file_id}": {"GetItem": 1},
     "DELETE /v1/files/{file_id}": {
         "GetItem": 1,

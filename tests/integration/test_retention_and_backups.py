@@ -9,6 +9,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import requests
 from moto.dynamodb.models import dynamodb_backends
 
 from local.fake_google import DEMO_SPREADSHEET_ID
@@ -114,6 +115,34 @@ def test_uploads_never_completed_are_deleted_after_a_day(user: TestUser, local_s
     assert object_versions(local_stack, lead_prefix + abandoned["file_id"][26:]) == []
     assert len(object_versions(local_stack, lead_prefix + completed["file_id"][26:])) == 1
     assert retention.run_retention(jobs, now=tomorrow).get("uploads_expired", 0) == 0  # done once
+
+
+def test_a_re_post_after_completion_is_deleted_once_every_form_has_expired(user: TestUser, local_stack: Any) -> None:
+    """A version posted after completion is never served (downloads name the verified version),
+    but it would make the verified one noncurrent, and the uploads bucket's lifecycle expires
+    noncurrent versions after a day: the retention job deletes it once no form can post again."""
+    lead = user.api.post("/v1/leads", json=new_lead_body()).json()
+    body = {"filename": "late.pdf", "content_type": "application/pdf", "size": len(PDF_BYTES)}
+    announced = user.api.post(f"/v1/leads/{lead['lead_id']}/files", json=body).json()
+    upload_file(announced["upload"], PDF_BYTES)
+    assert user.api.post(f"/v1/files/{announced['file_id']}/complete").json()["status"] == "ready"
+    late = b"%PDF-1.4 but not the file that was checked".ljust(len(PDF_BYTES), b" ")
+    assert upload_file(announced["upload"], late).status_code == 204
+    key = f"users/{user.user_id}/leads/{lead['lead_id']}/{announced['file_id'][26:]}"
+    assert len(object_versions(local_stack, key)) == 2
+
+    jobs, _ = _retention_on(local_stack, local_stack.table_name, [])
+    retention.run_retention(jobs)  # the form could still post: nothing to do yet
+    assert len(object_versions(local_stack, key)) == 2
+    forms_expired = datetime.now(UTC) + timedelta(minutes=12)
+    assert retention.run_retention(jobs, now=forms_expired)["ready_files_swept"] >= 1
+
+    assert len(object_versions(local_stack, key)) == 1
+    s3 = local_stack.client("s3")
+    assert s3.get_object(Bucket=local_stack.bucket_names["uploads"], Key=key)["Body"].read() == PDF_BYTES  # current
+    info = user.api.get(f"/v1/files/{announced['file_id']}").json()
+    assert requests.get(info["download_url"], timeout=30).content == PDF_BYTES
+    assert "ready_files_swept" not in retention.run_retention(jobs, now=forms_expired)  # done once
 
 
 def test_stuck_erasures_are_restarted(make_user: Callable[[], TestUser], local_stack: Any) -> None:
