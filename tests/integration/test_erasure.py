@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
+from ulid import ULID
 
 from functions.openapi import openapi_document
 from local.fake_google import DEMO_SPREADSHEET_ID
@@ -25,6 +26,9 @@ from shared.erasure import erase as erasure
 from shared.erasure.repository import DeletionRepository
 from shared.erasure.schedule import new_deletion_id
 from shared.erasure.wiring import receipt_hasher
+from shared.imports.repository import ImportJob
+from shared.imports.status import ImportStatus
+from shared.imports.wiring import worker_dependencies
 from tests.importing import run_import, start_import
 from tests.support import (
     PDF_BYTES,
@@ -63,6 +67,18 @@ def populate(user: TestUser, leads: int = 2, file_versions: int = 2, with_import
     if with_imports:
         run_import(user, DEMO_SPREADSHEET_ID)  # a finished import: leads from a sheet, a job
         start_import(user, DEMO_SPREADSHEET_ID)  # one awaiting consent: its OAuth state lives elsewhere
+
+
+def _running_import(user: TestUser) -> str:
+    """An import as its callback leaves it: running, holding the user's lease and a reference."""
+    jobs = worker_dependencies().jobs
+    import_id, now = str(ULID()), datetime.now(UTC)
+    jobs.create(user.user_id, ImportJob(import_id, ImportStatus.AWAITING_AUTHORIZATION, "skip", now))
+    assert (
+        jobs.begin(user.user_id, import_id, ImportStatus.AWAITING_AUTHORIZATION, ImportStatus.RUNNING, now) == "begun"
+    )
+    assert jobs.user_of(import_id) == user.user_id
+    return import_id
 
 
 def table_dump(local_stack: Any) -> str:
@@ -137,10 +153,12 @@ def test_erasure_leaves_no_record_of_the_user_and_touches_no_one_else(
     doomed, bystander = make_user(), make_user()
     populate(doomed, with_imports=True)
     populate(bystander, with_imports=True)
+    running = _running_import(doomed)  # its lease, and the reference keyed by the import id alone
     bystander_items = partition_size(local_stack, bystander.user_id)
     bystander_objects = object_versions(local_stack, f"users/{bystander.user_id}/")
     held = partition_kinds(local_stack, doomed.user_id)
-    assert held["imports"] == 2
+    assert held["imports"] == 3
+    assert held["import_leases"] == 1
     assert doomed.user_id in table_dump(local_stack).replace(f"USER#{doomed.user_id}", "")  # the OAuth state
     assert len(object_versions(local_stack, f"users/{doomed.user_id}/")) == 2
 
@@ -152,6 +170,7 @@ def test_erasure_leaves_no_record_of_the_user_and_touches_no_one_else(
         assert value not in dump
     assert not [key for key in object_versions(local_stack) if doomed.user_id in key]
     assert not cognito_has(local_stack, doomed.user_id)
+    assert worker_dependencies().jobs.user_of(running) is None
 
     assert partition_size(local_stack, bystander.user_id) == bystander_items
     assert object_versions(local_stack, f"users/{bystander.user_id}/") == bystander_objects
