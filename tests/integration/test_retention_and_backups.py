@@ -11,6 +11,7 @@ from typing import Any
 
 import requests
 from moto.dynamodb.models import dynamodb_backends
+from ulid import ULID
 
 from local.fake_google import DEMO_SPREADSHEET_ID
 from ops.restore import reapply_receipts, restore_export
@@ -20,7 +21,8 @@ from shared.core.layout import FILE_PREFIX
 from shared.core.object_store import ObjectStore
 from shared.erasure.repository import DeletionRepository
 from shared.erasure.wiring import deletions, receipt_hasher
-from shared.imports.repository import DynamoImportRepository
+from shared.imports.repository import DynamoImportRepository, ImportJob
+from shared.imports.status import ImportStatus
 from shared.leads.children import ChildRepository
 from shared.retention import logic as retention
 from tests.importing import start_import
@@ -219,3 +221,29 @@ def test_abandoned_imports_and_expired_oauth_states_are_purged(user: TestUser, l
     assert states_of_user() == []
     job = user.api.get(f"/v1/imports/{started['import_id']}").json()
     assert (job["status"], job["error_code"]) == ("failed", "abandoned")
+
+
+def test_an_undo_whose_workflow_died_is_ended_once_its_lease_expires(user: TestUser, local_stack: Any) -> None:
+    """The undo workflow is gone (a crash, a deleted execution) and the job says `undoing`: after
+    the lease's expiry the retention job marks it `undo_failed` and frees the user's lease."""
+    from shared.imports.undo import UNDO_LEASE_SECONDS
+    from shared.imports.wiring import worker_dependencies
+
+    imports = worker_dependencies().jobs
+    import_id, at = str(ULID()), datetime.now(UTC)
+    imports.create(user.user_id, ImportJob(import_id, ImportStatus.AWAITING_AUTHORIZATION, "skip", at))
+    assert imports.begin(user.user_id, import_id, ImportStatus.AWAITING_AUTHORIZATION, ImportStatus.RUNNING, at)
+    imports.transition(user.user_id, import_id, ImportStatus.RUNNING, ImportStatus.SUCCEEDED, at)
+    imports.end(user.user_id, import_id)
+    undoing = imports.begin(
+        user.user_id, import_id, ImportStatus.SUCCEEDED, ImportStatus.UNDOING, at, lease_s=UNDO_LEASE_SECONDS
+    )
+    assert undoing == "begun"
+    jobs, _ = _retention_on(local_stack, local_stack.table_name, [])
+    assert retention.run_retention(jobs).get("imports_abandoned", 0) == 0  # the lease still holds
+    expired = at + timedelta(seconds=UNDO_LEASE_SECONDS + 60)
+    assert retention.run_retention(jobs, now=expired)["imports_abandoned"] >= 1
+    job = user.api.get(f"/v1/imports/{import_id}").json()
+    assert (job["status"], job["error_code"]) == ("undo_failed", "abandoned")
+    assert imports.lease_holder(user.user_id, at) is None
+    assert imports.user_of(import_id) is None
