@@ -6,10 +6,9 @@ from typing import Annotated
 
 from pydantic import EmailStr, Field, SecretStr, model_validator
 
+from shared.accounts.policy import PolicyVersion
 from shared.core.models import Output, StrictInput, Timestamp
 from shared.core.phone import REGION_PATTERN, InvalidPhone, to_e164
-
-POLICY_VERSION_PATTERN = r"^[A-Za-z0-9._-]{1,32}$"
 
 
 def account_phone(value: str, region: str | None) -> str:
@@ -34,9 +33,8 @@ class RegisterRequest(StrictInput):
     phone: AccountPhone = Field(description="International format, or national with phone_region; stored in E.164")
     phone_region: PhoneRegion | None = None
     password: Password
-    policy_version: str = Field(
-        pattern=POLICY_VERSION_PATTERN,
-        description="Version of the privacy policy the user accepted",
+    policy_version: PolicyVersion = Field(
+        description="Version of the privacy policy the user accepted: one of the published versions",
     )
 
     @model_validator(mode="after")

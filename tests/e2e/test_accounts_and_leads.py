@@ -78,6 +78,19 @@ def test_duplicate_email_is_a_conflict_and_creates_nothing(api: Api, user: TestU
     assert api.post("/v1/auth/login", json={"email": user.email, "password": user.password}).status_code == 200
 
 
+def test_only_a_published_policy_version_can_be_accepted(api: Api, local_stack) -> None:  # type: ignore[no-untyped-def]
+    """Consent is recorded for a policy that exists: an unknown version creates no account."""
+    identity = new_identity() | {"policy_version": "1999-01-01"}
+    response = api.post("/v1/auth/register", json=identity)
+    assert response.status_code == 422
+    assert _error_code(response) == "validation_error"
+    assert response.json()["error"]["details"] == [{"field": "body.policy_version", "type": "literal_error"}]
+    users = local_stack.client("cognito-idp").list_users(
+        UserPoolId=local_stack.user_pool_id, Filter=f'email = "{identity["email"]}"'
+    )["Users"]
+    assert users == []
+
+
 def test_wrong_password_and_unknown_email_answer_the_same_401(api: Api, user: TestUser) -> None:
     wrong = api.post("/v1/auth/login", json={"email": user.email, "password": "Wrong-password-1"})
     unknown = api.post("/v1/auth/login", json={"email": "nobody.here@example.com", "password": "Wrong-password-1"})
