@@ -44,19 +44,24 @@ TAGS = ["accounts"]
     "/v1/auth/register",
     summary="Create an account",
     tags=TAGS,
-    responses=responses(400, 409, 422, created=RegisterResponse),
+    description="An email that already has an account gets the same answer as a new one (no account "
+    "enumeration); only the mailbox's owner can tell, by the confirmation code that arrives or not.",
+    responses=responses(400, 422, created=RegisterResponse),
 )
 def register(body: RegisterRequest) -> Response[RegisterResponse]:
-    result = register_account(accounts(), preferences_repository(), body)
-    count("AccountRegistered")
-    return Response(status_code=201, content_type=JSON, body=result)
+    registration = register_account(accounts(), preferences_repository(), body)
+    if registration.created:
+        count("AccountRegistered")
+    return Response(status_code=201, content_type=JSON, body=registration.answer)
 
 
 @router.post(
     "/v1/auth/confirm",
     summary="Confirm the account with the emailed code",
+    description="A wrong or expired code, an unknown email and an account already confirmed all get "
+    "422 invalid_code (expired: code_expired): the answer tells nobody whether the email has an account.",
     tags=TAGS,
-    responses=responses(400, 409, 422, ok=ConfirmResponse),
+    responses=responses(400, 422, ok=ConfirmResponse),
 )
 def confirm(body: ConfirmRequest) -> ConfirmResponse:
     return accounts().confirm(body)

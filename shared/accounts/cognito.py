@@ -31,8 +31,6 @@ from shared.accounts.models import (
 )
 from shared.core.clock import utcnow
 from shared.core.errors import (
-    Conflict,
-    DomainError,
     Forbidden,
     InvalidInput,
     NotFound,
@@ -54,8 +52,12 @@ _THROTTLED = {
 }
 
 
+class _EmailTaken(Exception):
+    """SignUp found an account with this email (never an answer of its own: see ``register``)."""
+
+
 @contextmanager
-def _cognito_errors(mapping: dict[str, DomainError]) -> Iterator[None]:
+def _cognito_errors(mapping: dict[str, Exception]) -> Iterator[None]:
     """Translate Cognito's error codes into domain errors; Cognito's messages are dropped."""
     try:
         yield
@@ -77,32 +79,40 @@ class Accounts:
         self._pool = user_pool_id
         self._client = client_id
 
-    def register(self, body: RegisterRequest, now: datetime | None = None) -> RegisterResponse:
+    def register(self, body: RegisterRequest, now: datetime | None = None) -> RegisterResponse | None:
+        """The new account, or None if the email already has one: the caller answers as if it
+        were new (shared/accounts/registration.py), so this is no 409."""
         accepted_at = (now or utcnow()).isoformat(timespec="seconds")
-        with _cognito_errors(
-            {
-                "UsernameExistsException": Conflict("An account with this email exists.", "email_taken"),
-                "InvalidPasswordException": InvalidInput(
-                    "The password does not meet the password policy.", "weak_password"
-                ),
-                "InvalidParameterException": InvalidInput("Some account details are not valid.", "invalid_account"),
-                "CodeDeliveryFailureException": ServiceUnavailable(
-                    "The confirmation code could not be sent; try again.", "code_delivery_failed"
-                ),
-            }
-        ):
-            response = self._idp.sign_up(
-                ClientId=self._client,
-                Username=body.email,
-                Password=body.password.get_secret_value(),
-                UserAttributes=[
-                    {"Name": "email", "Value": body.email},
-                    {"Name": "name", "Value": body.name},
-                    {"Name": "phone_number", "Value": body.phone},
-                    {"Name": POLICY_VERSION_ATTR, "Value": body.policy_version},
-                    {"Name": POLICY_ACCEPTED_AT_ATTR, "Value": accepted_at},
-                ],
-            )
+        try:
+            with _cognito_errors(
+                {
+                    "UsernameExistsException": _EmailTaken(),
+                    "InvalidPasswordException": InvalidInput(
+                        "The password does not meet the password policy.", "weak_password"
+                    ),
+                    "InvalidParameterException": InvalidInput(
+                        "Some account details are not valid.", "invalid_account"
+                    ),
+                    "CodeDeliveryFailureException": ServiceUnavailable(
+                        "The confirmation code could not be sent; try again.", "code_delivery_failed"
+                    ),
+                }
+            ):
+                response = self._idp.sign_up(
+                    ClientId=self._client,
+                    Username=body.email,
+                    Password=body.password.get_secret_value(),
+                    UserAttributes=[
+                        {"Name": "email", "Value": body.email},
+                        {"Name": "name", "Value": body.name},
+                        {"Name": "phone_number", "Value": body.phone},
+                        {"Name": POLICY_VERSION_ATTR, "Value": body.policy_version},
+                        {"Name": POLICY_ACCEPTED_AT_ATTR, "Value": accepted_at},
+                    ],
+                )
+        except _EmailTaken:
+            logger.info("registration for an existing account answered as a new one")
+            return None
         logger.info("account registered", extra={"policy_version": body.policy_version})
         return RegisterResponse(user_id=response["UserSub"], confirmation_required=not response["UserConfirmed"])
 
@@ -113,7 +123,9 @@ class Accounts:
                 "CodeMismatchException": invalid,
                 "UserNotFoundException": invalid,  # same answer: no account enumeration
                 "ExpiredCodeException": InvalidInput("The confirmation code has expired.", "code_expired"),
-                "NotAuthorizedException": Conflict("The account is already confirmed.", "already_confirmed"),
+                # "Current status is CONFIRMED": an answer of its own would tell anyone the email
+                # has an account (Cognito's existence protection hides unknown users only).
+                "NotAuthorizedException": invalid,
             }
         ):
             self._idp.confirm_sign_up(ClientId=self._client, Username=body.email, ConfirmationCode=body.code)
