@@ -247,6 +247,12 @@ STAGE_THROTTLE = ThrottleSpec(rate_per_second=50, burst=100)
 PUBLIC_ROUTE_THROTTLE = ThrottleSpec(rate_per_second=10, burst=20)
 
 
+# Only access tokens call the API. API Gateway's JWT authorizer cannot tell an ID token from an
+# access token by itself; a route's authorization scopes can: Cognito's access tokens (from
+# USER_PASSWORD_AUTH and refresh) carry this scope, its ID tokens no scope at all.
+ACCESS_TOKEN_SCOPE = "aws.cognito.signin.user.admin"
+
+
 @dataclass(frozen=True)
 class RouteSpec:
     method: Literal["GET", "POST", "PUT", "PATCH", "DELETE"]
@@ -256,6 +262,11 @@ class RouteSpec:
     @property
     def route_key(self) -> str:
         return f"{self.method} {self.path}"
+
+    @property
+    def authorization_scopes(self) -> tuple[str, ...]:
+        """What the authorizer requires of a token's ``scope`` claim (any one of them)."""
+        return () if self.public else (ACCESS_TOKEN_SCOPE,)
 
     @property
     def throttle(self) -> ThrottleSpec:

@@ -90,9 +90,7 @@ class Accounts:
                     "InvalidPasswordException": InvalidInput(
                         "The password does not meet the password policy.", "weak_password"
                     ),
-                    "InvalidParameterException": InvalidInput(
-                        "Some account details are not valid.", "invalid_account"
-                    ),
+                    "InvalidParameterException": InvalidInput("Some account details are not valid.", "invalid_account"),
                     "CodeDeliveryFailureException": ServiceUnavailable(
                         "The confirmation code could not be sent; try again.", "code_delivery_failed"
                     ),

@@ -313,6 +313,17 @@ def test_routes_equal_spec_and_only_public_ones_skip_the_authorizer(
         assert uri == {"Fn::GetAtt": [function_id, "Arn"]}, route_key
 
 
+def test_only_access_tokens_pass_the_authorizer_on_private_routes(template_json: dict[str, Any]) -> None:
+    """API Gateway checks a route's authorization scopes against the token's ``scope`` claim:
+    Cognito's access tokens carry aws.cognito.signin.user.admin, its ID tokens no scope at all."""
+    for route in resources(template_json, "AWS::ApiGatewayV2::Route").values():
+        props = route["Properties"]
+        if props["AuthorizationType"] == "JWT":
+            assert props["AuthorizationScopes"] == ["aws.cognito.signin.user.admin"], props["RouteKey"]
+        else:
+            assert "AuthorizationScopes" not in props, props["RouteKey"]
+
+
 def test_authorizer_accepts_only_the_app_client(template_json: dict[str, Any], crm_stack: CrmStack) -> None:
     (authorizer,) = resources(template_json, "AWS::ApiGatewayV2::Authorizer").values()
     props = authorizer["Properties"]
