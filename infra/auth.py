@@ -36,6 +36,7 @@ _AUTH_FLOW_KWARGS = {
     "ALLOW_ADMIN_USER_PASSWORD_AUTH": "admin_user_password",
 }
 _ALWAYS_ON_FLOWS = {"ALLOW_REFRESH_TOKEN_AUTH"}
+_MFA = {"OFF": cognito.Mfa.OFF, "OPTIONAL": cognito.Mfa.OPTIONAL, "ON": cognito.Mfa.REQUIRED}
 
 
 def _sign_in_aliases(spec: UserPoolSpec) -> cognito.SignInAliases:
@@ -94,7 +95,12 @@ class Auth(Construct):
                 require_symbols=spec.password_needs_every_character_class,
             ),
             account_recovery=cognito.AccountRecovery.EMAIL_ONLY,
-            mfa=cognito.Mfa.OFF,
+            mfa=_MFA[spec.mfa],
+            mfa_second_factor=cognito.MfaSecondFactor(
+                otp="SOFTWARE_TOKEN_MFA" in spec.mfa_second_factors, sms="SMS_MFA" in spec.mfa_second_factors
+            )
+            if spec.mfa != "OFF"
+            else None,
             deletion_protection=True,
             removal_policy=RemovalPolicy.RETAIN,
         )

@@ -204,6 +204,9 @@ class UserPoolSpec:
     id_token_minutes: int
     refresh_token_days: int
     auth_flows: tuple[str, ...] = ("ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH")
+    # Multi-factor authentication: OPTIONAL lets each user turn it on; the second factors offered.
+    mfa: Literal["OFF", "OPTIONAL", "ON"] = "OFF"
+    mfa_second_factors: tuple[Literal["SOFTWARE_TOKEN_MFA", "SMS_MFA"], ...] = ()
 
 
 # Contact information lives in Cognito only ("used for verifying, securing, and accessing your
@@ -222,6 +225,10 @@ USER_POOL = UserPoolSpec(
     access_token_minutes=60,
     id_token_minutes=60,
     refresh_token_days=30,
+    # Optional TOTP (an authenticator app; /v1/me/mfa): no SMS, which costs per message and can be
+    # intercepted by SIM swapping.
+    mfa="OPTIONAL",
+    mfa_second_factors=("SOFTWARE_TOKEN_MFA",),
 )
 
 
@@ -340,15 +347,19 @@ class FunctionSpec:
 ACCOUNTS_FUNCTION = FunctionSpec(
     name="accounts",
     module="functions.accounts",
-    description="Registration, login, token refresh and the caller's own profile",
+    description="Registration, login (with optional TOTP MFA), token refresh and the caller's own profile",
     routes=(
         RouteSpec("POST", "/v1/auth/register", public=True),
         RouteSpec("POST", "/v1/auth/confirm", public=True),
         RouteSpec("POST", "/v1/auth/login", public=True),
+        RouteSpec("POST", "/v1/auth/login/mfa", public=True),
         RouteSpec("POST", "/v1/auth/refresh", public=True),
         RouteSpec("GET", "/v1/me"),
         RouteSpec("PATCH", "/v1/me"),
         RouteSpec("DELETE", "/v1/me"),
+        RouteSpec("POST", "/v1/me/mfa/totp"),
+        RouteSpec("POST", "/v1/me/mfa/totp/verify"),
+        RouteSpec("DELETE", "/v1/me/mfa"),
         RouteSpec("GET", "/v1/deletions/{deletion_id}", public=True),
     ),
     needs=("user_pool", "user_pool_revoke", "table", "receipt_key", "erasure_workflow"),

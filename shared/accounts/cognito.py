@@ -5,8 +5,8 @@ the purpose of verifying, securing, and accessing your account" — together wit
 the privacy policy accepted at sign-up, written in the same call so an account can never exist
 without its consent record.
 
-Integrations: Cognito user pools (SignUp, ConfirmSignUp, InitiateAuth, AdminGetUser,
-AdminUpdateUserAttributes).
+Integrations: Cognito user pools (SignUp, ConfirmSignUp, InitiateAuth, RespondToAuthChallenge,
+AdminGetUser, AdminUpdateUserAttributes, AdminDisableUser, AdminUserGlobalSignOut, ListUsers).
 """
 
 from __future__ import annotations
@@ -24,6 +24,8 @@ from shared.accounts.models import (
     LoginRequest,
     Me,
     MePatch,
+    MfaChallenge,
+    MfaLoginRequest,
     RefreshRequest,
     RegisterRequest,
     RegisterResponse,
@@ -57,7 +59,7 @@ class _EmailTaken(Exception):
 
 
 @contextmanager
-def _cognito_errors(mapping: dict[str, Exception]) -> Iterator[None]:
+def cognito_errors(mapping: dict[str, Exception]) -> Iterator[None]:
     """Translate Cognito's error codes into domain errors; Cognito's messages are dropped."""
     try:
         yield
@@ -84,7 +86,7 @@ class Accounts:
         were new (shared/accounts/registration.py), so this is no 409."""
         accepted_at = (now or utcnow()).isoformat(timespec="seconds")
         try:
-            with _cognito_errors(
+            with cognito_errors(
                 {
                     "UsernameExistsException": _EmailTaken(),
                     "InvalidPasswordException": InvalidInput(
@@ -116,7 +118,7 @@ class Accounts:
 
     def confirm(self, body: ConfirmRequest) -> ConfirmResponse:
         invalid = InvalidInput("The confirmation code is not valid.", "invalid_code")
-        with _cognito_errors(
+        with cognito_errors(
             {
                 "CodeMismatchException": invalid,
                 "UserNotFoundException": invalid,  # same answer: no account enumeration
@@ -129,9 +131,10 @@ class Accounts:
             self._idp.confirm_sign_up(ClientId=self._client, Username=body.email, ConfirmationCode=body.code)
         return ConfirmResponse(confirmed=True)
 
-    def login(self, body: LoginRequest) -> Tokens:
+    def login(self, body: LoginRequest) -> Tokens | MfaChallenge:
+        """Tokens, or the TOTP challenge of an account with MFA on (the password was right)."""
         wrong = Unauthenticated("Email or password is wrong.", "invalid_credentials")
-        with _cognito_errors(
+        with cognito_errors(
             {
                 "NotAuthorizedException": wrong,
                 "UserNotFoundException": wrong,  # same answer: no account enumeration
@@ -147,10 +150,33 @@ class Accounts:
                     "PASSWORD": body.password.get_secret_value(),
                 },
             )
+        if response.get("ChallengeName") == "SOFTWARE_TOKEN_MFA":
+            return MfaChallenge(mfa_required="totp", session=response["Session"])
+        return _tokens(response)
+
+    def log_in_with_totp(self, body: MfaLoginRequest) -> Tokens:
+        """The second step of a login with MFA on: the challenge's session and the app's code."""
+        expired = Unauthenticated("The login session is not valid any more; log in again.", "mfa_session_invalid")
+        with cognito_errors(
+            {
+                "CodeMismatchException": Unauthenticated("The code is not valid.", "invalid_mfa_code"),
+                "ExpiredCodeException": Unauthenticated("The code is not valid.", "invalid_mfa_code"),
+                "NotAuthorizedException": expired,
+                "ResourceNotFoundException": expired,  # moto's answer to a session it never issued
+                "UserNotFoundException": expired,
+                "InvalidParameterException": expired,
+            }
+        ):
+            response = self._idp.respond_to_auth_challenge(
+                ClientId=self._client,
+                ChallengeName="SOFTWARE_TOKEN_MFA",
+                Session=body.session.get_secret_value(),
+                ChallengeResponses={"USERNAME": body.email, "SOFTWARE_TOKEN_MFA_CODE": body.code},
+            )
         return _tokens(response)
 
     def refresh(self, body: RefreshRequest) -> Tokens:
-        with _cognito_errors(
+        with cognito_errors(
             {
                 "NotAuthorizedException": Unauthenticated("The refresh token is not valid.", "invalid_refresh_token"),
                 "UserNotFoundException": Unauthenticated("The refresh token is not valid.", "invalid_refresh_token"),
@@ -164,7 +190,7 @@ class Accounts:
         return _tokens(response)
 
     def get_me(self, user_id: str) -> Me:
-        with _cognito_errors({"UserNotFoundException": NotFound("No such account.", "account_not_found")}):
+        with cognito_errors({"UserNotFoundException": NotFound("No such account.", "account_not_found")}):
             user = self._idp.admin_get_user(UserPoolId=self._pool, Username=user_id)
         return _me(user_id, user)
 
@@ -174,7 +200,7 @@ class Accounts:
             changes.append({"Name": "name", "Value": body.name})
         if body.phone is not None:
             changes.append({"Name": "phone_number", "Value": body.phone})
-        with _cognito_errors(
+        with cognito_errors(
             {
                 "UserNotFoundException": NotFound("No such account.", "account_not_found"),
                 "InvalidParameterException": InvalidInput("Some account details are not valid.", "invalid_account"),
@@ -187,7 +213,7 @@ class Accounts:
     def verify_password(self, user_id: str, password: str) -> None:
         """Fresh proof of identity before an irreversible action; the tokens it yields are dropped."""
         wrong = Unauthenticated("The password is wrong.", "invalid_credentials")
-        with _cognito_errors({"NotAuthorizedException": wrong, "UserNotFoundException": wrong}):
+        with cognito_errors({"NotAuthorizedException": wrong, "UserNotFoundException": wrong}):
             self._idp.initiate_auth(
                 ClientId=self._client,
                 AuthFlow="USER_PASSWORD_AUTH",
@@ -196,7 +222,7 @@ class Accounts:
 
     def disable(self, user_id: str) -> None:
         """No more logins, and every refresh token revoked."""
-        with _cognito_errors({"UserNotFoundException": NotFound("No such account.", "account_not_found")}):
+        with cognito_errors({"UserNotFoundException": NotFound("No such account.", "account_not_found")}):
             self._idp.admin_disable_user(UserPoolId=self._pool, Username=user_id)
             self._idp.admin_user_global_sign_out(UserPoolId=self._pool, Username=user_id)
 
@@ -235,4 +261,5 @@ def _me(user_id: str, user: dict[str, Any]) -> Me:
         policy_version=attrs.get(POLICY_VERSION_ATTR),
         policy_accepted_at=datetime.fromisoformat(accepted) if accepted else None,
         created_at=user["UserCreateDate"],
+        mfa_enabled="SOFTWARE_TOKEN_MFA" in (user.get("UserMFASettingList") or []),
     )

@@ -513,6 +513,12 @@ def test_user_pool_matches_spec(template_json: dict[str, Any], crm_stack: CrmSta
     assert pool["DeletionProtection"] == "ACTIVE"
 
 
+def test_user_pool_offers_optional_totp_mfa_and_no_sms(template_json: dict[str, Any], crm_stack: CrmStack) -> None:
+    pool = properties(template_json, crm_stack, crm_stack.auth.user_pool)
+    assert pool["MfaConfiguration"] == "OPTIONAL"
+    assert pool["EnabledMfas"] == ["SOFTWARE_TOKEN_MFA"]
+
+
 def test_app_client_matches_spec(template_json: dict[str, Any], crm_stack: CrmStack) -> None:
     client = properties(template_json, crm_stack, crm_stack.auth.client)
     assert client["GenerateSecret"] is False
