@@ -14,6 +14,7 @@ import pytest
 from constructs import IConstruct
 
 from infra.stack import CrmStack
+from infra.synth import EXAMPLE_SES_SENDER as TEST_SES_SENDER
 from shared.resources import (
     BACKUP_FUNCTION,
     BACKUPS_BUCKET,
@@ -382,6 +383,7 @@ def test_public_routes_are_throttled_tighter_than_the_stage_default(template_jso
 def test_a_new_public_route_is_throttled_without_a_second_edit() -> None:
     """An OAuth callback (or any public route added later) gets the tight bucket from the spec."""
     from aws_cdk import App, Stack
+    from aws_cdk import aws_cognito as cognito
     from aws_cdk import aws_lambda as lambda_
     from aws_cdk.assertions import Template
 
@@ -398,7 +400,8 @@ def test_a_new_public_route_is_throttled_without_a_second_edit() -> None:
         handler="index.handler",
         code=lambda_.Code.from_inline("def handler(event, context): pass"),
     )
-    Api(stack, "Api", auth=Auth(stack, "Auth"), functions={"oauth": function}, specs=(spec,))
+    auth = Auth(stack, "Auth", email=cognito.UserPoolEmail.with_cognito())
+    Api(stack, "Api", auth=auth, functions={"oauth": function}, specs=(spec,))
     (stage,) = resources(Template.from_stack(stack).to_json(), "AWS::ApiGatewayV2::Stage").values()
     assert stage["Properties"]["RouteSettings"] == {
         callback.route_key: _cfn_throttle(PUBLIC_ROUTE_THROTTLE.rate_per_second, PUBLIC_ROUTE_THROTTLE.burst)
@@ -517,6 +520,35 @@ def test_user_pool_offers_optional_totp_mfa_and_no_sms(template_json: dict[str, 
     pool = properties(template_json, crm_stack, crm_stack.auth.user_pool)
     assert pool["MfaConfiguration"] == "OPTIONAL"
     assert pool["EnabledMfas"] == ["SOFTWARE_TOKEN_MFA"]
+
+
+def test_cognito_sends_its_email_through_ses_from_the_verified_sender(
+    template_json: dict[str, Any], crm_stack: CrmStack
+) -> None:
+    """Production mail (confirmation codes, recovery) goes through SES from the sender given at
+    deploy (`-c ses_from_address=…`): Cognito's own sender is capped at 50 emails a day."""
+    email = properties(template_json, crm_stack, crm_stack.auth.user_pool)["EmailConfiguration"]
+    assert email["EmailSendingAccount"] == "DEVELOPER"
+    assert email["From"] == TEST_SES_SENDER
+    (_, parts) = email["SourceArn"]["Fn::Join"]
+    assert parts[-1] == f":identity/{TEST_SES_SENDER}"
+    assert ":ses:us-east-1:" in parts[2]
+
+
+def test_without_a_ses_sender_the_synth_fails_unless_cognito_email_is_allowed() -> None:
+    from aws_cdk import App, Stack
+    from aws_cdk.assertions import Template
+
+    from infra.auth import Auth, MissingSesSender, user_pool_email
+
+    with pytest.raises(MissingSesSender, match="ses_from_address"):
+        user_pool_email(Stack(App(), "NoSender"))
+    with pytest.raises(MissingSesSender, match="ses_region"):
+        user_pool_email(Stack(App(context={"ses_from_address": TEST_SES_SENDER}), "NoRegion"))
+    allowed = Stack(App(context={"cognito_default_email": "true"}), "CognitoSender")
+    Auth(allowed, "Auth", email=user_pool_email(allowed))
+    (pool,) = Template.from_stack(allowed).find_resources("AWS::Cognito::UserPool").values()
+    assert pool["Properties"]["EmailConfiguration"] == {"EmailSendingAccount": "COGNITO_DEFAULT"}
 
 
 def test_app_client_matches_spec(template_json: dict[str, Any], crm_stack: CrmStack) -> None:
