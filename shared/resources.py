@@ -287,7 +287,8 @@ class RouteSpec:
 
 
 # What a function may touch; infra/functions.py turns each into least-privilege IAM statements.
-# table, uploads: data stores. user_pool: read and update a profile; user_pool_revoke: disable a
+# table, uploads: data stores. user_pool: read and update a profile; user_pool_read: read one (the
+# import's consent page shows the receiving account's masked email); user_pool_revoke: disable a
 # user and revoke their refresh tokens (account termination); user_pool_erase: delete a user (the
 # erasure task). import_key: seal/open with the import KMS key (only under the import's encryption
 # context); import_workflow: start the import state machine; google_client: the OAuth client id;
@@ -298,6 +299,7 @@ Need = Literal[
     "table",
     "uploads",
     "user_pool",
+    "user_pool_read",
     "user_pool_revoke",
     "user_pool_erase",
     "import_key",
@@ -317,6 +319,7 @@ NEED_ENVIRONMENT: dict[Need, tuple[str, ...]] = {
     "table": (ENV_TABLE_NAME,),
     "uploads": (ENV_UPLOADS_BUCKET,),
     "user_pool": (ENV_USER_POOL_ID, ENV_USER_POOL_CLIENT_ID),
+    "user_pool_read": (ENV_USER_POOL_ID,),
     "user_pool_revoke": (ENV_USER_POOL_ID,),
     "user_pool_erase": (ENV_USER_POOL_ID,),
     "import_key": (ENV_IMPORT_KEY_ID,),
@@ -493,15 +496,19 @@ IMPORTS_FUNCTION = FunctionSpec(
         RouteSpec("GET", "/v1/imports"),
         RouteSpec("GET", "/v1/imports/{import_id}"),
     ),
-    needs=("table", "import_key", "google_client"),
+    needs=("table", "import_key", "google_client", "user_pool_read"),
 )
 
 GOOGLE_OAUTH_FUNCTION = FunctionSpec(
     name="google_oauth",
     module="functions.google_oauth",
-    description="Google's OAuth redirect: spends the code, seals the token, starts the import workflow",
+    description="Import consent page, and Google's OAuth redirect: spends the code, seals the token, starts the import",
     timeout_s=15,
-    routes=(RouteSpec("GET", "/v1/oauth/google/callback", public=True),),
+    routes=(
+        RouteSpec("GET", "/v1/oauth/google/consent", public=True),
+        RouteSpec("POST", "/v1/oauth/google/consent", public=True),
+        RouteSpec("GET", "/v1/oauth/google/callback", public=True),
+    ),
     needs=("table", "import_key", "google_client", "google_secret", "import_workflow"),
 )
 
