@@ -210,7 +210,7 @@ class World:
             "GET /v1/imports/{import_id}": lambda: u.api.get(f"/v1/imports/{self.started['import_id']}"),
             "DELETE /v1/me": lambda: self.doomed.api.delete("/v1/me", json={"password": self.doomed.password}),
             # Last: it starts an import workflow, whose steps run on beside whatever is measured next.
-            "GET /v1/oauth/google/callback": lambda: callback(self.granted.callback_url),
+            "GET /v1/oauth/google/callback": lambda: callback(self.granted),
         }
 
     def _set_up_totp(self) -> Any:
