@@ -102,7 +102,13 @@ def consent_continue(state: Param = None) -> Response[str]:
             max_age=consent.COOKIE_MAX_AGE,
             same_site=SameSite.LAX_MODE,
         )
-        return Response(status_code=303, headers={**headers, "Location": outcome.google_url}, cookies=[cookie])
+        return Response(
+            status_code=303,
+            content_type=HTML,
+            body="",
+            headers={**headers, "Location": outcome.google_url},
+            cookies=[cookie],
+        )
     status = 403 if outcome == "cross_site" else 400
     return Response(status_code=status, content_type=HTML, body=consent_page.render_refusal(outcome), headers=headers)
 

@@ -1,7 +1,7 @@
 """The consent page's HTML (shared/imports/consent.py decides what it says).
 
-Like the callback page: everything inline and allowed by hash in a strict CSP, no referrer, no
-caching, no framing (nobody can overlay it to trick a click), and a script that takes the state
+Like the callback page: everything inline and allowed by hash in a strict CSP, no referrer to
+other sites, no caching, no framing (nobody can overlay it to trick a click), and a script that takes the state
 out of the address bar and history. Its one form posts to itself and may be redirected only to
 Google's consent screen (``form-action``).
 """
@@ -37,7 +37,9 @@ def headers(google_origin: str) -> dict[str, str]:
     )
     return {
         "Content-Security-Policy": policy,
-        "Referrer-Policy": "no-referrer",
+        # same-origin, not no-referrer: with no-referrer a browser posts the form with ``Origin: null``,
+        # and the Origin is what proves Continue was pressed on this page. Google still gets none.
+        "Referrer-Policy": "same-origin",
         "Cache-Control": "no-store",
         "Pragma": "no-cache",
         "X-Content-Type-Options": "nosniff",
@@ -60,7 +62,7 @@ def _page(title: str, body: str) -> str:
         "<!DOCTYPE html>\n"
         '<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        '<meta name="referrer" content="no-referrer">'
+        '<meta name="referrer" content="same-origin">'
         '<link rel="icon" href="data:,">'
         f"<title>{html.escape(title)}</title><style>{PAGE_STYLE}</style>"
         f"<script>{SCRIPT}</script></head>"

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from tests.browser import PageWatch, chromium, needs_chromium
-from tests.importing import all_leads, sheet_id, start_import, wait_for_import
+from tests.importing import all_leads, continue_to_google, sheet_id, start_import, wait_for_import
 from tests.support import TestUser, unique_phone
 
 SCREENSHOT = Path(__file__).resolve().parents[2] / ".build" / "consent-page.png"
@@ -79,19 +79,13 @@ def test_a_forwarded_authorization_link_shows_whose_account_receives_the_data_be
 def test_google_s_link_forwarded_after_continuing_imports_nothing(
     browser: Any, user: TestUser, local_stack: Any
 ) -> None:
-    """A continues in A's browser and forwards Google's consent link instead: B consents, Google
+    """A continues in A's own browser and forwards Google's consent link instead: B consents, Google
     redirects B's browser to the callback, and the callback refuses it (not the browser that
     continued). Nothing reaches A's account, and A's import ends as failed."""
     spreadsheet = _sheet_with_a_lead(local_stack, "Smuggled Lead")
     started = start_import(user, spreadsheet)
-    sender = browser.new_context()
-    sender_page = sender.new_page()
-    sender_page.route(f"{local_stack.google_url}/**", lambda route: route.abort())  # A stops at Google
-    sender_page.goto(started["authorization_url"])
-    with sender_page.expect_request(lambda request: request.url.startswith(local_stack.google_url)) as at_google:
-        sender_page.click("button[type=submit]")
-    google_link = at_google.value.url
-    sender.close()
+    # A's own browser (an HTTP client here): A's page, Continue, and Google's link, not followed.
+    google_link, _ = continue_to_google(started["authorization_url"])
 
     receiver = browser.new_context()
     page = receiver.new_page()
