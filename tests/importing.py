@@ -54,10 +54,11 @@ def continue_to_google(authorization_url: str, cookie: str | None = None) -> tup
     return confirmed.headers["Location"], register_canary(rest.split(";")[0], "consent cookie")
 
 
-def consent(authorization_url: str) -> Consent:
+def consent(authorization_url: str, cookie: str | None = None) -> Consent:
     """Our consent page, Continue, and Google's consent screen (the fake redirects at once):
-    where Google sends the browser back, and the browser's consent cookie."""
-    google_url, cookie = continue_to_google(authorization_url)
+    where Google sends the browser back, and the browser's consent cookie (``cookie``: a browser
+    that has one already)."""
+    google_url, cookie = continue_to_google(authorization_url, cookie)
     response = requests.get(google_url, allow_redirects=False, timeout=10)
     assert response.status_code == 302, response.text
     location = response.headers["Location"]
