@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
 
 from local.fake_google import DEMO_SPREADSHEET_ID
 from shared.resources import all_routes
@@ -73,9 +74,11 @@ WORK: dict[str, dict[str, int]] = {
         "StartExecution": 1,
     },
     "GET /v1/deletions/{deletion_id}": {"GetItem": 1},
-    "POST /v1/imports/google-sheets": {"GetItem": 1, "Encrypt": 1, "PutItem": 2},
+    "POST /v1/imports/google-sheets": {"GetItem": 1, "AdminGetUser": 1, "Encrypt": 1, "PutItem": 2},
     "GET /v1/imports": {"Query": 1},
     "GET /v1/imports/{import_id}": {"GetItem": 1},
+    "GET /v1/oauth/google/consent": {"GetItem": 1, "Decrypt": 1},
+    "POST /v1/oauth/google/consent": {"UpdateItem": 1, "Decrypt": 1},
     "GET /v1/oauth/google/callback": {
         "DeleteItem": 1,
         "Decrypt": 1,
@@ -128,6 +131,7 @@ class World:
         self.sheet = {"spreadsheet": DEMO_SPREADSHEET_ID, "on_duplicate": "skip"}
         self.started = user.api.post("/v1/imports/google-sheets", json=self.sheet).json()
         self.granted = consent(self.started["authorization_url"])
+        self.waiting = user.api.post("/v1/imports/google-sheets", json=self.sheet).json()["authorization_url"]
 
     def prepare(self, route_key: str, api: Any) -> None:
         """What a scenario needs that must not be counted with it."""
@@ -208,6 +212,10 @@ class World:
             "POST /v1/imports/google-sheets": lambda: u.api.post("/v1/imports/google-sheets", json=self.sheet),
             "GET /v1/imports": lambda: u.api.get("/v1/imports"),
             "GET /v1/imports/{import_id}": lambda: u.api.get(f"/v1/imports/{self.started['import_id']}"),
+            "GET /v1/oauth/google/consent": lambda: requests.get(self.waiting, timeout=30),
+            "POST /v1/oauth/google/consent": lambda: requests.post(
+                self.waiting, headers={"Origin": api.base_url}, allow_redirects=False, timeout=30
+            ),
             "DELETE /v1/me": lambda: self.doomed.api.delete("/v1/me", json={"password": self.doomed.password}),
             # Last: it starts an import workflow, whose steps run on beside whatever is measured next.
             "GET /v1/oauth/google/callback": lambda: callback(self.granted),
@@ -240,7 +248,7 @@ def test_each_route_makes_its_documented_aws_calls(
             world.prepare(route_key, api)
             aws_calls.reset()
             response = run()
-        assert response.status_code < 300, (route_key, response.status_code, response.text[:200])
+        assert response.status_code < 300 or response.status_code == 303, (route_key, response.text[:200])
         measured[route_key] = dict(Counter(aws_calls.operations))
     # The callback started an import: let it end here, or its steps' threads (untagged lookups)
     # would be counted against the next test's requests.
