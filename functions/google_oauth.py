@@ -68,7 +68,16 @@ def consent_page_view(state: Param = None) -> Response[str]:
     summary="Continue on the consent page: ties the import to this browser and redirects to Google",
     tags=["imports"],
     responses={
-        303: {"description": "To Google's consent screen; sets the browser's consent cookie"},
+        303: {
+            "description": "To Google's consent screen; sets the browser's consent cookie",
+            "headers": {
+                "Location": {"description": "Google's consent URL", "schema": {"type": "string"}},
+                "Set-Cookie": {
+                    "description": "__Host-import-consent (HttpOnly, 10 minutes)",
+                    "schema": {"type": "string"},
+                },
+            },
+        },
         400: {
             "description": "Expired, spent, unknown or another browser's state",
             "content": {"text/html": {"schema": {"type": "string"}}},
