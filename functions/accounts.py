@@ -8,22 +8,29 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path
 
+from shared.accounts.mfa import turn_off_totp
 from shared.accounts.models import (
     ConfirmRequest,
     ConfirmResponse,
     LoginRequest,
     Me,
     MePatch,
+    MfaChallenge,
+    MfaDisableRequest,
+    MfaLoginRequest,
+    MfaStatus,
     RefreshRequest,
     RegisterRequest,
     RegisterResponse,
     Tokens,
+    TotpSetup,
+    TotpVerifyRequest,
 )
 from shared.accounts.registration import register_account
 from shared.accounts.revocation import refuse_tokens_of_deleted_accounts
-from shared.accounts.wiring import accounts
+from shared.accounts.wiring import accounts, totp
 from shared.core.api import JSON, build_resolver
-from shared.core.identity import current_user_id, revocations
+from shared.core.identity import caller_access_token, current_user_id, revocations
 from shared.core.links import deletion_links
 from shared.core.observability import api_handler, count
 from shared.core.openapi import responses
@@ -44,19 +51,24 @@ TAGS = ["accounts"]
     "/v1/auth/register",
     summary="Create an account",
     tags=TAGS,
-    responses=responses(400, 409, 422, created=RegisterResponse),
+    description="An email that already has an account gets the same answer as a new one (no account "
+    "enumeration); only the mailbox's owner can tell, by the confirmation code that arrives or not.",
+    responses=responses(400, 422, created=RegisterResponse),
 )
 def register(body: RegisterRequest) -> Response[RegisterResponse]:
-    result = register_account(accounts(), preferences_repository(), body)
-    count("AccountRegistered")
-    return Response(status_code=201, content_type=JSON, body=result)
+    registration = register_account(accounts(), preferences_repository(), body)
+    if registration.created:
+        count("AccountRegistered")
+    return Response(status_code=201, content_type=JSON, body=registration.answer)
 
 
 @router.post(
     "/v1/auth/confirm",
     summary="Confirm the account with the emailed code",
+    description="A wrong or expired code, an unknown email and an account already confirmed all get "
+    "422 invalid_code (expired: code_expired): the answer tells nobody whether the email has an account.",
     tags=TAGS,
-    responses=responses(400, 409, 422, ok=ConfirmResponse),
+    responses=responses(400, 422, ok=ConfirmResponse),
 )
 def confirm(body: ConfirmRequest) -> ConfirmResponse:
     return accounts().confirm(body)
@@ -65,11 +77,29 @@ def confirm(body: ConfirmRequest) -> ConfirmResponse:
 @router.post(
     "/v1/auth/login",
     summary="Log in with email and password",
+    description="Tokens; or, for an account with MFA on, {mfa_required: totp, session}: send the session "
+    "and the authenticator app's code to POST /v1/auth/login/mfa for the tokens.",
     tags=TAGS,
-    responses=responses(400, 401, 403, 422, ok=Tokens),
+    responses=responses(400, 401, 403, 422, ok=Tokens | MfaChallenge),
 )
-def login(body: LoginRequest) -> Tokens:
-    tokens = refuse_tokens_of_deleted_accounts(revocations(), accounts().login(body))
+def login(body: LoginRequest) -> Tokens | MfaChallenge:
+    answer = accounts().login(body)
+    if isinstance(answer, MfaChallenge):
+        count("LoginMfaChallenge")
+        return answer
+    tokens = refuse_tokens_of_deleted_accounts(revocations(), answer)
+    count("Login")
+    return tokens
+
+
+@router.post(
+    "/v1/auth/login/mfa",
+    summary="Finish a login with MFA on: the session from POST /v1/auth/login and the app's code",
+    tags=TAGS,
+    responses=responses(400, 401, 422, ok=Tokens),
+)
+def login_mfa(body: MfaLoginRequest) -> Tokens:
+    tokens = refuse_tokens_of_deleted_accounts(revocations(), accounts().log_in_with_totp(body))
     count("Login")
     return tokens
 
@@ -102,6 +132,41 @@ def get_me() -> Me:
 )
 def patch_me(body: MePatch) -> Me:
     return accounts().update_me(current_user_id(router), body)
+
+
+@router.post(
+    "/v1/me/mfa/totp",
+    summary="Set up an authenticator app: a fresh TOTP secret (MFA stays off until verified)",
+    tags=TAGS,
+    responses=responses(401, ok=TotpSetup),
+)
+def set_up_totp() -> TotpSetup:
+    return totp().associate(caller_access_token(router))
+
+
+@router.post(
+    "/v1/me/mfa/totp/verify",
+    summary="Turn MFA on with a code from the authenticator app; login then needs a code",
+    tags=TAGS,
+    responses=responses(400, 401, 409, 422, ok=MfaStatus),
+)
+def verify_totp(body: TotpVerifyRequest) -> MfaStatus:
+    status = totp().verify_and_enable(caller_access_token(router), body.code)
+    count("MfaEnabled")
+    return status
+
+
+@router.delete(
+    "/v1/me/mfa",
+    summary="Turn MFA off (re-enter your password)",
+    tags=TAGS,
+    responses=responses(400, 401, 422, ok=MfaStatus),
+)
+def turn_off_mfa(body: MfaDisableRequest) -> MfaStatus:
+    user_id = current_user_id(router)
+    status = turn_off_totp(accounts(), totp(), user_id, caller_access_token(router), body.password.get_secret_value())
+    count("MfaDisabled")
+    return status
 
 
 @router.delete(

@@ -1,4 +1,4 @@
-"""Imports function: start a Google Sheets import (returns Google's consent URL), list, status, undo."""
+"""Imports function: start a Google Sheets import (returns our consent page's URL), list, status, undo."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
+from shared.accounts.wiring import account_directory
 from shared.core.api import JSON, IdempotencyKey, build_resolver, created
 from shared.core.clock import utcnow
 from shared.core.idempotency import create_once, idempotency_store
@@ -52,7 +53,17 @@ def start_google_sheets_import(
 
     def start() -> ImportStarted:
         region = phone_region(preferences_repository(), user_id, settings().default_phone_region)
-        return imports.start_import(jobs, vault(), authorization_client(), user_id, body, now, phone_region=region)
+        return imports.start_import(
+            jobs,
+            vault(),
+            authorization_client(),
+            user_id,
+            body,
+            now,
+            account=account_directory().masked_email(user_id),
+            redirect_uri=settings().oauth_redirect_uri,
+            phone_region=region,
+        )
 
     made = create_once(
         idempotency_store(),
@@ -64,7 +75,15 @@ def start_google_sheets_import(
         create=start,
         identify=lambda started: started.import_id,
         replay=lambda import_id: imports.authorize_again(
-            jobs, vault(), authorization_client(), user_id, import_id, body, now
+            jobs,
+            vault(),
+            authorization_client(),
+            user_id,
+            import_id,
+            body,
+            now,
+            account=account_directory().masked_email(user_id),
+            redirect_uri=settings().oauth_redirect_uri,
         ),
     )
     if not made.replayed:

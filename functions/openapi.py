@@ -10,7 +10,7 @@ from typing import Any
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
 from aws_lambda_powertools.event_handler.openapi.models import Server
 
-from shared.resources import API_FUNCTIONS, all_routes
+from shared.resources import ACCESS_TOKEN_SCOPE, API_FUNCTIONS, all_routes
 
 TITLE = "Lead CRM API"
 VERSION = "1.0.0"
@@ -44,7 +44,9 @@ def openapi_document(server_url: str | None = None) -> dict[str, Any]:
             "type": "http",
             "scheme": "bearer",
             "bearerFormat": "JWT",
-            "description": "A Cognito id or access token from POST /v1/auth/login",
+            "description": "The access_token from POST /v1/auth/login (or /v1/auth/refresh). An ID token is "
+            'refused with 403 {"message": "Forbidden"}: routes require the access token\'s scope '
+            f"({ACCESS_TOKEN_SCOPE}).",
         }
     }
     for _function, route in all_routes():

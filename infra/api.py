@@ -80,6 +80,7 @@ class Api(Construct):
                     methods=[apigwv2.HttpMethod[route.method]],
                     integration=integration,
                     authorizer=apigwv2.HttpNoneAuthorizer() if route.public else None,
+                    authorization_scopes=list(route.authorization_scopes) or None,
                 )
                 if route.public:
                     self.public_routes.extend(routes)

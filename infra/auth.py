@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aws_cdk import Duration, RemovalPolicy
+from aws_cdk import Duration, RemovalPolicy, Stack, Token
 from aws_cdk import aws_cognito as cognito
 from constructs import Construct
 
@@ -36,6 +36,7 @@ _AUTH_FLOW_KWARGS = {
     "ALLOW_ADMIN_USER_PASSWORD_AUTH": "admin_user_password",
 }
 _ALWAYS_ON_FLOWS = {"ALLOW_REFRESH_TOKEN_AUTH"}
+_MFA = {"OFF": cognito.Mfa.OFF, "OPTIONAL": cognito.Mfa.OPTIONAL, "ON": cognito.Mfa.REQUIRED}
 
 
 def _sign_in_aliases(spec: UserPoolSpec) -> cognito.SignInAliases:
@@ -69,10 +70,54 @@ def _auth_flows(spec: UserPoolSpec) -> cognito.AuthFlow:
     return cognito.AuthFlow(**{_AUTH_FLOW_KWARGS[flow]: True for flow in sorted(flows)})
 
 
+class MissingSesSender(ValueError):
+    """Production needs a verified SES sender for Cognito's email; the synth stops here."""
+
+
+def user_pool_email(scope: Construct) -> cognito.UserPoolEmail:
+    """How Cognito sends confirmation codes and recovery mail, from the deploy's context.
+
+    ``-c ses_from_address=no-reply@example.org -c ses_region=eu-west-1`` (the sender verified in SES
+    in that region; the region may be left out when the stack names its own; ``-c ses_from_name=…``;
+    ``-c ses_verified_domain=example.org`` if the domain is the verified identity): through SES,
+    our sender, our sending quota. Cognito's own sender (50 emails a day, its address) only with
+    ``-c cognito_default_email=true``, for a stack that is not production. Neither: the synth
+    fails, naming both (docs/deploy.md)."""
+    context = scope.node.try_get_context
+    sender = context("ses_from_address")
+    if sender:
+        region = context("ses_region") or Stack.of(scope).region
+        if Token.is_unresolved(region):
+            raise MissingSesSender(
+                "The stack names no region, so Cognito's SES region must be given: -c ses_region=<region of the "
+                "verified sender>."
+            )
+        return cognito.UserPoolEmail.with_ses(
+            from_email=str(sender),
+            from_name=context("ses_from_name"),
+            ses_region=str(region),
+            ses_verified_domain=context("ses_verified_domain"),
+        )
+    if str(context("cognito_default_email")).lower() == "true":
+        return cognito.UserPoolEmail.with_cognito()
+    raise MissingSesSender(
+        "Cognito's email (confirmation codes, account recovery) goes through SES in production: "
+        "deploy with -c ses_from_address=<a sender verified in SES> (see docs/deploy.md), or, for a "
+        "stack that is not production, -c cognito_default_email=true (Cognito's sender, 50 emails a day)."
+    )
+
+
 class Auth(Construct):
     """User pool (email sign-in, self sign-up) and a secretless public client for the app."""
 
-    def __init__(self, scope: Construct, construct_id: str, *, spec: UserPoolSpec = USER_POOL):
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        email: cognito.UserPoolEmail,
+        spec: UserPoolSpec = USER_POOL,
+    ):
         super().__init__(scope, construct_id)
 
         self.user_pool = cognito.UserPool(
@@ -94,7 +139,13 @@ class Auth(Construct):
                 require_symbols=spec.password_needs_every_character_class,
             ),
             account_recovery=cognito.AccountRecovery.EMAIL_ONLY,
-            mfa=cognito.Mfa.OFF,
+            email=email,
+            mfa=_MFA[spec.mfa],
+            mfa_second_factor=cognito.MfaSecondFactor(
+                otp="SOFTWARE_TOKEN_MFA" in spec.mfa_second_factors, sms="SMS_MFA" in spec.mfa_second_factors
+            )
+            if spec.mfa != "OFF"
+            else None,
             deletion_protection=True,
             removal_policy=RemovalPolicy.RETAIN,
         )

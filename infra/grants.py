@@ -74,6 +74,7 @@ OBJECT_ACTIONS = [
 ]
 USER_POOL_ACTIONS = {
     "user_pool": ["cognito-idp:AdminGetUser", "cognito-idp:AdminUpdateUserAttributes"],
+    "user_pool_read": ["cognito-idp:AdminGetUser"],
     "user_pool_revoke": ["cognito-idp:AdminDisableUser", "cognito-idp:AdminUserGlobalSignOut"],
     "user_pool_erase": ["cognito-idp:AdminDeleteUser", "cognito-idp:AdminGetUser"],  # delete, then prove it gone
 }
@@ -141,7 +142,7 @@ def _uploads(targets: NeedTargets) -> list[iam.PolicyStatement]:
 
 
 def _user_pool(need: str) -> Callable[[NeedTargets], list[iam.PolicyStatement]]:
-    """The Cognito admin actions of one of the three user-pool needs, on the pool only."""
+    """The Cognito admin actions of one of the user-pool needs, on the pool only."""
 
     def statements(targets: NeedTargets) -> list[iam.PolicyStatement]:
         return [iam.PolicyStatement(actions=USER_POOL_ACTIONS[need], resources=[targets.auth.user_pool.user_pool_arn])]
@@ -189,6 +190,7 @@ NEED_STATEMENTS: dict[Need, Callable[[NeedTargets], list[iam.PolicyStatement]]] 
     "table": _table,
     "uploads": _uploads,
     "user_pool": _user_pool("user_pool"),
+    "user_pool_read": _user_pool("user_pool_read"),
     "user_pool_revoke": _user_pool("user_pool_revoke"),
     "user_pool_erase": _user_pool("user_pool_erase"),
     "receipt_key": _receipt_key,

@@ -36,10 +36,11 @@ XRAY_WILDCARD = (
     "Added by CDK for active X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords "
     "support no resource-level permissions. Every data statement names its resource.",
 )
-NO_MFA = (
+OPTIONAL_MFA = (
     "AwsSolutions-COG2",
-    "The mobile app signs in with email and password (USER_PASSWORD_AUTH) and has no MFA "
-    "enrolment flow; required MFA would lock every user out. Revisit with the app team.",
+    "MFA is offered, not required: every user can turn on TOTP (an authenticator app) through "
+    "/v1/me/mfa, and login then needs its code. Requiring it would lock out every user who has "
+    "no authenticator app; SMS is not offered (cost per message, SIM swapping).",
 )
 NO_PLUS_TIER = (
     "AwsSolutions-COG8",
@@ -131,7 +132,7 @@ def acknowledge_findings(
     for role in functions.roles.values():
         policy = role.node.find_child("DefaultPolicy")
         _acknowledge(policy, XRAY_WILDCARD)
-    _acknowledge(auth.user_pool, NO_MFA, NO_PLUS_TIER)
+    _acknowledge(auth.user_pool, OPTIONAL_MFA, NO_PLUS_TIER)
     acknowledge_termination_findings(stack, data=data, functions=functions, erasure_workflow=erasure_workflow)
     _acknowledge(import_secrets.google_client_secret, GOOGLE_SECRET_ROTATION)
     for import_workflow in import_workflows:

@@ -11,7 +11,7 @@ from cdk_nag import AwsSolutionsChecks
 from constructs import Construct
 
 from infra.api import Api
-from infra.auth import Auth
+from infra.auth import Auth, user_pool_email
 from infra.checkov import skip_resource_findings
 from infra.data import DataStore
 from infra.erasure import ErasureWorkflow
@@ -46,7 +46,7 @@ class CrmStack(Stack):
     def __init__(self, scope: Construct, construct_id: str, **kwargs: Any) -> None:
         super().__init__(scope, construct_id, **kwargs)
         self.data = DataStore(self, "Data")
-        self.auth = Auth(self, "Auth")
+        self.auth = Auth(self, "Auth", email=user_pool_email(self))
         self.import_secrets = ImportSecrets(self, "ImportSecrets")
         extra_environment = {**_phone_region_environment(self), **_app_link_environment(self)}
         self.functions = Functions(

@@ -92,7 +92,8 @@ def _banner(stack: LocalStack, ready_s: float) -> str:
             f"  curl -s -XPOST {google}/_fake/spreadsheets -H 'content-type: application/json' \\",
             """    -d '{"spreadsheet_id": "my-sheet-0001", "title": "Leads", "rows": [["Name", "Phone"], """
             """["Priya Shah", "090000 12345"]]}'""",
-            f"  then POST {api}/v1/imports/google-sheets and open its authorization_url (README: Import).",
+            f"  then POST {api}/v1/imports/google-sheets and open its authorization_url in a browser: our consent "
+            "page, then Continue (README: Import).",
         ]
     lines.append("Ctrl-C to stop.")
     return "\n".join(lines)

@@ -2,8 +2,9 @@
 authorizer → payload 2.0 event → function → response.
 
 API Gateway's own answers keep its bodies: 404 for no route, 413 for a body over 10 MB, 429 for
-an empty bucket, 401 from the authorizer, 500 when the function fails or returns what API Gateway
-cannot map. The docs (local/docs.py) answer paths no route claims, as a stage route would.
+an empty bucket, 401 from the authorizer (403 for a valid token without the route's scope: an
+ID token), 500 when the function fails or returns what API Gateway cannot map. The docs
+(local/docs.py) answer paths no route claims, as a stage route would.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from urllib.parse import unquote
 
 from local import docs
 from local.context import FunctionRegistry, Handler, LocalFunction, run
-from local.jwt_authorizer import JwtAuthorizer, Unauthorized
+from local.jwt_authorizer import InsufficientScope, JwtAuthorizer, Unauthorized
 from local.payload_v2 import BadLambdaResponse, build_event, response_from_result
 from local.routes import RouteTable
 from local.throttle import Throttle
@@ -116,9 +117,10 @@ class HttpApi:
         claims = None
         if not route.public:
             try:
-                claims = self.authorizer.authorize(_header(headers, "authorization"))
-            except Unauthorized as denied:
-                status, response_headers, content = _message(401, "Unauthorized")
+                claims = self.authorizer.authorize(_header(headers, "authorization"), route.authorization_scopes)
+            except (Unauthorized, InsufficientScope) as denied:
+                status, message = (401, "Unauthorized") if isinstance(denied, Unauthorized) else (403, "Forbidden")
+                status, response_headers, content = _message(status, message)
                 response_headers.append(("www-authenticate", denied.www_authenticate))
                 return route.route_key, (status, response_headers, content)
 

@@ -23,6 +23,19 @@ class Unauthorized(Exception):
         return f'Bearer scope="" error="invalid_token" error_description="{self.description}"'
 
 
+class InsufficientScope(Exception):
+    """A valid token without any of the route's authorization scopes: API Gateway's 403."""
+
+    def __init__(self, required: Sequence[str]) -> None:
+        super().__init__("insufficient scope")
+        self.required = tuple(required)
+
+    @property
+    def www_authenticate(self) -> str:
+        scopes = " ".join(self.required)
+        return f'Bearer scope="{scopes}" error="insufficient_scope" error_description="expected scopes: [{scopes}]"'
+
+
 def claim_to_string(value: object) -> str:
     """API Gateway hands JWT claims to Lambda as strings: ``1700000000``, ``true``, ``[a b]``."""
     if isinstance(value, bool):
@@ -38,15 +51,29 @@ def claim_to_string(value: object) -> str:
 
 class JwtAuthorizer:
     """API Gateway's JWT authorizer: RS256 signature from the issuer's JWKS, ``iss``, ``exp``,
-    ``nbf``, ``iat`` and audience (``aud`` of ID tokens or ``client_id`` of access tokens)."""
+    ``nbf``, ``iat``, audience (``aud`` of ID tokens or ``client_id`` of access tokens), then the
+    route's authorization scopes against the token's ``scope`` claim (any one of them)."""
 
     def __init__(self, jwks_url: str, issuer: str, audiences: Sequence[str]) -> None:
         self.issuer = issuer
         self.audiences = frozenset(audiences)
         self._jwks = jwt.PyJWKClient(jwks_url, cache_jwk_set=True, lifespan=300, timeout=5)
 
-    def authorize(self, authorization: str | None) -> dict[str, Any]:
-        """Verified claims, or ``Unauthorized`` with API Gateway's description of the failure."""
+    def authorize(self, authorization: str | None, scopes: Sequence[str] = ()) -> dict[str, Any]:
+        """Verified claims; ``Unauthorized`` (401) with API Gateway's description of the failure, or
+        ``InsufficientScope`` (403) for a valid token that carries none of ``scopes``.
+
+        API Gateway checks the scope only. Cognito puts one in access tokens and none in ID tokens,
+        so here a token must also say it is an access token: the same rule for every token Cognito
+        issues, and no crafted token with a scope but ``token_use: id`` gets through."""
+        claims = self._verified(authorization)
+        granted = claims.get("scope")
+        granted_scopes = set(granted.split()) if isinstance(granted, str) else set()
+        if scopes and (claims.get("token_use") != "access" or not granted_scopes & set(scopes)):
+            raise InsufficientScope(scopes)
+        return claims
+
+    def _verified(self, authorization: str | None) -> dict[str, Any]:
         if not authorization or not authorization.strip():
             raise Unauthorized(None)
         token = authorization.strip()

@@ -277,6 +277,12 @@ class MotoResources:
                 }
             },
         )["UserPool"]["Id"]
+        if pool.mfa != "OFF":
+            cognito.set_user_pool_mfa_config(
+                UserPoolId=self.user_pool_id,
+                SoftwareTokenMfaConfiguration={"Enabled": "SOFTWARE_TOKEN_MFA" in pool.mfa_second_factors},
+                MfaConfiguration=pool.mfa,
+            )
         self.client_id = cognito.create_user_pool_client(
             UserPoolId=self.user_pool_id,
             ClientName=f"{pool.local_name}-app",
@@ -312,6 +318,7 @@ class MotoResources:
                 "public_access_block": s3.get_public_access_block(Bucket=name)["PublicAccessBlockConfiguration"],
             }
         pool = cognito.describe_user_pool(UserPoolId=self.user_pool_id)["UserPool"]
+        mfa = cognito.get_user_pool_mfa_config(UserPoolId=self.user_pool_id)
         client = cognito.describe_user_pool_client(UserPoolId=self.user_pool_id, ClientId=self.client_id)[
             "UserPoolClient"
         ]
@@ -354,6 +361,17 @@ class MotoResources:
                 "username_attributes": pool.get("UsernameAttributes", []),
                 "auto_verified_attributes": pool.get("AutoVerifiedAttributes", []),
                 "password_policy": pool["Policies"]["PasswordPolicy"],
+                "mfa": {
+                    "configuration": mfa.get("MfaConfiguration", "OFF"),
+                    "enabled": [
+                        name
+                        for name, config in (
+                            ("SMS_MFA", mfa.get("SmsMfaConfiguration")),
+                            ("SOFTWARE_TOKEN_MFA", mfa.get("SoftwareTokenMfaConfiguration")),
+                        )
+                        if config and config.get("Enabled", True)
+                    ],
+                },
                 "schema": pool["SchemaAttributes"],
                 "client": {
                     "id": client["ClientId"],

@@ -364,6 +364,9 @@ class LocalStack:
             # The fake Google is plain http, which oauthlib refuses unless told: set here (local
             # and test processes) only, never in any Lambda configuration.
             "OAUTHLIB_INSECURE_TRANSPORT": "1",
+            # moto accepts any TOTP code unless told to check them (then against one fixed secret
+            # for every user): a wrong code must fail here as it does in AWS.
+            "MOTO_COGNITO_IDP_USER_POOL_ENABLE_TOTP": "true",
         }
 
     def client_env(self) -> dict[str, str]:

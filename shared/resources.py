@@ -204,6 +204,9 @@ class UserPoolSpec:
     id_token_minutes: int
     refresh_token_days: int
     auth_flows: tuple[str, ...] = ("ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH")
+    # Multi-factor authentication: OPTIONAL lets each user turn it on; the second factors offered.
+    mfa: Literal["OFF", "OPTIONAL", "ON"] = "OFF"
+    mfa_second_factors: tuple[Literal["SOFTWARE_TOKEN_MFA", "SMS_MFA"], ...] = ()
 
 
 # Contact information lives in Cognito only ("used for verifying, securing, and accessing your
@@ -222,6 +225,10 @@ USER_POOL = UserPoolSpec(
     access_token_minutes=60,
     id_token_minutes=60,
     refresh_token_days=30,
+    # Optional TOTP (an authenticator app; /v1/me/mfa): no SMS, which costs per message and can be
+    # intercepted by SIM swapping.
+    mfa="OPTIONAL",
+    mfa_second_factors=("SOFTWARE_TOKEN_MFA",),
 )
 
 
@@ -247,6 +254,12 @@ STAGE_THROTTLE = ThrottleSpec(rate_per_second=50, burst=100)
 PUBLIC_ROUTE_THROTTLE = ThrottleSpec(rate_per_second=10, burst=20)
 
 
+# Only access tokens call the API. API Gateway's JWT authorizer cannot tell an ID token from an
+# access token by itself; a route's authorization scopes can: Cognito's access tokens (from
+# USER_PASSWORD_AUTH and refresh) carry this scope, its ID tokens no scope at all.
+ACCESS_TOKEN_SCOPE = "aws.cognito.signin.user.admin"
+
+
 @dataclass(frozen=True)
 class RouteSpec:
     method: Literal["GET", "POST", "PUT", "PATCH", "DELETE"]
@@ -256,6 +269,11 @@ class RouteSpec:
     @property
     def route_key(self) -> str:
         return f"{self.method} {self.path}"
+
+    @property
+    def authorization_scopes(self) -> tuple[str, ...]:
+        """What the authorizer requires of a token's ``scope`` claim (any one of them)."""
+        return () if self.public else (ACCESS_TOKEN_SCOPE,)
 
     @property
     def throttle(self) -> ThrottleSpec:
@@ -269,7 +287,8 @@ class RouteSpec:
 
 
 # What a function may touch; infra/functions.py turns each into least-privilege IAM statements.
-# table, uploads: data stores. user_pool: read and update a profile; user_pool_revoke: disable a
+# table, uploads: data stores. user_pool: read and update a profile; user_pool_read: read one (the
+# import's consent page shows the receiving account's masked email); user_pool_revoke: disable a
 # user and revoke their refresh tokens (account termination); user_pool_erase: delete a user and
 # read back that it is gone (the erasure task). import_key: seal/open with the import KMS key (only
 # under the import's encryption context); import_workflow: start the import state machine;
@@ -281,6 +300,7 @@ Need = Literal[
     "table",
     "uploads",
     "user_pool",
+    "user_pool_read",
     "user_pool_revoke",
     "user_pool_erase",
     "import_key",
@@ -301,6 +321,7 @@ NEED_ENVIRONMENT: dict[Need, tuple[str, ...]] = {
     "table": (ENV_TABLE_NAME,),
     "uploads": (ENV_UPLOADS_BUCKET,),
     "user_pool": (ENV_USER_POOL_ID, ENV_USER_POOL_CLIENT_ID),
+    "user_pool_read": (ENV_USER_POOL_ID,),
     "user_pool_revoke": (ENV_USER_POOL_ID,),
     "user_pool_erase": (ENV_USER_POOL_ID,),
     "import_key": (ENV_IMPORT_KEY_ID,),
@@ -332,15 +353,19 @@ class FunctionSpec:
 ACCOUNTS_FUNCTION = FunctionSpec(
     name="accounts",
     module="functions.accounts",
-    description="Registration, login, token refresh and the caller's own profile",
+    description="Registration, login (with optional TOTP MFA), token refresh and the caller's own profile",
     routes=(
         RouteSpec("POST", "/v1/auth/register", public=True),
         RouteSpec("POST", "/v1/auth/confirm", public=True),
         RouteSpec("POST", "/v1/auth/login", public=True),
+        RouteSpec("POST", "/v1/auth/login/mfa", public=True),
         RouteSpec("POST", "/v1/auth/refresh", public=True),
         RouteSpec("GET", "/v1/me"),
         RouteSpec("PATCH", "/v1/me"),
         RouteSpec("DELETE", "/v1/me"),
+        RouteSpec("POST", "/v1/me/mfa/totp"),
+        RouteSpec("POST", "/v1/me/mfa/totp/verify"),
+        RouteSpec("DELETE", "/v1/me/mfa"),
         RouteSpec("GET", "/v1/deletions/{deletion_id}", public=True),
     ),
     needs=("user_pool", "user_pool_revoke", "table", "receipt_key", "erasure_workflow"),
@@ -475,15 +500,19 @@ IMPORTS_FUNCTION = FunctionSpec(
         RouteSpec("GET", "/v1/imports/{import_id}"),
         RouteSpec("DELETE", "/v1/imports/{import_id}"),
     ),
-    needs=("table", "import_key", "google_client", "import_undo_workflow"),
+    needs=("table", "import_key", "google_client", "user_pool_read", "import_undo_workflow"),
 )
 
 GOOGLE_OAUTH_FUNCTION = FunctionSpec(
     name="google_oauth",
     module="functions.google_oauth",
-    description="Google's OAuth redirect: spends the code, seals the token, starts the import workflow",
+    description="Import consent page, and Google's OAuth redirect: spends the code, seals the token, starts the import",
     timeout_s=15,
-    routes=(RouteSpec("GET", "/v1/oauth/google/callback", public=True),),
+    routes=(
+        RouteSpec("GET", "/v1/oauth/google/consent", public=True),
+        RouteSpec("POST", "/v1/oauth/google/consent", public=True),
+        RouteSpec("GET", "/v1/oauth/google/callback", public=True),
+    ),
     needs=("table", "import_key", "google_client", "google_secret", "import_workflow"),
 )
 

@@ -1,4 +1,5 @@
-"""Helpers for Google Sheets import tests: drive the consent redirect by hand, wait for a job."""
+"""Helpers for Google Sheets import tests: drive our consent page and Google's redirect by hand, as
+a browser would (its Origin, its consent cookie), and wait for a job."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import requests
 
+from shared.imports.consent import COOKIE_NAME as CONSENT_COOKIE
 from tests.plugins.log_canary import register_canary
 from tests.support import TestUser, unique_phone
 
@@ -18,12 +20,14 @@ TERMINAL = ("succeeded", "failed", "cancelled", "undone", "undo_failed")
 
 @dataclass
 class Consent:
-    """What Google's consent redirect carried back: the callback URL and its parameters."""
+    """What Google's consent redirect carried back (the callback URL and its parameters), and the
+    consent cookie of the browser that pressed Continue on our page."""
 
     callback_url: str
     code: str | None
     state: str | None
     error: str | None
+    cookie: str | None = None
 
 
 def start_import(user: TestUser, spreadsheet: str, **fields: Any) -> dict[str, Any]:
@@ -34,21 +38,42 @@ def start_import(user: TestUser, spreadsheet: str, **fields: Any) -> dict[str, A
     return started
 
 
-def consent(authorization_url: str) -> Consent:
-    """Google's consent screen (the fake redirects at once): where it sends the browser back."""
-    response = requests.get(authorization_url, allow_redirects=False, timeout=10)
+def continue_to_google(authorization_url: str, cookie: str | None = None) -> tuple[str, str]:
+    """Our consent page, then its Continue button (a POST from the page's own origin): Google's
+    consent URL and this browser's consent cookie."""
+    page = requests.get(authorization_url, allow_redirects=False, timeout=10)
+    assert page.status_code == 200, page.text
+    parts = urlsplit(authorization_url)
+    headers = {"Origin": f"{parts.scheme}://{parts.netloc}"}
+    if cookie:
+        headers["Cookie"] = f"{CONSENT_COOKIE}={cookie}"
+    confirmed = requests.post(authorization_url, headers=headers, allow_redirects=False, timeout=10)
+    assert confirmed.status_code == 303, confirmed.text
+    name, _, rest = confirmed.headers["Set-Cookie"].partition("=")
+    assert name == CONSENT_COOKIE
+    return confirmed.headers["Location"], register_canary(rest.split(";")[0], "consent cookie")
+
+
+def consent(authorization_url: str, cookie: str | None = None) -> Consent:
+    """Our consent page, Continue, and Google's consent screen (the fake redirects at once):
+    where Google sends the browser back, and the browser's consent cookie (``cookie``: a browser
+    that has one already)."""
+    google_url, cookie = continue_to_google(authorization_url, cookie)
+    response = requests.get(google_url, allow_redirects=False, timeout=10)
     assert response.status_code == 302, response.text
     location = response.headers["Location"]
     query = {key: values[-1] for key, values in parse_qs(urlsplit(location).query).items()}
     for name in ("code", "state"):
         if name in query:
             register_canary(query[name], f"oauth {name}")
-    return Consent(location, query.get("code"), query.get("state"), query.get("error"))
+    return Consent(location, query.get("code"), query.get("state"), query.get("error"), cookie)
 
 
-def callback(url: str) -> requests.Response:
-    """The browser following Google's redirect to our callback (a public route)."""
-    return requests.get(url, allow_redirects=False, timeout=30)
+def callback(granted: Consent, *, same_browser: bool = True) -> requests.Response:
+    """A browser following Google's redirect to our callback (a public route): by default the one
+    that continued on our consent page (it sends the consent cookie)."""
+    headers = {"Cookie": f"{CONSENT_COOKIE}={granted.cookie}"} if same_browser and granted.cookie else {}
+    return requests.get(granted.callback_url, headers=headers, allow_redirects=False, timeout=30)
 
 
 def wait_for_import(user: TestUser, import_id: str, timeout: float = 60.0) -> dict[str, Any]:
@@ -68,7 +93,7 @@ def run_import(user: TestUser, spreadsheet: str, **fields: Any) -> dict[str, Any
     """Start → consent → callback → wait: the whole user journey; returns the finished job."""
     started = start_import(user, spreadsheet, **fields)
     granted = consent(started["authorization_url"])
-    page = callback(granted.callback_url)
+    page = callback(granted)
     assert page.status_code == 200, page.text
     return wait_for_import(user, started["import_id"])
 

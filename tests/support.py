@@ -149,3 +149,34 @@ PNG_BYTES = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
     "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
 )
+
+
+TOTP_STEP_S = 30
+
+
+def totp_code(secret: str, at: float | None = None) -> str:
+    """The authenticator app's code for a base32 ``secret`` (RFC 6238: SHA-1, 6 digits, 30 s)."""
+    import base64
+    import time
+
+    from cryptography.hazmat.primitives.hashes import SHA1
+    from cryptography.hazmat.primitives.twofactor.totp import TOTP
+
+    key = base64.b32decode(secret + "=" * (-len(secret) % 8), casefold=True)
+    totp = TOTP(key, 6, SHA1(), TOTP_STEP_S, enforce_key_length=False)
+    return totp.generate(int(time.time() if at is None else at)).decode()
+
+
+def fresh_totp_code(secret: str) -> str:
+    """A code that stays valid while a request or two is served: the verifier accepts the current
+    30-second step only, so a code read in a step's last seconds waits for the next step."""
+    import time
+
+    if TOTP_STEP_S - time.time() % TOTP_STEP_S < 5:
+        time.sleep(TOTP_STEP_S - time.time() % TOTP_STEP_S + 0.1)
+    return totp_code(secret)
+
+
+def wrong_totp_code(secret: str) -> str:
+    """A well-formed code that is not the current one."""
+    return f"{(int(totp_code(secret)) + 1) % 1_000_000:06d}"

@@ -5,8 +5,8 @@ the purpose of verifying, securing, and accessing your account" — together wit
 the privacy policy accepted at sign-up, written in the same call so an account can never exist
 without its consent record.
 
-Integrations: Cognito user pools (SignUp, ConfirmSignUp, InitiateAuth, AdminGetUser,
-AdminUpdateUserAttributes).
+Integrations: Cognito user pools (SignUp, ConfirmSignUp, InitiateAuth, RespondToAuthChallenge,
+AdminGetUser, AdminUpdateUserAttributes, AdminDisableUser, AdminUserGlobalSignOut, ListUsers).
 """
 
 from __future__ import annotations
@@ -24,6 +24,8 @@ from shared.accounts.models import (
     LoginRequest,
     Me,
     MePatch,
+    MfaChallenge,
+    MfaLoginRequest,
     RefreshRequest,
     RegisterRequest,
     RegisterResponse,
@@ -31,8 +33,6 @@ from shared.accounts.models import (
 )
 from shared.core.clock import utcnow
 from shared.core.errors import (
-    Conflict,
-    DomainError,
     Forbidden,
     InvalidInput,
     NotFound,
@@ -54,8 +54,12 @@ _THROTTLED = {
 }
 
 
+class _EmailTaken(Exception):
+    """SignUp found an account with this email (never an answer of its own: see ``register``)."""
+
+
 @contextmanager
-def _cognito_errors(mapping: dict[str, DomainError]) -> Iterator[None]:
+def cognito_errors(mapping: dict[str, Exception]) -> Iterator[None]:
     """Translate Cognito's error codes into domain errors; Cognito's messages are dropped."""
     try:
         yield
@@ -77,51 +81,60 @@ class Accounts:
         self._pool = user_pool_id
         self._client = client_id
 
-    def register(self, body: RegisterRequest, now: datetime | None = None) -> RegisterResponse:
+    def register(self, body: RegisterRequest, now: datetime | None = None) -> RegisterResponse | None:
+        """The new account, or None if the email already has one: the caller answers as if it
+        were new (shared/accounts/registration.py), so this is no 409."""
         accepted_at = (now or utcnow()).isoformat(timespec="seconds")
-        with _cognito_errors(
-            {
-                "UsernameExistsException": Conflict("An account with this email exists.", "email_taken"),
-                "InvalidPasswordException": InvalidInput(
-                    "The password does not meet the password policy.", "weak_password"
-                ),
-                "InvalidParameterException": InvalidInput("Some account details are not valid.", "invalid_account"),
-                "CodeDeliveryFailureException": ServiceUnavailable(
-                    "The confirmation code could not be sent; try again.", "code_delivery_failed"
-                ),
-            }
-        ):
-            response = self._idp.sign_up(
-                ClientId=self._client,
-                Username=body.email,
-                Password=body.password.get_secret_value(),
-                UserAttributes=[
-                    {"Name": "email", "Value": body.email},
-                    {"Name": "name", "Value": body.name},
-                    {"Name": "phone_number", "Value": body.phone},
-                    {"Name": POLICY_VERSION_ATTR, "Value": body.policy_version},
-                    {"Name": POLICY_ACCEPTED_AT_ATTR, "Value": accepted_at},
-                ],
-            )
+        try:
+            with cognito_errors(
+                {
+                    "UsernameExistsException": _EmailTaken(),
+                    "InvalidPasswordException": InvalidInput(
+                        "The password does not meet the password policy.", "weak_password"
+                    ),
+                    "InvalidParameterException": InvalidInput("Some account details are not valid.", "invalid_account"),
+                    "CodeDeliveryFailureException": ServiceUnavailable(
+                        "The confirmation code could not be sent; try again.", "code_delivery_failed"
+                    ),
+                }
+            ):
+                response = self._idp.sign_up(
+                    ClientId=self._client,
+                    Username=body.email,
+                    Password=body.password.get_secret_value(),
+                    UserAttributes=[
+                        {"Name": "email", "Value": body.email},
+                        {"Name": "name", "Value": body.name},
+                        {"Name": "phone_number", "Value": body.phone},
+                        {"Name": POLICY_VERSION_ATTR, "Value": body.policy_version},
+                        {"Name": POLICY_ACCEPTED_AT_ATTR, "Value": accepted_at},
+                    ],
+                )
+        except _EmailTaken:
+            logger.info("registration for an existing account answered as a new one")
+            return None
         logger.info("account registered", extra={"policy_version": body.policy_version})
         return RegisterResponse(user_id=response["UserSub"], confirmation_required=not response["UserConfirmed"])
 
     def confirm(self, body: ConfirmRequest) -> ConfirmResponse:
         invalid = InvalidInput("The confirmation code is not valid.", "invalid_code")
-        with _cognito_errors(
+        with cognito_errors(
             {
                 "CodeMismatchException": invalid,
                 "UserNotFoundException": invalid,  # same answer: no account enumeration
                 "ExpiredCodeException": InvalidInput("The confirmation code has expired.", "code_expired"),
-                "NotAuthorizedException": Conflict("The account is already confirmed.", "already_confirmed"),
+                # "Current status is CONFIRMED": an answer of its own would tell anyone the email
+                # has an account (Cognito's existence protection hides unknown users only).
+                "NotAuthorizedException": invalid,
             }
         ):
             self._idp.confirm_sign_up(ClientId=self._client, Username=body.email, ConfirmationCode=body.code)
         return ConfirmResponse(confirmed=True)
 
-    def login(self, body: LoginRequest) -> Tokens:
+    def login(self, body: LoginRequest) -> Tokens | MfaChallenge:
+        """Tokens, or the TOTP challenge of an account with MFA on (the password was right)."""
         wrong = Unauthenticated("Email or password is wrong.", "invalid_credentials")
-        with _cognito_errors(
+        with cognito_errors(
             {
                 "NotAuthorizedException": wrong,
                 "UserNotFoundException": wrong,  # same answer: no account enumeration
@@ -137,10 +150,33 @@ class Accounts:
                     "PASSWORD": body.password.get_secret_value(),
                 },
             )
+        if response.get("ChallengeName") == "SOFTWARE_TOKEN_MFA":
+            return MfaChallenge(mfa_required="totp", session=response["Session"])
+        return _tokens(response)
+
+    def log_in_with_totp(self, body: MfaLoginRequest) -> Tokens:
+        """The second step of a login with MFA on: the challenge's session and the app's code."""
+        expired = Unauthenticated("The login session is not valid any more; log in again.", "mfa_session_invalid")
+        with cognito_errors(
+            {
+                "CodeMismatchException": Unauthenticated("The code is not valid.", "invalid_mfa_code"),
+                "ExpiredCodeException": Unauthenticated("The code is not valid.", "invalid_mfa_code"),
+                "NotAuthorizedException": expired,
+                "ResourceNotFoundException": expired,  # moto's answer to a session it never issued
+                "UserNotFoundException": expired,
+                "InvalidParameterException": expired,
+            }
+        ):
+            response = self._idp.respond_to_auth_challenge(
+                ClientId=self._client,
+                ChallengeName="SOFTWARE_TOKEN_MFA",
+                Session=body.session.get_secret_value(),
+                ChallengeResponses={"USERNAME": body.email, "SOFTWARE_TOKEN_MFA_CODE": body.code},
+            )
         return _tokens(response)
 
     def refresh(self, body: RefreshRequest) -> Tokens:
-        with _cognito_errors(
+        with cognito_errors(
             {
                 "NotAuthorizedException": Unauthenticated("The refresh token is not valid.", "invalid_refresh_token"),
                 "UserNotFoundException": Unauthenticated("The refresh token is not valid.", "invalid_refresh_token"),
@@ -154,7 +190,7 @@ class Accounts:
         return _tokens(response)
 
     def get_me(self, user_id: str) -> Me:
-        with _cognito_errors({"UserNotFoundException": NotFound("No such account.", "account_not_found")}):
+        with cognito_errors({"UserNotFoundException": NotFound("No such account.", "account_not_found")}):
             user = self._idp.admin_get_user(UserPoolId=self._pool, Username=user_id)
         return _me(user_id, user)
 
@@ -164,7 +200,7 @@ class Accounts:
             changes.append({"Name": "name", "Value": body.name})
         if body.phone is not None:
             changes.append({"Name": "phone_number", "Value": body.phone})
-        with _cognito_errors(
+        with cognito_errors(
             {
                 "UserNotFoundException": NotFound("No such account.", "account_not_found"),
                 "InvalidParameterException": InvalidInput("Some account details are not valid.", "invalid_account"),
@@ -177,7 +213,7 @@ class Accounts:
     def verify_password(self, user_id: str, password: str) -> None:
         """Fresh proof of identity before an irreversible action; the tokens it yields are dropped."""
         wrong = Unauthenticated("The password is wrong.", "invalid_credentials")
-        with _cognito_errors({"NotAuthorizedException": wrong, "UserNotFoundException": wrong}):
+        with cognito_errors({"NotAuthorizedException": wrong, "UserNotFoundException": wrong}):
             self._idp.initiate_auth(
                 ClientId=self._client,
                 AuthFlow="USER_PASSWORD_AUTH",
@@ -186,7 +222,7 @@ class Accounts:
 
     def disable(self, user_id: str) -> None:
         """No more logins, and every refresh token revoked."""
-        with _cognito_errors({"UserNotFoundException": NotFound("No such account.", "account_not_found")}):
+        with cognito_errors({"UserNotFoundException": NotFound("No such account.", "account_not_found")}):
             self._idp.admin_disable_user(UserPoolId=self._pool, Username=user_id)
             self._idp.admin_user_global_sign_out(UserPoolId=self._pool, Username=user_id)
 
@@ -225,4 +261,5 @@ def _me(user_id: str, user: dict[str, Any]) -> Me:
         policy_version=attrs.get(POLICY_VERSION_ATTR),
         policy_accepted_at=datetime.fromisoformat(accepted) if accepted else None,
         created_at=user["UserCreateDate"],
+        mfa_enabled="SOFTWARE_TOKEN_MFA" in (user.get("UserMFASettingList") or []),
     )

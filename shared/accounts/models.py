@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import EmailStr, Field, SecretStr, model_validator
 
+from shared.accounts.policy import PolicyVersion
 from shared.core.models import Output, StrictInput, Timestamp
 from shared.core.phone import REGION_PATTERN, InvalidPhone, to_e164
-
-POLICY_VERSION_PATTERN = r"^[A-Za-z0-9._-]{1,32}$"
 
 
 def account_phone(value: str, region: str | None) -> str:
@@ -34,9 +33,8 @@ class RegisterRequest(StrictInput):
     phone: AccountPhone = Field(description="International format, or national with phone_region; stored in E.164")
     phone_region: PhoneRegion | None = None
     password: Password
-    policy_version: str = Field(
-        pattern=POLICY_VERSION_PATTERN,
-        description="Version of the privacy policy the user accepted",
+    policy_version: PolicyVersion = Field(
+        description="Version of the privacy policy the user accepted: one of the published versions",
     )
 
     @model_validator(mode="after")
@@ -84,6 +82,42 @@ class Me(Output):
     policy_version: str | None
     policy_accepted_at: Timestamp | None
     created_at: Timestamp
+    mfa_enabled: bool = Field(description="Login needs a code from an authenticator app (TOTP)")
+
+
+# --- multi-factor authentication (TOTP) ---------------------------------------------------------
+
+TotpCode = Annotated[str, Field(pattern=r"^[0-9]{6}$", description="The 6-digit code the authenticator app shows")]
+
+
+class MfaChallenge(Output):
+    """Login's answer for an account with MFA on: no tokens until the code is sent."""
+
+    mfa_required: Literal["totp"]
+    session: str = Field(description="Send it back with the code to POST /v1/auth/login/mfa (valid 3 minutes)")
+
+
+class MfaLoginRequest(StrictInput):
+    email: Annotated[EmailStr, Field(max_length=254)]
+    session: SecretStr = Field(min_length=20, max_length=4096)
+    code: TotpCode
+
+
+class TotpSetup(Output):
+    secret: str = Field(description="Base32 secret for the authenticator app; shown once, never stored by us")
+    otpauth_uri: str = Field(description="The same secret as an otpauth:// URI, for a QR code")
+
+
+class TotpVerifyRequest(StrictInput):
+    code: TotpCode
+
+
+class MfaStatus(Output):
+    mfa_enabled: bool
+
+
+class MfaDisableRequest(StrictInput):
+    password: Annotated[SecretStr, Field(min_length=1, max_length=256)]
 
 
 class MePatch(StrictInput):
@@ -107,8 +141,14 @@ __all__ = [
     "LoginRequest",
     "Me",
     "MePatch",
+    "MfaChallenge",
+    "MfaDisableRequest",
+    "MfaLoginRequest",
+    "MfaStatus",
     "RefreshRequest",
     "RegisterRequest",
     "RegisterResponse",
     "Tokens",
+    "TotpSetup",
+    "TotpVerifyRequest",
 ]

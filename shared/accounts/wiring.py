@@ -5,6 +5,8 @@ from __future__ import annotations
 from functools import cache
 
 from shared.accounts.cognito import Accounts
+from shared.accounts.directory import AccountDirectory
+from shared.accounts.mfa import Totp
 from shared.core import aws
 from shared.core.settings import settings
 
@@ -13,3 +15,14 @@ from shared.core.settings import settings
 def accounts() -> Accounts:
     config = settings()
     return Accounts(aws.cognito(), config.user_pool_id, config.user_pool_client_id)
+
+
+@cache
+def totp() -> Totp:
+    return Totp(aws.cognito())
+
+
+@cache
+def account_directory() -> AccountDirectory:
+    """Only the pool id: functions that show an account's masked email need ``user_pool_read``."""
+    return AccountDirectory(aws.cognito(), settings().user_pool_id)

@@ -24,6 +24,7 @@ from shared.core import aws
 from shared.core.dynamodb import key
 from shared.core.errors import Unauthenticated
 from shared.core.settings import settings
+from shared.privacy import Pii
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
@@ -43,6 +44,20 @@ def current_user_id(router: Router | APIGatewayHttpResolver) -> str:
     if not sub:  # only reachable if a private route were deployed without the authorizer
         raise Unauthenticated()
     return str(sub)
+
+
+def caller_access_token(router: Router | APIGatewayHttpResolver) -> Pii[str]:
+    """The bearer token API Gateway verified: an access token (the route's authorization scope).
+    Only for Cognito's user APIs, which act on the token's own user (MFA settings); never logged
+    or stored."""
+    event = cast("APIGatewayProxyEventV2", router.current_event)
+    header = (event.headers or {}).get("authorization") or ""
+    token = header.strip()
+    if token[:7].lower() == "bearer ":
+        token = token[7:].strip()
+    if not token:  # only reachable if a private route were deployed without the authorizer
+        raise Unauthenticated()
+    return Pii(token)
 
 
 def revoked_pk(user_id: str) -> str:

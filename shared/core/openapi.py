@@ -3,6 +3,7 @@ the shared error model) and the links a client can follow from its success body.
 
 from __future__ import annotations
 
+from types import UnionType
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
@@ -42,14 +43,15 @@ def link(route_key: str, description: str, **parameters: str) -> dict[str, Any]:
 
 def responses(
     *statuses: int,
-    ok: type[BaseModel] | None = None,
+    ok: type[BaseModel] | UnionType | None = None,
     created: type[BaseModel] | None = None,
     accepted: type[BaseModel] | None = None,
     deleted: bool = False,
     links: dict[str, dict[str, Any]] | None = None,
     etag: bool = False,
 ) -> dict[int, OpenAPIResponse]:
-    """OpenAPI responses of a route: its success model and error statuses (with the error model).
+    """OpenAPI responses of a route: its success model (``ok`` may be a union of models: one of
+    them) and error statuses (with the error model).
     ``deleted``: 204 without a body. ``links`` (see :func:`link`): the operations a client can call
     next with the success body. ``etag``: the success response carries the object's version as
     its ETag."""

@@ -1,7 +1,9 @@
 """Google's redirect back to us: the one place an authorization code is spent.
 
 The state is consumed first (delete-on-read), so a replayed, unknown or expired state starts
-nothing and the code that came with it is never sent anywhere. The access token is sealed (KMS,
+nothing and the code that came with it is never sent anywhere. Only the browser that pressed
+Continue on our consent page (shared/imports/consent.py: its cookie) may finish: anywhere else
+the state is spent, the import fails and the code is never exchanged. The access token is sealed (KMS,
 bound to the user and import) onto a TTL-bounded item; the workflow gets ids only.
 """
 
@@ -11,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal, Protocol
 
+from shared.imports.consent import CONSENT_NOT_CONFIRMED, is_same_browser
 from shared.imports.google.oauth import SHEETS_SCOPE, AccessToken, AuthorizationRejected, GoogleUnavailable
 from shared.imports.logic import AUTHORIZATION_TIMEOUT, state_hash
 from shared.imports.repository import ImportRepository, SealedToken, epoch
@@ -22,7 +25,7 @@ from shared.resources import IMPORT_TOKEN_MAX_SECONDS, OAUTH_STATE_MAX_SECONDS
 
 logger = get_logger()
 
-Outcome = Literal["started", "cancelled", "refused", "authorization_failed", "unavailable", "busy"]
+Outcome = Literal["started", "cancelled", "refused", "other_browser", "authorization_failed", "unavailable", "busy"]
 
 
 @dataclass(frozen=True)
@@ -54,9 +57,12 @@ def complete_authorization(
     state: str | None,
     code: str | None,
     error: str | None,
+    browser: str | None,
     now: datetime,
 ) -> CallbackOutcome:
-    """Integrations: DynamoDB (DeleteItem state, PutItem token, TransactWriteItems job + lease +
+    """``browser``: the request's consent cookie, if any.
+
+    Integrations: DynamoDB (DeleteItem state, PutItem token, TransactWriteItems job + lease +
     reference), KMS (Decrypt, Encrypt), Google's token endpoint, Step Functions (StartExecution)."""
     if not state:
         return CallbackOutcome("refused")
@@ -74,6 +80,10 @@ def complete_authorization(
         fail(AUTHORIZATION_TIMEOUT)
         logger.info("oauth callback refused", extra={"reason": "expired_state", "import_id": import_id})
         return CallbackOutcome("refused", import_id)
+    if not is_same_browser(record, browser):  # a forwarded link, or our consent page skipped
+        fail(CONSENT_NOT_CONFIRMED)
+        logger.info("oauth callback refused", extra={"reason": "other_browser", "import_id": import_id})
+        return CallbackOutcome("other_browser", import_id)
     if error or not code:
         # access_denied (the user said no) or any other refusal by Google: nothing to import.
         jobs.transition(user_id, import_id, waiting, ImportStatus.CANCELLED, now)

@@ -23,15 +23,15 @@ STYLE = (
 )
 
 
-def _sha256(text: str) -> str:
+def csp_hash(text: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
 
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'none'",
-        f"script-src {_sha256(SCRIPT)}",
-        f"style-src {_sha256(STYLE)}",
+        f"script-src {csp_hash(SCRIPT)}",
+        f"style-src {csp_hash(STYLE)}",
         "img-src data:",  # the empty inline favicon: no request for /favicon.ico
         "base-uri 'none'",
         "form-action 'none'",
@@ -56,6 +56,11 @@ _MESSAGES = {
     "refused": (
         "This link can't be used",
         "It has expired or was already used. Start the import again from the app.",
+    ),
+    "other_browser": (
+        "This link can't be used here",
+        "An import continues only in the browser where its account was confirmed, so nothing was imported. "
+        "If you want to import your own spreadsheet, start the import from the app in your own account.",
     ),
     "authorization_failed": (
         "Import not started",

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from ulid import ULID
 
@@ -37,6 +37,7 @@ _SPREADSHEET_ID = re.compile(r"^[A-Za-z0-9_-]{10,200}$")
 _URL_ID = re.compile(r"/spreadsheets/(?:u/\d+/)?d/([A-Za-z0-9_-]+)")
 _CURSOR_PREFIX = "i1:"
 AUTHORIZATION_TIMEOUT = "authorization_timeout"
+CONSENT_PATH = "/v1/oauth/google/consent"
 
 
 class AuthorizationStarter(Protocol):
@@ -57,6 +58,18 @@ def spreadsheet_id_from(text: str) -> str:
     return text
 
 
+def origin_of(url: str) -> str:
+    """``https://api.example.com/v1/oauth/google/callback`` → ``https://api.example.com``."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def consent_url(redirect_uri: str, state: Pii[str]) -> str:
+    """Our consent page for a state (shared/imports/consent.py), on the callback's origin: the
+    ``authorization_url`` a client opens. Google's own URL is given only by that page."""
+    return f"{origin_of(redirect_uri)}{CONSENT_PATH}?{urlencode({'state': state.reveal()})}"
+
+
 def state_hash(state: Pii[str]) -> str:
     """The OAuth state is a bearer secret until spent: only its hash is a key."""
     return hashlib.sha256(state.reveal().encode()).hexdigest()
@@ -69,9 +82,14 @@ def start_import(
     user_id: str,
     body: GoogleSheetsImportRequest,
     now: datetime,
+    *,
+    account: str,
+    redirect_uri: str,
     phone_region: str | None = None,
 ) -> ImportStarted:
     """Create the job and a single-use OAuth state; the sheet's details go sealed into the state.
+    ``account``: the receiving account as the consent page shows it (masked email);
+    ``redirect_uri``: the callback, whose origin serves the consent page;
     ``phone_region``: how the sheet's national-format numbers are read (the user's region now).
 
     Integrations: DynamoDB (GetItem lease, 2 PutItem), KMS (1 Encrypt).
@@ -87,7 +105,7 @@ def start_import(
         created_at=now,
         phone_region=phone_region,
     )
-    authorization_url, hashed_state = _authorization(vault, oauth, user_id, import_id, body)
+    authorization_url, hashed_state = _authorization(vault, oauth, user_id, import_id, body, account, redirect_uri)
     jobs.create(user_id, job, oauth_state=hashed_state.state_hash)
     jobs.put_state(hashed_state.state_hash, hashed_state.record(now), expires_at=epoch(now) + OAUTH_STATE_MAX_SECONDS)
     logger.info("import awaiting authorization", extra={"import_id": import_id})
@@ -106,10 +124,16 @@ class _SealedState:
 
 
 def _authorization(
-    vault: Vault, oauth: AuthorizationStarter, user_id: str, import_id: str, body: GoogleSheetsImportRequest
+    vault: Vault,
+    oauth: AuthorizationStarter,
+    user_id: str,
+    import_id: str,
+    body: GoogleSheetsImportRequest,
+    account: str,
+    redirect_uri: str,
 ) -> tuple[str, _SealedState]:
-    """A consent URL with a fresh state and PKCE verifier; the sheet's details and the verifier
-    sealed for the state item."""
+    """Our consent page's URL with a fresh state and PKCE verifier; the sheet's details, the
+    receiving account (masked) and the verifier sealed for the state item."""
     authorization = oauth.authorization_request()
     pending = PendingAuthorization(
         code_verifier=authorization.code_verifier,
@@ -119,9 +143,11 @@ def _authorization(
             header_row=body.header_row,
             mapping=dict(body.mapping) if body.mapping else None,
         ),
+        account=account,
     )
     sealed = vault.seal(pending.to_bytes(), user_id=user_id, import_id=import_id)
-    return authorization.url, _SealedState(state_hash(authorization.state), user_id, import_id, sealed)
+    url = consent_url(redirect_uri, authorization.state)
+    return url, _SealedState(state_hash(authorization.state), user_id, import_id, sealed)
 
 
 def authorize_again(
@@ -132,6 +158,9 @@ def authorize_again(
     import_id: str,
     body: GoogleSheetsImportRequest,
     now: datetime,
+    *,
+    account: str,
+    redirect_uri: str,
 ) -> ImportStarted:
     """A replayed start (the same Idempotency-Key and body): the same import, with a new consent
     URL while it still awaits authorization; the earlier URL stops working. The state is a bearer
@@ -143,7 +172,7 @@ def authorize_again(
         raise NotFound("No such import.", code="import_not_found")
     if job.status != ImportStatus.AWAITING_AUTHORIZATION:
         return ImportStarted(import_id=import_id, authorization_url=None, status=job.status)
-    authorization_url, sealed = _authorization(vault, oauth, user_id, import_id, body)
+    authorization_url, sealed = _authorization(vault, oauth, user_id, import_id, body, account, redirect_uri)
     jobs.put_state(sealed.state_hash, sealed.record(now), expires_at=epoch(now) + OAUTH_STATE_MAX_SECONDS)
     previous = jobs.replace_state(user_id, import_id, sealed.state_hash)
     if previous is None:  # authorized meanwhile: the new state must not work

@@ -51,8 +51,9 @@ class GoogleSheetsImportRequest(StrictInput):
 class ImportStarted(Output):
     import_id: str
     authorization_url: str | None = Field(
-        description="Open in a browser: Google's consent screen. Null on a replayed start once the import "
-        "is no longer awaiting authorization"
+        description="Open in a browser: our consent page, which shows the receiving account (masked email) "
+        "and the spreadsheet, and leads on to Google's consent screen only when the user continues. Null on a "
+        "replayed start once the import is no longer awaiting authorization"
     )
     status: ImportStatus
 

@@ -10,6 +10,9 @@ Key design (the table's layout: shared/core/layout.py):
 | OAuth state         | OAUTHSTATE#<sha256(state)>  | OAUTHSTATE               | TTL ≤ 10 min; delete-on-read  |
 | import reference    | IMPORTREF#<import_id>       | IMPORTREF                | user id, while a workflow runs|
 
+The OAuth state also carries ``browser``, once the consent page's Continue was pressed: a hash of
+that browser's consent cookie (shared/imports/consent.py); the callback accepts only that browser.
+
 A job holds status, counts, timestamps, the row cursor and per-row errors as (row, code) — no
 cell, header, spreadsheet id or sheet title. The spreadsheet id, sheet title, mapping, PKCE
 verifier and access token exist only inside KMS ciphertext (encryption context: purpose, user,
@@ -30,7 +33,9 @@ lease and deleted when the workflow ends, by the retention job if it never does,
 
 Access patterns (calls per request):
 1. start an import ....... PutItem job + PutItem OAuth state (+ KMS Encrypt) ............... 2
-2. OAuth callback ........ DeleteItem state ALL_OLD (single use), PutItem token,
+2. consent page .......... GetItem state (+ KMS Decrypt: the account and sheet it shows) ......... 1
+   continue to Google .... UpdateItem state SET browser, conditional, ALL_NEW (+ KMS Decrypt) ... 1
+   OAuth callback ........ DeleteItem state ALL_OLD (single use), PutItem token,
                            TransactWriteItems (job awaiting → running, lease, reference),
                            StartExecution (+ KMS Decrypt/Encrypt) ........................... 3
 3. import status / list .. GetItem job / Query begins_with(sk, "IMPORT#") desc ............. 1
@@ -139,6 +144,7 @@ class OAuthStateRecord:
     import_id: str
     sealed: bytes
     created_at: datetime
+    browser: str | None = None  # hash of the consent cookie of the browser that continued to Google
 
 
 @dataclass(frozen=True)
@@ -188,6 +194,8 @@ class ImportRepository(Protocol):
     def end(self, user_id: str, import_id: str) -> None: ...
     def user_of(self, import_id: str) -> str | None: ...
     def put_state(self, state_hash: str, record: OAuthStateRecord, expires_at: int) -> None: ...
+    def read_state(self, state_hash: str) -> OAuthStateRecord | None: ...
+    def bind_state(self, state_hash: str, browser: str) -> OAuthStateRecord | None: ...
     def consume_state(self, state_hash: str) -> OAuthStateRecord | None: ...
     def put_token(self, user_id: str, import_id: str, token: SealedToken) -> None: ...
     def get_token(self, user_id: str, import_id: str, now: int) -> SealedToken | None: ...
@@ -496,6 +504,29 @@ class DynamoImportRepository:
             ConditionExpression="attribute_not_exists(pk)",
         )
 
+    def read_state(self, state_hash: str) -> OAuthStateRecord | None:
+        """The state as it is (the consent page shows what it will import; reading spends nothing)."""
+        response = self._db.get_item(TableName=self._table, Key=oauth_state_key(state_hash), ConsistentRead=True)
+        item = response.get("Item")
+        return _to_state(item) if item else None
+
+    def bind_state(self, state_hash: str, browser: str) -> OAuthStateRecord | None:
+        """Tie the state to the browser that continued to Google (a hash of its consent cookie):
+        the first browser wins, the same browser may continue again; None if the state is gone or
+        belongs to another browser."""
+        written = conditional(
+            self._db.update_item,
+            TableName=self._table,
+            Key=oauth_state_key(state_hash),
+            UpdateExpression="SET browser = :browser",
+            ConditionExpression="attribute_exists(pk) AND (attribute_not_exists(browser) OR browser = :browser)",
+            ExpressionAttributeValues={":browser": ser(browser)},
+            ReturnValues="ALL_NEW",
+        )
+        if not written:
+            return None
+        return _to_state(written.response["Attributes"])
+
     def consume_state(self, state_hash: str) -> OAuthStateRecord | None:
         """Delete-on-read: of two callbacks with the same state, only one gets the record."""
         response = self._db.delete_item(
@@ -504,17 +535,7 @@ class DynamoImportRepository:
             ReturnValues="ALL_OLD",
         )
         item = response.get("Attributes")
-        if not item:
-            return None
-        plain = from_item(item)
-        created_at = _time(plain["created_at"])
-        assert created_at is not None
-        return OAuthStateRecord(
-            user_id=plain["user_id"],
-            import_id=plain["import_id"],
-            sealed=bytes(plain["sealed"].value),
-            created_at=created_at,
-        )
+        return _to_state(item) if item else None
 
     # --- sealed token: ≤ 1 hour, deleted when the import ends ---------------------------------
 
@@ -547,6 +568,19 @@ class DynamoImportRepository:
             TableName=self._table,
             Key=oauth_state_key(state_hash),
         )
+
+
+def _to_state(item: dict[str, Any]) -> OAuthStateRecord:
+    plain = from_item(item)
+    created_at = _time(plain["created_at"])
+    assert created_at is not None
+    return OAuthStateRecord(
+        user_id=plain["user_id"],
+        import_id=plain["import_id"],
+        sealed=bytes(plain["sealed"].value),
+        created_at=created_at,
+        browser=plain.get("browser"),
+    )
 
 
 def epoch(moment: datetime) -> int:

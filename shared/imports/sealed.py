@@ -1,7 +1,8 @@
 """What travels sealed (KMS ciphertext) between the steps of an import, and nowhere else.
 
 The spreadsheet id, sheet title, column mapping, PKCE verifier and access token are Google
-Sheets-related data or secrets: they never appear in a job item, a workflow payload or a log.
+Sheets-related data or secrets, and the receiving account's masked email is personal data: they
+never appear in a job item, a workflow payload or a log.
 Between the API call and the callback they are sealed on the OAuth state item (≤ 10 minutes);
 between the callback and the end of the import, with the access token, on the token item
 (≤ 1 hour, deleted when the import ends).
@@ -51,18 +52,26 @@ class SheetRequest:
 
 @dataclass(frozen=True)
 class PendingAuthorization:
-    """Sealed on the OAuth state: what the callback needs to finish the authorization."""
+    """Sealed on the OAuth state: what the consent page shows (the receiving account, masked) and
+    what the callback needs to finish the authorization."""
 
     code_verifier: Pii[str]
     sheet: SheetRequest
+    account: str = ""  # the receiving account's masked email, e.g. a***@example.com
 
     def to_bytes(self) -> bytes:
-        return json.dumps({"v": self.code_verifier.reveal(), "sheet": self.sheet.to_dict()}).encode()
+        return json.dumps(
+            {"v": self.code_verifier.reveal(), "sheet": self.sheet.to_dict(), "account": self.account}
+        ).encode()
 
     @classmethod
     def from_bytes(cls, data: bytes) -> PendingAuthorization:
         plain = json.loads(data)
-        return cls(code_verifier=Pii(str(plain["v"])), sheet=SheetRequest.from_dict(plain["sheet"]))
+        return cls(
+            code_verifier=Pii(str(plain["v"])),
+            sheet=SheetRequest.from_dict(plain["sheet"]),
+            account=str(plain.get("account") or ""),
+        )
 
 
 @dataclass(frozen=True)

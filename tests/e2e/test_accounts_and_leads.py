@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pytest
@@ -63,19 +64,62 @@ def test_register_confirm_login_manage_leads_refresh_and_refuse_without_token(ap
     new_tokens = refreshed.json()
     register_tokens(new_tokens)
     assert api.as_user(new_tokens["access_token"]).get("/v1/me").status_code == 200
-    assert api.as_user(new_tokens["id_token"]).get("/v1/me").status_code == 200
+    # Only access tokens call the API: an ID token is refused as API Gateway refuses it.
+    refused = api.as_user(new_tokens["id_token"]).get("/v1/me")
+    assert (refused.status_code, refused.json()) == (403, {"message": "Forbidden"})
 
     assert api.get("/v1/me").status_code == 401
     assert api.get("/v1/leads").status_code == 401
     assert api.as_user("not-a-jwt").get("/v1/leads").status_code == 401
 
 
-def test_duplicate_email_is_a_conflict_and_creates_nothing(api: Api, user: TestUser, local_stack) -> None:  # type: ignore[no-untyped-def]
+def test_registering_a_taken_email_answers_like_a_new_account_and_changes_nothing(  # type: ignore[no-untyped-def]
+    api: Api, user: TestUser, local_stack
+) -> None:
+    """No account enumeration through sign-up: a taken email gets the answer a new one gets (201,
+    a fresh random user id, confirmation required); the owner's account is untouched and nothing
+    is written for the id answered."""
+    fresh = api.post("/v1/auth/register", json=new_identity())
     again = new_identity() | {"email": user.email}
-    response = api.post("/v1/auth/register", json=again)
-    assert response.status_code == 409
-    assert _error_code(response) == "email_taken"
+    taken = api.post("/v1/auth/register", json=again)
+
+    assert (taken.status_code, fresh.status_code) == (201, 201)
+    assert set(taken.headers) - {"Date"} == set(fresh.headers) - {"Date"}
+    assert taken.json().keys() == fresh.json().keys()
+    assert taken.json()["confirmation_required"] is fresh.json()["confirmation_required"] is True
+    decoy = taken.json()["user_id"]
+    assert re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}", decoy)
+    assert re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}", fresh.json()["user_id"])
+    assert decoy != user.user_id
+
+    # The owner's account: same password, same profile; the newcomer's password opens nothing.
     assert api.post("/v1/auth/login", json={"email": user.email, "password": user.password}).status_code == 200
+    refused = api.post("/v1/auth/login", json={"email": user.email, "password": again["password"]})
+    assert (refused.status_code, _error_code(refused)) == (401, "invalid_credentials")
+    me = user.api.get("/v1/me").json()
+    assert (me["user_id"], me["name"], me["phone"]) == (user.user_id, user.name, user.phone)
+    # Nothing stored under the id answered (a new account starts its preferences at once).
+    item = local_stack.client("dynamodb").get_item(
+        TableName=local_stack.table_name, Key={"pk": {"S": f"USER#{decoy}"}, "sk": {"S": "PREFS"}}
+    )
+    assert "Item" not in item
+    fresh_prefs = local_stack.client("dynamodb").get_item(
+        TableName=local_stack.table_name, Key={"pk": {"S": f"USER#{fresh.json()['user_id']}"}, "sk": {"S": "PREFS"}}
+    )
+    assert "Item" in fresh_prefs
+
+
+def test_only_a_published_policy_version_can_be_accepted(api: Api, local_stack) -> None:  # type: ignore[no-untyped-def]
+    """Consent is recorded for a policy that exists: an unknown version creates no account."""
+    identity = new_identity() | {"policy_version": "1999-01-01"}
+    response = api.post("/v1/auth/register", json=identity)
+    assert response.status_code == 422
+    assert _error_code(response) == "validation_error"
+    assert response.json()["error"]["details"] == [{"field": "body.policy_version", "type": "literal_error"}]
+    users = local_stack.client("cognito-idp").list_users(
+        UserPoolId=local_stack.user_pool_id, Filter=f'email = "{identity["email"]}"'
+    )["Users"]
+    assert users == []
 
 
 def test_wrong_password_and_unknown_email_answer_the_same_401(api: Api, user: TestUser) -> None:
@@ -83,6 +127,8 @@ def test_wrong_password_and_unknown_email_answer_the_same_401(api: Api, user: Te
     unknown = api.post("/v1/auth/login", json={"email": "nobody.here@example.com", "password": "Wrong-password-1"})
     assert (wrong.status_code, unknown.status_code) == (401, 401)
     assert _error_code(wrong) == _error_code(unknown) == "invalid_credentials"
+    assert wrong.json() == unknown.json()
+    assert set(wrong.headers) - {"Date"} == set(unknown.headers) - {"Date"}
 
 
 def test_unconfirmed_account_cannot_log_in(api: Api) -> None:

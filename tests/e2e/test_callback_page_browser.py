@@ -34,21 +34,24 @@ def test_callback_page_renders_loads_nothing_and_removes_the_code_from_the_addre
     page = browser.new_page()
     watch = PageWatch(page)
 
-    response = page.goto(started["authorization_url"])  # Google's consent → redirect → callback
+    page.goto(started["authorization_url"])  # our consent page
+    with page.expect_response(lambda r: r.url.startswith(callback_url)) as landed:  # Continue → Google → callback
+        page.click("button[type=submit]")
     page.wait_for_load_state("load")
+    response = landed.value
+    watch.requests[:] = [url for url in watch.requests if url.startswith(callback_url)]
 
     assert response is not None
     assert response.status == 200
     assert page.inner_text("h1") == "Import started"
     assert page.url == callback_url  # no code, no state: replaced before anything else ran
     assert "code=" not in page.evaluate("location.href")
-    assert page.evaluate("history.length") == 2  # about:blank, then the cleaned callback entry
+    assert page.evaluate("history.length") == 3  # about:blank, the consent page, the cleaned callback
     assert page.get_attribute("a.button", "href") == f"leadcrm://imports/{started['import_id']}"
-    # Exactly two requests: Google's consent URL and the callback document. No script, style,
-    # font, image or favicon from anywhere.
-    assert len(watch.requests) == 2, watch.requests
-    assert watch.requests[0] == started["authorization_url"]
-    assert watch.requests[1].startswith(callback_url + "?")
+    # One request since Google: the callback document. No script, style, font, image or favicon
+    # from anywhere (the consent page before it: tests/e2e/test_consent_page_browser.py).
+    assert len(watch.requests) == 1, watch.requests
+    assert watch.requests[0].startswith(callback_url + "?")
     # The strict CSP let the page's own inline style and script run (by hash) and nothing else.
     assert watch.console == []
     assert page.eval_on_selector("main", "element => getComputedStyle(element).maxWidth") == "448px"
@@ -56,7 +59,7 @@ def test_callback_page_renders_loads_nothing_and_removes_the_code_from_the_addre
     page.screenshot(path=str(SCREENSHOT))
 
     # The same link again (back button, a shared URL): refused, and still cleaned up.
-    replay = page.goto(watch.requests[1])
+    replay = page.goto(watch.requests[0])
     assert replay is not None
     assert replay.status == 400
     assert page.inner_text("h1") == "This link can't be used"

@@ -23,7 +23,7 @@ import pytest
 import requests
 
 from local.testing import environment_for_another_stack
-from tests.importing import sheet_id
+from tests.importing import CONSENT_COOKIE, continue_to_google, sheet_id
 from tests.plugins.log_canary import register_canary
 from tests.support import Api, create_user
 
@@ -143,14 +143,20 @@ def test_make_run_uses_the_google_its_environment_names(stand_in_google: tuple[s
         user = create_user(Api(base))
         started = user.api.post("/v1/imports/google-sheets", json={"spreadsheet": sheet_id(), "on_duplicate": "skip"})
         assert started.status_code == 201, started.text
-        authorization_url = started.json()["authorization_url"]
-        assert authorization_url.startswith(f"{google}/o/oauth2/auth?")
-        params = {key: values[-1] for key, values in parse_qs(urlsplit(authorization_url).query).items()}
+        # Our consent page first; its Continue leads to GOOGLE_AUTH_URI.
+        google_url, cookie = continue_to_google(started.json()["authorization_url"])
+        assert google_url.startswith(f"{google}/o/oauth2/auth?")
+        params = {key: values[-1] for key, values in parse_qs(urlsplit(google_url).query).items()}
         assert params["client_id"] == CLIENT_ID
         state = register_canary(params["state"], "oauth state")
 
         # Google's redirect back to the callback: the code is spent at GOOGLE_TOKEN_URI.
-        page = requests.get(f"{base}/v1/oauth/google/callback", params={"state": state, "code": "code-1"}, timeout=30)
+        page = requests.get(
+            f"{base}/v1/oauth/google/callback",
+            params={"state": state, "code": "code-1"},
+            headers={"Cookie": f"{CONSENT_COOKIE}={cookie}"},
+            timeout=30,
+        )
         assert page.status_code == 200, page.status_code
         token_requests = [r for r in recorded.requests if r[:2] == ("POST", "/token")]
         assert len(token_requests) == 1

@@ -21,6 +21,7 @@ from tests.importing import (
     all_leads,
     callback,
     consent,
+    continue_to_google,
     lead_rows,
     run_import,
     sheet_id,
@@ -92,9 +93,10 @@ def test_import_end_to_end_creates_leads_and_reports_counts(user: TestUser, goog
 
     started = start_import(user, f"https://docs.google.com/spreadsheets/d/{spreadsheet}/edit#gid=0")
     assert started["status"] == "awaiting_authorization"
-    url = urlsplit(started["authorization_url"])
-    params = {key: values[-1] for key, values in parse_qs(url.query).items()}
-    assert started["authorization_url"].startswith(f"{local_stack.google_url}/o/oauth2/auth?")
+    assert started["authorization_url"].startswith(f"{local_stack.gateway_url}/v1/oauth/google/consent?state=")
+    google_url, cookie = continue_to_google(started["authorization_url"])  # our consent page first
+    params = {key: values[-1] for key, values in parse_qs(urlsplit(google_url).query).items()}
+    assert google_url.startswith(f"{local_stack.google_url}/o/oauth2/auth?")
     assert params["client_id"] == CLIENT_ID
     assert params["redirect_uri"] == f"{local_stack.gateway_url}/v1/oauth/google/callback"
     assert params["response_type"] == "code"
@@ -107,8 +109,8 @@ def test_import_end_to_end_creates_leads_and_reports_counts(user: TestUser, goog
     }
     assert len(params["state"]) >= 43
 
-    granted = consent(started["authorization_url"])
-    page = callback(granted.callback_url)
+    granted = consent(started["authorization_url"], cookie)  # the same browser continues again
+    page = callback(granted)
     assert page.status_code == 200
     assert "Import started" in page.text
     assert f"leadcrm://imports/{started['import_id']}" in page.text
@@ -393,10 +395,10 @@ def test_a_replayed_callback_is_refused_and_starts_nothing(user: TestUser, googl
     google.load_sheet(spreadsheet, [["Name", "Phone"], ["A Lead", unique_phone()]], row_count=3)
     started = start_import(user, spreadsheet)
     granted = consent(started["authorization_url"])
-    assert callback(granted.callback_url).status_code == 200
+    assert callback(granted).status_code == 200
     wait_for_import(user, started["import_id"])
     tokens_before = google.count("token")
-    replay = callback(granted.callback_url)
+    replay = callback(granted)
     assert replay.status_code == 400
     assert "expired or was already used" in replay.text
     assert google.count("token") == tokens_before  # the code was not even sent again
@@ -421,11 +423,32 @@ def test_an_expired_state_is_refused_even_before_ttl_deletion(user: TestUser, go
         ConditionExpression="attribute_exists(pk)",
     )
     tokens_before = google.count("token")
-    page = callback(granted.callback_url)
+    page = callback(granted)
     assert page.status_code == 400
     assert google.count("token") == tokens_before
     job = user.api.get(f"/v1/imports/{started['import_id']}").json()
     assert (job["status"], job["error_code"]) == ("failed", "authorization_timeout")
+    assert _executions(local_stack, started["import_id"]) == []
+
+
+def test_google_s_redirect_in_another_browser_is_refused_spends_the_state_and_imports_nothing(
+    user: TestUser, google: Any, local_stack: Any
+) -> None:
+    """Issue 12 item 3: Google's link, forwarded after Continue, consented to by someone else."""
+    spreadsheet = sheet_id()
+    google.load_sheet(spreadsheet, [["Name", "Phone"], ["Elsewhere Lead", unique_phone()]], row_count=3)
+    started = start_import(user, spreadsheet)
+    granted = consent(started["authorization_url"])
+    tokens_before = google.count("token")
+
+    elsewhere = callback(granted, same_browser=False)
+
+    assert elsewhere.status_code == 400
+    assert "be used here" in elsewhere.text
+    assert google.count("token") == tokens_before  # the other person's code is never exchanged
+    job = user.api.get(f"/v1/imports/{started['import_id']}").json()
+    assert (job["status"], job["error_code"], job["leads_created"]) == ("failed", "consent_not_confirmed", 0)
+    assert callback(granted).status_code == 400  # the state is spent: not even its browser can finish
     assert _executions(local_stack, started["import_id"]) == []
 
 
@@ -443,7 +466,7 @@ def test_consent_denied_cancels_the_import(user: TestUser, google: Any, local_st
     started = start_import(user, "demo-leads-sheet")
     denied = consent(started["authorization_url"])
     assert denied.error == "access_denied"
-    page = callback(denied.callback_url)
+    page = callback(denied)
     assert page.status_code == 200
     assert "Import cancelled" in page.text
     job = user.api.get(f"/v1/imports/{started['import_id']}").json()

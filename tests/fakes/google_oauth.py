@@ -1,5 +1,5 @@
 """Google's OAuth endpoints as the import uses them (shared/imports/google/oauth.py ``GoogleOAuth``):
-consent URLs (``AuthorizationStarter``) and the code exchange (``TokenExchanger``).
+consent URLs (``AuthorizationStarter``, ``ConsentUrls``) and the code exchange (``TokenExchanger``).
 
 Like Google: each consent request has a fresh state and PKCE verifier; a code is spent once (a
 second exchange is ``AuthorizationRejected``); the token comes with the scopes the user granted.
@@ -35,6 +35,9 @@ class FakeGoogleOAuth:
         )
         self.issued.append(request)
         return request
+
+    def authorization_url(self, state: Pii[str], code_verifier: Pii[str]) -> str:
+        return f"https://accounts.google.test/o/oauth2/auth?state={state.reveal()}"
 
     def exchange(self, code: str, code_verifier: Pii[str]) -> AccessToken:
         self.exchanges.append((code, code_verifier))

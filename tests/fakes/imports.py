@@ -3,11 +3,12 @@
 Like ``DynamoImportRepository``: a job is created once (a second create with its id fails the
 condition), changes status only from the status the caller expects, takes its row range only
 while running and commits a chunk only where its cursor still is (exactly once per position);
-an OAuth state is created once and consumed once (delete-on-read, expired or not: the caller
-checks its age); a sealed token past its expiry reads as gone; deleting what is gone is no
-error. Jobs go in and out as copies, as through DynamoDB. One lease per user: taken with the
-move to running or undoing unless another import holds it unexpired; the reference (import id →
-user) lives from then until ``end``.
+an OAuth state is created once, read freely, bound to the first browser that asks (again by that
+browser only) and consumed once (delete-on-read, expired or not: the caller checks its age); a
+sealed token past its expiry reads as gone; deleting what is gone is no error. Jobs go in and
+out as copies, as through DynamoDB. One lease per user: taken with the move to running or
+undoing unless another import holds it unexpired; the reference (import id → user) lives from
+then until ``end``.
 """
 
 from __future__ import annotations
@@ -186,6 +187,20 @@ class FakeImportRepository:
             if state_hash in self.states:
                 raise condition_failed("PutItem")
             self.states[state_hash] = (record, expires_at)
+
+    def read_state(self, state_hash: str) -> OAuthStateRecord | None:
+        with self._lock:
+            stored = self.states.get(state_hash)
+        return stored[0] if stored else None
+
+    def bind_state(self, state_hash: str, browser: str) -> OAuthStateRecord | None:
+        with self._lock:
+            stored = self.states.get(state_hash)
+            if stored is None or stored[0].browser not in (None, browser):
+                return None
+            bound = replace(stored[0], browser=browser)
+            self.states[state_hash] = (bound, stored[1])
+            return bound
 
     def consume_state(self, state_hash: str) -> OAuthStateRecord | None:
         with self._lock:

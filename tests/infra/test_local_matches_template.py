@@ -113,6 +113,7 @@ def test_user_pool_attributes_password_policy_and_client_agree(
     assert cfn["Policies"]["PasswordPolicy"] == {
         k: v for k, v in moto["password_policy"].items() if k != "TemporaryPasswordValidityDays"
     }
+    assert (cfn["MfaConfiguration"], cfn["EnabledMfas"]) == (moto["mfa"]["configuration"], moto["mfa"]["enabled"])
 
     client = _props(template_json, crm_stack, crm_stack.auth.client)
     units = {"minutes": 60, "hours": 3600, "days": 86400}

@@ -14,6 +14,7 @@ import pytest
 from constructs import IConstruct
 
 from infra.stack import CrmStack
+from infra.synth import EXAMPLE_SES_SENDER as TEST_SES_SENDER
 from shared.resources import (
     BACKUP_FUNCTION,
     BACKUPS_BUCKET,
@@ -55,6 +56,7 @@ NEED_ENV = {
     "table": {ENV_TABLE_NAME},
     "uploads": {ENV_UPLOADS_BUCKET},
     "user_pool": {ENV_USER_POOL_ID, ENV_USER_POOL_CLIENT_ID},
+    "user_pool_read": {ENV_USER_POOL_ID},
     "user_pool_revoke": {ENV_USER_POOL_ID},
     "user_pool_erase": {ENV_USER_POOL_ID},
     "receipt_key": {ENV_RECEIPT_KEY_ID},
@@ -70,6 +72,7 @@ NEED_ACTION_PREFIXES = {
     "table": {"dynamodb", "kms"},
     "uploads": {"s3", "kms"},
     "user_pool": {"cognito-idp"},
+    "user_pool_read": {"cognito-idp"},
     "user_pool_revoke": {"cognito-idp"},
     "user_pool_erase": {"cognito-idp"},
     "receipt_key": {"kms"},
@@ -316,6 +319,17 @@ def test_routes_equal_spec_and_only_public_ones_skip_the_authorizer(
         assert uri == {"Fn::GetAtt": [function_id, "Arn"]}, route_key
 
 
+def test_only_access_tokens_pass_the_authorizer_on_private_routes(template_json: dict[str, Any]) -> None:
+    """API Gateway checks a route's authorization scopes against the token's ``scope`` claim:
+    Cognito's access tokens carry aws.cognito.signin.user.admin, its ID tokens no scope at all."""
+    for route in resources(template_json, "AWS::ApiGatewayV2::Route").values():
+        props = route["Properties"]
+        if props["AuthorizationType"] == "JWT":
+            assert props["AuthorizationScopes"] == ["aws.cognito.signin.user.admin"], props["RouteKey"]
+        else:
+            assert "AuthorizationScopes" not in props, props["RouteKey"]
+
+
 def test_authorizer_accepts_only_the_app_client(template_json: dict[str, Any], crm_stack: CrmStack) -> None:
     (authorizer,) = resources(template_json, "AWS::ApiGatewayV2::Authorizer").values()
     props = authorizer["Properties"]
@@ -374,6 +388,7 @@ def test_public_routes_are_throttled_tighter_than_the_stage_default(template_jso
 def test_a_new_public_route_is_throttled_without_a_second_edit() -> None:
     """An OAuth callback (or any public route added later) gets the tight bucket from the spec."""
     from aws_cdk import App, Stack
+    from aws_cdk import aws_cognito as cognito
     from aws_cdk import aws_lambda as lambda_
     from aws_cdk.assertions import Template
 
@@ -390,7 +405,8 @@ def test_a_new_public_route_is_throttled_without_a_second_edit() -> None:
         handler="index.handler",
         code=lambda_.Code.from_inline("def handler(event, context): pass"),
     )
-    Api(stack, "Api", auth=Auth(stack, "Auth"), functions={"oauth": function}, specs=(spec,))
+    auth = Auth(stack, "Auth", email=cognito.UserPoolEmail.with_cognito())
+    Api(stack, "Api", auth=auth, functions={"oauth": function}, specs=(spec,))
     (stage,) = resources(Template.from_stack(stack).to_json(), "AWS::ApiGatewayV2::Stage").values()
     assert stage["Properties"]["RouteSettings"] == {
         callback.route_key: _cfn_throttle(PUBLIC_ROUTE_THROTTLE.rate_per_second, PUBLIC_ROUTE_THROTTLE.burst)
@@ -503,6 +519,41 @@ def test_user_pool_matches_spec(template_json: dict[str, Any], crm_stack: CrmSta
     assert pool["AdminCreateUserConfig"]["AllowAdminCreateUserOnly"] is False
     assert pool["AccountRecoverySetting"]["RecoveryMechanisms"] == [{"Name": "verified_email", "Priority": 1}]
     assert pool["DeletionProtection"] == "ACTIVE"
+
+
+def test_user_pool_offers_optional_totp_mfa_and_no_sms(template_json: dict[str, Any], crm_stack: CrmStack) -> None:
+    pool = properties(template_json, crm_stack, crm_stack.auth.user_pool)
+    assert pool["MfaConfiguration"] == "OPTIONAL"
+    assert pool["EnabledMfas"] == ["SOFTWARE_TOKEN_MFA"]
+
+
+def test_cognito_sends_its_email_through_ses_from_the_verified_sender(
+    template_json: dict[str, Any], crm_stack: CrmStack
+) -> None:
+    """Production mail (confirmation codes, recovery) goes through SES from the sender given at
+    deploy (`-c ses_from_address=…`): Cognito's own sender is capped at 50 emails a day."""
+    email = properties(template_json, crm_stack, crm_stack.auth.user_pool)["EmailConfiguration"]
+    assert email["EmailSendingAccount"] == "DEVELOPER"
+    assert email["From"] == TEST_SES_SENDER
+    (_, parts) = email["SourceArn"]["Fn::Join"]
+    assert parts[-1] == f":identity/{TEST_SES_SENDER}"
+    assert ":ses:us-east-1:" in parts[2]
+
+
+def test_without_a_ses_sender_the_synth_fails_unless_cognito_email_is_allowed() -> None:
+    from aws_cdk import App, Stack
+    from aws_cdk.assertions import Template
+
+    from infra.auth import Auth, MissingSesSender, user_pool_email
+
+    with pytest.raises(MissingSesSender, match="ses_from_address"):
+        user_pool_email(Stack(App(), "NoSender"))
+    with pytest.raises(MissingSesSender, match="ses_region"):
+        user_pool_email(Stack(App(context={"ses_from_address": TEST_SES_SENDER}), "NoRegion"))
+    allowed = Stack(App(context={"cognito_default_email": "true"}), "CognitoSender")
+    Auth(allowed, "Auth", email=user_pool_email(allowed))
+    (pool,) = Template.from_stack(allowed).find_resources("AWS::Cognito::UserPool").values()
+    assert pool["Properties"]["EmailConfiguration"] == {"EmailSendingAccount": "COGNITO_DEFAULT"}
 
 
 def test_app_client_matches_spec(template_json: dict[str, Any], crm_stack: CrmStack) -> None:

@@ -358,6 +358,23 @@ def test_an_oauth_state_is_stored_once_and_consumed_once(jobs: ImportRepository)
     assert jobs.consume_state("never-stored") is None
 
 
+def test_an_oauth_state_is_read_freely_and_bound_to_the_first_browser_only(jobs: ImportRepository) -> None:
+    state_hash = f"{ULID()}".lower()
+    record = OAuthStateRecord(user_id=_user(), import_id=str(ULID()), sealed=b"\x00sealed\xff", created_at=NOW)
+    assert jobs.read_state(state_hash) is None
+    assert jobs.bind_state(state_hash, "browser-a") is None  # nothing to bind
+    jobs.put_state(state_hash, record, expires_at=epoch(NOW) + 600)
+    assert jobs.read_state(state_hash) == record
+    bound = replace(record, browser="browser-a")
+    assert jobs.bind_state(state_hash, "browser-a") == bound
+    assert jobs.bind_state(state_hash, "browser-a") == bound  # the same browser continues again
+    assert jobs.bind_state(state_hash, "browser-b") is None
+    assert jobs.read_state(state_hash) == bound
+    assert jobs.consume_state(state_hash) == bound
+    assert jobs.bind_state(state_hash, "browser-a") is None
+    assert jobs.read_state(state_hash) is None
+
+
 def test_a_token_reads_as_gone_from_its_expiry_and_deleting_it_twice_is_fine(jobs: ImportRepository) -> None:
     user, import_id = _user(), str(ULID())
     token = SealedToken(sealed=b"ciphertext", expires_at=epoch(NOW) + 3600)

@@ -69,6 +69,12 @@ def test_authorization_url_asks_for_online_access_with_pkce_s256(oauth: GoogleOA
     assert verifier not in request.url
 
 
+def test_the_consent_url_is_rebuilt_from_the_state_and_verifier(oauth: GoogleOAuth) -> None:
+    """The consent page builds Google's URL only when the user continues, from the sealed verifier."""
+    request = oauth.authorization_request()
+    assert oauth.authorization_url(request.state, request.code_verifier) == request.url
+
+
 def test_a_code_is_spent_once_and_only_with_its_verifier(oauth: GoogleOAuth) -> None:
     request = oauth.authorization_request()
     code = _consent(request.url)["code"]

@@ -120,6 +120,7 @@ def _claims(stack: LocalStack, **overrides: Any) -> dict[str, Any]:
         "sub": str(uuid.uuid4()),
         "client_id": stack.client_id,
         "token_use": "access",
+        "scope": "aws.cognito.signin.user.admin",
         "iat": now,
         "exp": now + 600,
     }
@@ -225,23 +226,55 @@ def test_real_token_of_another_app_client_is_401(
         cognito.delete_user_pool_client(UserPoolId=local_stack.user_pool_id, ClientId=other)
 
 
-@pytest.mark.parametrize("kind", ["access", "id"])
-def test_real_cognito_tokens_pass_claims_as_strings(
-    gateway: Gateway, session: requests.Session, local_stack: LocalStack, user: CognitoUser, kind: str
+def test_real_access_token_passes_its_claims_and_scopes_as_strings(
+    gateway: Gateway, session: requests.Session, local_stack: LocalStack, user: CognitoUser
 ) -> None:
-    token = user.access_token if kind == "access" else user.id_token
-    event = _event(_get(session, gateway, "/v1/leads", token))
+    event = _event(_get(session, gateway, "/v1/leads", user.access_token))
     authorizer = event["requestContext"]["authorizer"]["jwt"]
     claims = authorizer["claims"]
     assert claims["sub"] == user.sub
-    assert claims["token_use"] == kind
+    assert claims["token_use"] == "access"
     assert all(isinstance(value, str) for value in claims.values())
     assert claims["exp"].isdigit()
     assert claims["iat"].isdigit()
-    assert claims["aud" if kind == "id" else "client_id"] == local_stack.client_id
+    assert claims["client_id"] == local_stack.client_id
+    assert authorizer["scopes"] == ["aws.cognito.signin.user.admin"]
     # Without the "Bearer " prefix API Gateway takes the header value as the token.
-    raw = session.get(gateway.url + "/v1/leads", headers={"Authorization": token}, timeout=10)
+    raw = session.get(gateway.url + "/v1/leads", headers={"Authorization": user.access_token}, timeout=10)
     assert raw.status_code == 200
+
+
+def _assert_insufficient_scope(response: requests.Response) -> None:
+    """API Gateway's answer to a valid token without the route's authorization scope."""
+    assert response.status_code == 403
+    assert response.json() == {"message": "Forbidden"}
+    assert response.headers["www-authenticate"] == (
+        'Bearer scope="aws.cognito.signin.user.admin" error="insufficient_scope" '
+        'error_description="expected scopes: [aws.cognito.signin.user.admin]"'
+    )
+
+
+def test_an_id_token_cannot_call_the_api(
+    gateway: Gateway, session: requests.Session, user: CognitoUser, stand_ins: StandIns
+) -> None:
+    """Only access tokens call the API, locally by the rule API Gateway applies in AWS (the
+    route's authorization scope); the function is never invoked."""
+    stand_ins.resolved.clear()
+    _assert_insufficient_scope(_get(session, gateway, "/v1/leads", user.id_token))
+    _assert_insufficient_scope(_get(session, gateway, "/v1/me", user.id_token))
+    assert stand_ins.resolved == []
+    assert _get(session, gateway, "/v1/leads", user.access_token).status_code == 200
+
+
+def test_a_token_without_the_scope_or_not_for_access_is_refused(
+    gateway: Gateway, session: requests.Session, local_stack: LocalStack
+) -> None:
+    assert _get(session, gateway, "/v1/leads", _sign(_claims(local_stack))).status_code == 200
+    _assert_insufficient_scope(_get(session, gateway, "/v1/leads", _sign(_claims(local_stack, scope=None))))
+    other_scope = _sign(_claims(local_stack, scope="openid email"))
+    _assert_insufficient_scope(_get(session, gateway, "/v1/leads", other_scope))
+    id_use = _sign(_claims(local_stack, token_use="id"))
+    _assert_insufficient_scope(_get(session, gateway, "/v1/leads", id_use))
 
 
 def test_claims_are_flattened_like_api_gateway() -> None:

@@ -1,6 +1,7 @@
 """Google's redirect back to us (``complete_authorization``), every branch, against the fakes.
 
-The import is started by the real ``start_import``, so the state and the sealed pending
+The import is started by the real ``start_import`` and confirmed on the real consent step
+(``confirm_consent``, in a browser with a consent cookie), so the state and the sealed pending
 authorization the callback reads are the ones the API would have written. The state, the code
 and the access token are canaries: no branch may put them in a log line.
 """
@@ -16,6 +17,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from shared.imports.callback import CallbackOutcome, complete_authorization
+from shared.imports.consent import Continuation, confirm_consent
 from shared.imports.errors import ImportRunning
 from shared.imports.google.oauth import DRIVE_SCOPE, AuthorizationRejected, GoogleUnavailable
 from shared.imports.logic import start_import
@@ -33,6 +35,8 @@ STARTED_AT = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)
 CALLED_AT = STARTED_AT + timedelta(minutes=1)
 SHEET = "1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789abcdEF"
 USER = "user-callback"
+ORIGIN = "https://api.example.com"
+REDIRECT_URI = f"{ORIGIN}/v1/oauth/google/callback"
 
 
 @dataclass
@@ -46,6 +50,7 @@ class Pending:
     import_id: str
     state: str
     code: str
+    cookie: str
 
     def callback(
         self,
@@ -55,8 +60,10 @@ class Pending:
         error: str | None = None,
         now: datetime = CALLED_AT,
         vault: FakeVault | None = None,
+        browser: str | None = "",
     ) -> CallbackOutcome:
-        """Google's redirect with this import's state and code unless told otherwise."""
+        """Google's redirect with this import's state and code, in the browser that continued on
+        the consent page, unless told otherwise."""
         return complete_authorization(
             self.jobs,
             vault or self.vault,
@@ -65,6 +72,7 @@ class Pending:
             state=self.state if state is None else state,
             code=self.code if code is None else code,
             error=error,
+            browser=self.cookie if browser == "" else browser,
             now=now,
         )
 
@@ -79,10 +87,17 @@ def pending(canary: Callable[[str, str], str]) -> Pending:
     jobs, vault, workflow = FakeImportRepository(), FakeVault(), FakeWorkflowStarter()
     google = FakeGoogleOAuth(access_token=canary(f"ya29.callback-{secrets.token_urlsafe(12)}", "access token"))
     body = GoogleSheetsImportRequest(spreadsheet=SHEET, sheet="Leads", header_row=2, on_duplicate="skip")
-    started = start_import(jobs, vault, google, USER, body, STARTED_AT)
+    started = start_import(
+        jobs, vault, google, USER, body, STARTED_AT, account="u***@example.com", redirect_uri=REDIRECT_URI
+    )
     state = canary(google.issued[-1].state.reveal(), "oauth state")
+    confirmed = confirm_consent(
+        jobs, vault, google, state=state, origin=ORIGIN, own_origin=ORIGIN, cookie=None, now=STARTED_AT
+    )
+    assert isinstance(confirmed, Continuation)
     code = canary(f"4/0Ab-{secrets.token_urlsafe(16)}", "authorization code")
-    return Pending(jobs, vault, google, workflow, started.import_id, state, code)
+    cookie = canary(confirmed.cookie, "consent cookie")
+    return Pending(jobs, vault, google, workflow, started.import_id, state, code, cookie)
 
 
 def _nothing_started(pending: Pending) -> None:
@@ -121,6 +136,34 @@ def test_an_expired_state_is_refused_and_fails_the_job_as_authorization_timeout(
     assert pending.google.exchanges == []
     assert pending.jobs.states == {}  # consumed: it cannot be tried again
     _nothing_started(pending)
+
+
+# --- not the browser that continued on the consent page (issue 12, item 3) ---------------------
+
+
+@pytest.mark.parametrize("browser", [None, "another-browser-s-cookie-value-0123456789abcd"], ids=["none", "other"])
+def test_google_s_redirect_in_another_browser_fails_the_import_and_spends_nothing(
+    pending: Pending, browser: str | None
+) -> None:
+    """A forwarded Google link: whoever consented is not who confirmed the receiving account."""
+    outcome = pending.callback(browser=browser)
+    assert (outcome.kind, outcome.import_id, outcome.status_code) == ("other_browser", pending.import_id, 400)
+    job = pending.job()
+    assert (job.status, job.error_code) == (ImportStatus.FAILED, "consent_not_confirmed")
+    assert pending.google.exchanges == []  # their code is never spent
+    assert pending.jobs.states == {}  # and the state is gone: the redirect cannot be replayed elsewhere
+    _nothing_started(pending)
+
+
+def test_a_state_never_confirmed_on_the_consent_page_is_refused(pending: Pending) -> None:
+    """Someone built Google's URL from the state in the link, skipping our page: no browser is bound."""
+    jobs, vault, google = FakeImportRepository(), FakeVault(), FakeGoogleOAuth()
+    body = GoogleSheetsImportRequest(spreadsheet=SHEET, on_duplicate="skip")
+    start_import(jobs, vault, google, USER, body, STARTED_AT, account="u***@example.com", redirect_uri=REDIRECT_URI)
+    unconfirmed = Pending(jobs, vault, google, pending.workflow, "", google.issued[-1].state.reveal(), "4/x", "")
+    outcome = unconfirmed.callback(browser=pending.cookie)
+    assert outcome.kind == "other_browser"
+    assert google.exchanges == []
 
 
 # --- the user or Google said no -----------------------------------------------------------------
@@ -245,9 +288,31 @@ def test_the_sealed_token_lives_no_longer_than_the_import_token_limit(pending: P
 
 def _second_pending(pending: Pending, at: datetime) -> Pending:
     body = GoogleSheetsImportRequest(spreadsheet=SHEET, on_duplicate="skip")
-    started = start_import(pending.jobs, pending.vault, pending.google, USER, body, at)
+    started = start_import(
+        pending.jobs,
+        pending.vault,
+        pending.google,
+        USER,
+        body,
+        at,
+        account="u***@example.com",
+        redirect_uri=REDIRECT_URI,
+    )
     state = pending.google.issued[-1].state.reveal()
-    return Pending(pending.jobs, pending.vault, pending.google, pending.workflow, started.import_id, state, "4/0Ab-2")
+    confirmed = confirm_consent(
+        pending.jobs, pending.vault, pending.google, state=state, origin=ORIGIN, own_origin=ORIGIN, cookie=None, now=at
+    )
+    assert isinstance(confirmed, Continuation)
+    return Pending(
+        pending.jobs,
+        pending.vault,
+        pending.google,
+        pending.workflow,
+        started.import_id,
+        state,
+        "4/0Ab-2",
+        confirmed.cookie,
+    )
 
 
 def test_a_second_import_is_refused_while_one_runs_and_accepted_once_it_has_ended(pending: Pending) -> None:

@@ -83,11 +83,18 @@ class GoogleOAuth:
         )
 
     def authorization_request(self) -> AuthorizationRequest:
-        """The consent URL, with a fresh state and PKCE verifier (S256 challenge in the URL)."""
+        """A fresh state and PKCE verifier, and Google's consent URL for them (S256 challenge)."""
         state = secrets.token_urlsafe(STATE_BYTES)
         flow = self._flow(None)
         url, _ = flow.authorization_url(access_type="online", state=state, prompt="consent")
         return AuthorizationRequest(url=url, state=Pii(state), code_verifier=Pii(str(flow.code_verifier)))
+
+    def authorization_url(self, state: Pii[str], code_verifier: Pii[str]) -> str:
+        """Google's consent URL for a state and verifier made earlier (the same URL
+        ``authorization_request`` gave): built only once the user has continued on our consent page."""
+        flow = self._flow(code_verifier.reveal())
+        url, _ = flow.authorization_url(access_type="online", state=state.reveal(), prompt="consent")
+        return str(url)
 
     def exchange(self, code: str, code_verifier: Pii[str]) -> AccessToken:
         """Spend the authorization code (once: Google refuses it a second time)."""
