@@ -126,13 +126,13 @@ def test_a_second_import_is_refused_while_one_runs_and_allowed_after(
     with local_stack.registry.overridden("import_prepare", held_prepare):
         first = start_import(user, spreadsheet)
         waiting = start_import(user, spreadsheet)  # awaiting authorization holds nothing yet
-        assert callback(consent(first["authorization_url"]).callback_url).status_code == 200
+        assert callback(consent(first["authorization_url"])).status_code == 200
         assert entered.wait(timeout=30)
         refused = user.api.post("/v1/imports/google-sheets", json={"spreadsheet": spreadsheet, "on_duplicate": "skip"})
         assert refused.status_code == 409, refused.text
         assert refused.json()["error"]["code"] == "import_running"
         # One that was waiting for consent when the first began cannot begin beside it either.
-        page = callback(consent(waiting["authorization_url"]).callback_url)
+        page = callback(consent(waiting["authorization_url"]))
         assert page.status_code == 409, page.text
         assert user.api.get(f"/v1/imports/{waiting['import_id']}").json()["error_code"] == "import_running"
         release.set()
@@ -279,7 +279,7 @@ def test_an_import_is_not_undone_while_it_runs(user: TestUser, google: Any, loca
     google.load_sheet(spreadsheet, [["Name", "Phone", "Email"], *lead_rows(3)], row_count=4)
     with local_stack.registry.overridden("import_prepare", held_prepare):
         started = start_import(user, spreadsheet)
-        assert callback(consent(started["authorization_url"]).callback_url).status_code == 200
+        assert callback(consent(started["authorization_url"])).status_code == 200
         assert entered.wait(timeout=30)
         refused = user.api.delete(f"/v1/imports/{started['import_id']}")
         release.set()
@@ -294,7 +294,7 @@ def test_undo_of_an_import_awaiting_consent_cancels_it(user: TestUser, make_user
     cancelled = user.api.delete(f"/v1/imports/{started['import_id']}")
     assert cancelled.status_code == 200, cancelled.text
     assert cancelled.json()["status"] == "cancelled"
-    page = callback(consent(started["authorization_url"]).callback_url)
+    page = callback(consent(started["authorization_url"]))
     assert page.status_code == 400  # consent given afterwards starts nothing
     assert user.api.get(f"/v1/imports/{started['import_id']}").json()["status"] == "cancelled"
     other = make_user()
