@@ -58,6 +58,11 @@
     return new Intl.NumberFormat("en").format(value);
   }
 
+  // "1 activity", "2 activities": a count with its noun.
+  function counted(n, one, many) {
+    return number(n) + " " + (n === 1 ? one : many);
+  }
+
   function bytes(value) {
     if (value < 1024) return number(value) + " bytes";
     if (value < 1024 * 1024) return (value / 1024).toFixed(1) + " KB";
@@ -256,9 +261,9 @@
     const a = inventory.activities;
     const counts = { locations: a.check_ins_with_location, call_log: a.from_call_logs, sms_log: a.from_sms_logs };
     const notes = {
-      locations: number(counts.locations) + " check-ins carry a location.",
-      call_log: number(counts.call_log) + " activities were created from call logs.",
-      sms_log: number(counts.sms_log) + " activities were created from SMS.",
+      locations: counted(counts.locations, "check-in carries", "check-ins carry") + " a location.",
+      call_log: counted(counts.call_log, "activity was", "activities were") + " created from call logs.",
+      sms_log: counted(counts.sms_log, "activity was", "activities were") + " created from SMS.",
     };
     for (const kind of Object.keys(counts)) {
       $("forget-" + kind + "-note").textContent = counts[kind] ? notes[kind] : "None held.";
@@ -340,23 +345,23 @@
     locations: {
       path: "/v1/me/locations",
       title: "Delete all check-in locations?",
-      text: (n) => "The place (latitude, longitude and accuracy) of " + number(n) + " check-ins will be deleted. The visits stay in your leads' timelines, without a place, and your devices drop the places at their next sync.",
+      text: (n) => "The place (latitude, longitude and accuracy) of " + counted(n, "check-in", "check-ins") + " will be deleted. The visits stay in your leads' timelines, without a place, and your devices drop the places at their next sync.",
       warning: (p) => (p.location_enabled ? "Location for check-ins is still switched on: new check-ins will carry a place until you switch it off." : ""),
-      done: (n) => "Deleted the location of " + number(n) + " check-ins.",
+      done: (n) => "Deleted the location of " + counted(n, "check-in", "check-ins") + ".",
     },
     call_log: {
       path: "/v1/me/activities?source=call_log",
       title: "Delete all activities from call logs?",
-      text: (n) => number(n) + " activities created from your call logs will be deleted, from the server and, at their next sync, from your devices. Your other activities stay.",
+      text: (n) => counted(n, "activity", "activities") + " created from your call logs will be deleted, from the server and, at their next sync, from your devices. Your other activities stay.",
       warning: (p) => (p.call_log_sync_enabled ? "Activities from call logs are still switched on: new calls with your leads will be added again until you switch it off." : ""),
-      done: (n) => "Deleted " + number(n) + " activities from call logs.",
+      done: (n) => "Deleted " + counted(n, "activity", "activities") + " from call logs.",
     },
     sms_log: {
       path: "/v1/me/activities?source=sms_log",
       title: "Delete all activities from SMS?",
-      text: (n) => number(n) + " activities created from your SMS will be deleted, from the server and, at their next sync, from your devices. Your other activities stay.",
+      text: (n) => counted(n, "activity", "activities") + " created from your SMS will be deleted, from the server and, at their next sync, from your devices. Your other activities stay.",
       warning: (p) => (p.sms_sync_enabled ? "Activities from SMS are still switched on: new messages with your leads will be added again until you switch it off." : ""),
-      done: (n) => "Deleted " + number(n) + " activities from SMS.",
+      done: (n) => "Deleted " + counted(n, "activity", "activities") + " from SMS.",
     },
   };
   let forgetting = null;
@@ -390,9 +395,9 @@
         result = (await api.delete(plan.path)).data;
         total += result.count;
       } while (!result.complete);
+      await reloadInventory();
       $("forget-dialog").close();
       say(plan.done(total));
-      await reloadInventory();
     } catch (error) {
       $("forget-confirm").disabled = false;
       handle(error, $("forget-error"));
@@ -418,10 +423,10 @@
   function openDelete() {
     const i = state.inventory;
     const summary = [
-      number(i.leads) + " leads",
-      number(i.activities.total) + " activities, with " + number(i.activities.check_ins_with_location) + " locations",
-      number(i.files.total) + " files (" + bytes(i.files.stored_bytes) + ")",
-      number(i.devices) + " devices, " + number(i.imports.total) + " imports and your preferences",
+      counted(i.leads, "lead", "leads"),
+      counted(i.activities.total, "activity", "activities") + ", with " + counted(i.activities.check_ins_with_location, "location", "locations"),
+      counted(i.files.total, "file", "files") + " (" + bytes(i.files.stored_bytes) + ")",
+      counted(i.devices, "device", "devices") + ", " + counted(i.imports.total, "import", "imports") + " and your preferences",
       "your contact information (name, email, phone) and consent record",
     ];
     $("delete-summary").replaceChildren(...summary.map((text) => cellWith("li", text)));

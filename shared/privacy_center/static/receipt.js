@@ -22,22 +22,22 @@
   const POLL_MS = [1000, 2000, 3000, 5000, 10000];
   let polls = 0;
 
-  function time(element, iso) {
+  function time(element, iso, prefix) {
     element.dateTime = iso;
-    element.textContent = "on " + new Date(iso).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }) + " UTC";
+    element.textContent = prefix + new Date(iso).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }) + " UTC";
   }
 
   function render(receipt) {
     $("receipt").hidden = false;
-    time($("requested-at"), receipt.requested_at);
+    time($("requested-at"), receipt.requested_at, "on ");
     const done = receipt.status === "completed";
     $("erasure-state").textContent = done ? "Done" : "In progress";
     $("erasure-state").className = "state " + (done ? "done" : "waiting");
     $("completed-wrap").hidden = !done;
     $("backups-wrap").hidden = !done;
     if (done) {
-      time($("completed-at"), receipt.completed_at);
-      time($("backups-expire-by"), receipt.backups_expire_by);
+      time($("completed-at"), receipt.completed_at, "on ");
+      time($("backups-expire-by"), receipt.backups_expire_by, "");
       $("backups-state").textContent = "Scheduled";
     }
     const body = $("counts").tBodies[0];
