@@ -73,6 +73,7 @@ def _banner(stack: LocalStack, ready_s: float) -> str:
         f"  API base       {api}/v1",
         f"  Docs (UI)      {api}/v1/docs",
         f"  OpenAPI        {api}/v1/openapi.json",
+        f"  Privacy Center {api}/privacy (see, download, switch off and delete a person's data)",
         f"  moto (AWS)     {stack.moto_url}",
         f"  Lambda edge    {stack.edge_url}",
         f"  User pool id   {stack.user_pool_id}",
