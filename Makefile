@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 
 .PHONY: run up down test lint format unit integration e2e infra synth template cfn-lint security clean backup retention \
-	fuzz browser bench bench-sheets bench-cold load
+	fuzz browser screenshots bench bench-sheets bench-cold bench-export load
 
 # checkov pins boto3 and packaging below what the project needs: it gets a venv of its own.
 CHECKOV_VENV := .venv-checkov
@@ -58,6 +58,11 @@ browser:
 	  { (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium) >/dev/null 2>&1 \
 	    && echo "installed chromium" || echo "chromium could not be installed: the browser test will be skipped"; }
 
+# Pictures of every Privacy Center page for docs/privacy-center/ (README links them): a stack of
+# its own, a demo account, Debian's chromium. Not part of `make test`.
+screenshots: $(STAMP) browser
+	$(PY) -m local.screenshots --out docs/privacy-center
+
 # Google Sheets import at scale (100,000 rows); prints the figures kept in docs/benchmarks.md.
 bench-sheets: $(STAMP)
 	$(PY) -m benchmarks.sheets_import
@@ -108,7 +113,11 @@ security: template $(CHECKOV_STAMP)
 
 # Benchmarks (figures in docs/benchmarks.md). `bench` gathers the offline ones; `load` drives a
 # stack: in-process by default, or `make load URL=http://127.0.0.1:8000` against `make run`.
-bench: bench-sheets bench-cold
+bench: bench-sheets bench-cold bench-export
+
+# The Privacy Center's "download everything" for a 10,000-lead account on the local stack.
+bench-export: $(STAMP) browser
+	$(PY) -m benchmarks.export
 
 bench-cold: $(STAMP)
 	$(PY) -m benchmarks.cold_start

@@ -8,7 +8,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
-from shared.activities import check_ins, device_logs
+from shared.activities import check_ins, device_logs, forget
 from shared.activities import logic as activities
 from shared.activities.models import (
     Activity,
@@ -16,10 +16,13 @@ from shared.activities.models import (
     ActivityPage,
     CheckInCreate,
     DeviceLogSync,
+    Forgotten,
+    LogSource,
     SyncResult,
 )
-from shared.activities.wiring import activity_records
+from shared.activities.wiring import activity_bulk, activity_records
 from shared.core.api import IdempotencyKey, IfMatch, build_resolver, created
+from shared.core.deadline import out_of_time
 from shared.core.idempotency import create_once, idempotency_store
 from shared.core.identity import current_user_id
 from shared.core.links import activity_links
@@ -133,6 +136,40 @@ def sync_device_logs(body: DeviceLogSync) -> SyncResult:
         settings().default_phone_region,
     )
     count("LogActivitiesCreated", result.created)
+    return result
+
+
+@router.delete(
+    "/v1/me/locations",
+    summary="Delete the location of every check-in (the visits stay, without a place)",
+    description="Devices learn of it at their next sync (each check-in gets a new version). With "
+    "complete: false the request stopped to answer in time: send it again to go on.",
+    tags=TAGS,
+    responses=responses(401, ok=Forgotten),
+)
+def forget_check_in_locations() -> Forgotten:
+    result = forget.forget_check_in_locations(
+        activity_bulk(), current_user_id(router), out_of_time(router.lambda_context)
+    )
+    count("CheckInLocationsDeleted", result.count)
+    return result
+
+
+@router.delete(
+    "/v1/me/activities",
+    summary="Delete every activity created from your call logs, or from your SMS",
+    description="Devices learn of it at their next sync (tombstones). With complete: false the request "
+    "stopped to answer in time: send it again to go on.",
+    tags=TAGS,
+    responses=responses(401, ok=Forgotten),
+)
+def forget_log_activities(
+    source: Annotated[LogSource, Query(description="call_log or sms_log: which logs' activities to delete")],
+) -> Forgotten:
+    result = forget.forget_log_activities(
+        activity_bulk(), current_user_id(router), source, out_of_time(router.lambda_context)
+    )
+    count("LogActivitiesDeleted", result.count)
     return result
 
 

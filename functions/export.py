@@ -1,4 +1,4 @@
-"""Export function: everything held about the caller, page by page."""
+"""Export function: everything held about the caller, page by page, and its inventory by kind."""
 
 from __future__ import annotations
 
@@ -15,7 +15,8 @@ from shared.core.observability import api_handler, count
 from shared.core.openapi import responses
 from shared.core.settings import load_settings, settings
 from shared.export import logic as export
-from shared.export.models import ExportPage
+from shared.export.inventory import take_inventory
+from shared.export.models import ExportPage, Inventory
 from shared.files.wiring import uploads
 from shared.resources import EXPORT_FUNCTION
 
@@ -35,6 +36,17 @@ def export_data(cursor: Annotated[str | None, Query(min_length=1, max_length=400
     )
     count("ExportPage")
     return page
+
+
+@router.get(
+    "/v1/me/inventory",
+    summary="What is held about you, by kind, with counts (never values), and how long it is kept",
+    description="Contact information and the policy versions you accepted: GET /v1/me.",
+    tags=["accounts"],
+    responses=responses(401, ok=Inventory),
+)
+def inventory() -> Inventory:
+    return take_inventory(aws.dynamodb(), settings().table_name, current_user_id(router))
 
 
 app = build_resolver(router)

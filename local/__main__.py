@@ -73,6 +73,7 @@ def _banner(stack: LocalStack, ready_s: float) -> str:
         f"  API base       {api}/v1",
         f"  Docs (UI)      {api}/v1/docs",
         f"  OpenAPI        {api}/v1/openapi.json",
+        f"  Privacy Center {api}/privacy (see, download, switch off and delete a person's data)",
         f"  moto (AWS)     {stack.moto_url}",
         f"  Lambda edge    {stack.edge_url}",
         f"  S3 front       {stack.s3_url} (checks presigned forms and links as S3 does)",

@@ -397,6 +397,9 @@ ACTIVITIES_FUNCTION = FunctionSpec(
         RouteSpec("DELETE", "/v1/activities/{activity_id}"),
         RouteSpec("POST", "/v1/leads/{lead_id}/check-ins"),
         RouteSpec("POST", "/v1/device-logs/sync"),
+        # Privacy Center: delete one kind of data without closing the account.
+        RouteSpec("DELETE", "/v1/me/locations"),
+        RouteSpec("DELETE", "/v1/me/activities"),
     ),
     needs=("table",),
 )
@@ -433,10 +436,10 @@ PREFERENCES_FUNCTION = FunctionSpec(
 EXPORT_FUNCTION = FunctionSpec(
     name="export",
     module="functions.export",
-    description="Everything held about the caller, as pages of JSON",
+    description="Everything held about the caller: the export as pages of JSON, and its inventory by kind",
     memory_mb=1024,
     timeout_s=29,
-    routes=(RouteSpec("GET", "/v1/me/export"),),
+    routes=(RouteSpec("GET", "/v1/me/export"), RouteSpec("GET", "/v1/me/inventory")),
     needs=("table", "uploads", "user_pool"),
 )
 
@@ -457,6 +460,20 @@ HEALTH_FUNCTION = FunctionSpec(
     memory_mb=256,
     timeout_s=3,
     routes=(RouteSpec("GET", "/v1/health", public=True),),
+)
+
+# The Privacy Center's page and its script and style (shared/privacy_center/): public, served from
+# the API itself so that the page and the API it calls share one origin (CSP connect-src 'self').
+PRIVACY_CENTER_FUNCTION = FunctionSpec(
+    name="privacy_center",
+    module="functions.privacy_center",
+    description="The Privacy Center web page and its assets; touches no data",
+    memory_mb=256,
+    timeout_s=3,
+    routes=(
+        RouteSpec("GET", "/privacy", public=True),
+        RouteSpec("GET", "/privacy/{file}", public=True),
+    ),
 )
 
 # --- account termination, backups and retention (no routes: workflow tasks and scheduled jobs) --
@@ -598,6 +615,7 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
     PREFERENCES_FUNCTION,
     EXPORT_FUNCTION,
     SYNC_FUNCTION,
+    PRIVACY_CENTER_FUNCTION,
     ERASURE_FUNCTION,
     RETENTION_FUNCTION,
     BACKUP_FUNCTION,

@@ -107,3 +107,21 @@ class SyncResult(Output):
     created: int = Field(description="Activities created on matching leads")
     duplicates: int = Field(description="Entries already synced before")
     ignored: int = Field(description="Entries matching no lead: discarded, never stored")
+
+
+# --- deleting one kind (the Privacy Center) ----------------------------------------------------
+
+
+class LogSource(StrEnum):
+    CALL_LOG = "call_log"
+    SMS_LOG = "sms_log"
+
+
+class Forgotten(Output):
+    """What one request of "delete one kind" did."""
+
+    what: Literal["check_in_locations", "call_log_activities", "sms_log_activities"]
+    count: int = Field(description="Check-ins whose location this request deleted, or activities it deleted")
+    complete: bool = Field(
+        description="False when the request stopped to answer in time: send it again to go on (nothing is done twice)"
+    )

@@ -17,12 +17,13 @@ from shared.core.layout import (
     ACTIVITY_PREFIX,
     DEVICE_PREFIX,
     FILE_PREFIX,
+    IMPORT_PREFIX,
     LEAD_PREFIX,
     PREFS_SK,
     user_pk,
 )
 from shared.core.object_store import ObjectStore
-from shared.export.models import ExportPage
+from shared.export.models import ExportPage, ImportRecord
 from shared.files.logic import DOWNLOAD_EXPIRES_S, download_url, to_file_info
 from shared.files.models import FileStatus
 from shared.leads.logic import to_model as to_lead
@@ -40,6 +41,24 @@ def _encode(sk: str) -> str:
 
 def _decode(cursor: str) -> str:
     return cursors.decode("", cursor, lambda value: 0 < len(value) <= 300)
+
+
+def to_import_record(item: dict[str, Any]) -> ImportRecord:
+    """The job as stored: its own fields, read here so that export loads nothing of the import."""
+    return ImportRecord(
+        import_id=item["sk"].removeprefix(IMPORT_PREFIX),
+        status=str(item["status"]),
+        on_duplicate=str(item.get("on_duplicate", "skip")),
+        rows_read=int(item.get("rows_read", 0)),
+        leads_created=int(item.get("leads_created", 0)),
+        leads_updated=int(item.get("leads_updated", 0)),
+        rows_skipped=int(item.get("rows_skipped", 0)),
+        errors=[{"row": int(e["row"]), "code": str(e["code"])} for e in item.get("errors", [])],
+        error_code=item.get("error_code"),
+        created_at=item["created_at"],
+        started_at=item.get("started_at"),
+        finished_at=item.get("finished_at"),
+    )
 
 
 def export_page(
@@ -74,6 +93,8 @@ def export_page(
             page.devices.append(to_device(item))
         elif sk == PREFS_SK:
             page.preferences = preferences_from_item(from_stored(item))
+        elif sk.startswith(IMPORT_PREFIX):
+            page.imports.append(to_import_record(item))
     last = response.get("LastEvaluatedKey")
     page.next_cursor = _encode(last["sk"]["S"]) if last else None
     return page

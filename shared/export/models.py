@@ -1,4 +1,4 @@
-"""Data portability: one page of everything held about the caller."""
+"""Data portability and the right to see what is held: the export's pages and the inventory."""
 
 from __future__ import annotations
 
@@ -7,10 +7,27 @@ from typing import Any
 from pydantic import Field
 
 from shared.activities.models import Activity
-from shared.core.models import Output
+from shared.core.models import Output, Timestamp
 from shared.files.models import FileInfo
 from shared.leads.models import Lead
 from shared.preferences.models import Device, Preferences
+
+
+class ImportRecord(Output):
+    """A Google Sheets import as it is kept: status, counts, row errors; never a cell or the sheet."""
+
+    import_id: str
+    status: str
+    on_duplicate: str
+    rows_read: int
+    leads_created: int
+    leads_updated: int
+    rows_skipped: int
+    errors: list[dict[str, Any]] = Field(default_factory=list, description="[{row, code}]: never a cell's content")
+    error_code: str | None = None
+    created_at: Timestamp
+    started_at: Timestamp | None = None
+    finished_at: Timestamp | None = None
 
 
 class ExportPage(Output):
@@ -22,4 +39,60 @@ class ExportPage(Output):
     leads: list[Lead] = Field(default_factory=list)
     activities: list[Activity] = Field(default_factory=list)
     files: list[FileInfo] = Field(default_factory=list)
+    imports: list[ImportRecord] = Field(default_factory=list)
     next_cursor: str | None = None
+
+
+class ActivityCounts(Output):
+    total: int = 0
+    manual: int = Field(default=0, description="Entered by you (notes, calls, meetings…)")
+    from_call_logs: int = 0
+    from_sms_logs: int = 0
+    check_ins: int = 0
+    check_ins_with_location: int = Field(default=0, description="Check-ins that still carry coordinates")
+
+
+class FileCounts(Output):
+    total: int = 0
+    stored: int = Field(default=0, description="Verified files kept in storage")
+    stored_bytes: int = 0
+    pending: int = Field(default=0, description="Announced, never completed: removed after 24 hours")
+    rejected: int = Field(default=0, description="Failed verification: the object was deleted, the record stays")
+
+
+class ImportCounts(Output):
+    total: int = 0
+    by_status: dict[str, int] = Field(default_factory=dict)
+
+
+class TechnicalCounts(Output):
+    """Records kept for the service to work that hold nothing of yours but ids, hashes and times."""
+
+    sync_tombstones: int = Field(default=0, description="Which object was deleted and when, for other devices")
+    idempotency_records: int = Field(default=0, description="Hashes of recent create requests, kept 24 hours")
+    import_tokens: int = Field(default=0, description="A Google access token, sealed, while an import runs")
+    other: int = 0
+
+
+class RetentionPromises(Output):
+    """How long things are kept once deleted, in days (from the deployment's own settings)."""
+
+    backups_days: int = Field(description="Encrypted backups holding deleted data expire within this time")
+    logs_days: int = Field(description="Service logs (which may hold IP addresses)")
+    deleted_files_days: int = Field(description="A deleted file's stored versions are gone within this time")
+    sync_tombstones_days: int
+    deletion_receipt_days: int = Field(description="A deletion receipt (no personal data) stays readable")
+
+
+class Inventory(Output):
+    """What the service holds about you, by kind, with counts (no values)."""
+
+    leads: int = 0
+    activities: ActivityCounts = Field(default_factory=ActivityCounts)
+    files: FileCounts = Field(default_factory=FileCounts)
+    devices: int = 0
+    imports: ImportCounts = Field(default_factory=ImportCounts)
+    preferences_saved: bool = Field(default=False, description="Whether a preferences document is stored")
+    technical: TechnicalCounts = Field(default_factory=TechnicalCounts)
+    retention: RetentionPromises
+    counted_at: Timestamp

@@ -59,6 +59,9 @@ def test_python_m_local_serves_api_and_docs_then_stops_on_sigterm() -> None:
         document = requests.get(f"{base}/v1/openapi.json", timeout=5).json()
         assert "/v1/leads" in document["paths"]
         assert requests.get(f"{base}/v1/leads", timeout=5).status_code == 401
+        privacy_center = requests.get(f"{base}/privacy", timeout=5)
+        assert privacy_center.status_code == 200
+        assert privacy_center.headers["content-type"].startswith("text/html")
         process.send_signal(signal.SIGTERM)
         output, _ = process.communicate(timeout=30)
     finally:
@@ -68,6 +71,7 @@ def test_python_m_local_serves_api_and_docs_then_stops_on_sigterm() -> None:
     print(output)  # captured, so the log-canary plugin reads the child's output too
     assert process.returncode == 0
     assert f"{base}/v1/docs" in output
+    assert f"Privacy Center {base}/privacy " in output  # the banner names the page next to the docs
     assert "Google (fake)  http://127.0.0.1:" in output  # the fake Google runs with the stack
     assert "spreadsheet 'demo-leads-sheet'" in output  # and the banner says how to load a sheet
     assert "/_fake/spreadsheets" in output

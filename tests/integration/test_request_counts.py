@@ -71,6 +71,11 @@ WORK: dict[str, dict[str, int]] = {
     "DELETE /v1/devices/{device_id}": {"TransactWriteItems": 1},
     "GET /v1/me/export": {"Query": 1, "AdminGetUser": 1},
     "GET /v1/sync": {"Query": 1},
+    "GET /v1/me/inventory": {"Query": 1},
+    "GET /privacy": {},
+    "GET /privacy/{file}": {},
+    "DELETE /v1/me/locations": {"Query": 1, "UpdateItem": 1},  # one check-in with a location
+    "DELETE /v1/me/activities": {"Query": 1, "BatchWriteItem": 1},  # one activity from call logs
     "DELETE /v1/me": {
         "InitiateAuth": 1,
         "GenerateMac": 1,
@@ -209,7 +214,12 @@ class World:
             "GET /v1/devices": lambda: u.api.get("/v1/devices"),
             "GET /v1/me/export": lambda: u.api.get("/v1/me/export"),
             "GET /v1/sync": lambda: u.api.get("/v1/sync"),
+            "GET /v1/me/inventory": lambda: u.api.get("/v1/me/inventory"),
+            "GET /privacy": lambda: api.get("/privacy"),
+            "GET /privacy/{file}": lambda: api.get("/privacy/receipt"),
             # destructive ones last
+            "DELETE /v1/me/locations": lambda: u.api.delete("/v1/me/locations"),
+            "DELETE /v1/me/activities": lambda: u.api.delete("/v1/me/activities", params={"source": "call_log"}),
             "DELETE /v1/activities/{activity_id}": lambda: u.api.delete(
                 f"/v1/activities/{self.activity['activity_id']}"
             ),

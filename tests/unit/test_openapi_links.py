@@ -65,5 +65,6 @@ def test_every_operation_on_an_existing_object_is_the_target_of_a_link() -> None
     }
     for path, operations in DOCUMENT["paths"].items():
         for method in operations:
-            if "{" in path:
+            # The API's objects live under /v1; /privacy/{file} names the Privacy Center's files.
+            if "{" in path and path.startswith("/v1/"):
                 assert f"{path} {method}" in targets, f"{method.upper()} {path}"
