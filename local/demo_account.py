@@ -12,6 +12,7 @@ import secrets
 import time
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 
@@ -121,12 +122,25 @@ def fill(base_url: str, account: DemoAccount, *, lead_names: tuple[str, ...], wi
 
 
 def _import(base_url: str, api: _Client) -> str:
-    """The demo sheet through the fake Google's consent (it redirects at once) to the callback."""
+    """The demo sheet through our consent page (Continue, as a browser posts it), the fake
+    Google's consent (it redirects at once) and the callback, in one browser session."""
     started = api.call(
         "POST", "/v1/imports/google-sheets", 201, json={"spreadsheet": "demo-leads-sheet", "on_duplicate": "skip"}
     )
-    consent = requests.get(started["authorization_url"], allow_redirects=False, timeout=REQUEST_TIMEOUT_S)
-    callback = requests.get(consent.headers["Location"], allow_redirects=False, timeout=REQUEST_TIMEOUT_S)
+    browser = requests.Session()
+    page_url = started["authorization_url"]
+    browser.get(page_url, timeout=REQUEST_TIMEOUT_S).raise_for_status()
+    origin = "{0.scheme}://{0.netloc}".format(urlsplit(page_url))
+    to_google = browser.post(page_url, headers={"Origin": origin}, allow_redirects=False, timeout=REQUEST_TIMEOUT_S)
+    if to_google.status_code != 303:
+        raise RuntimeError(f"consent page: {to_google.status_code}")
+    # The consent cookie is `__Host-` and Secure: a cookie jar keeps it off plain-HTTP 127.0.0.1,
+    # where a browser sends it (localhost counts as a secure context), so it is sent by hand.
+    cookie = to_google.headers["Set-Cookie"].split(";", 1)[0]
+    consent = browser.get(to_google.headers["Location"], allow_redirects=False, timeout=REQUEST_TIMEOUT_S)
+    callback = browser.get(
+        consent.headers["Location"], headers={"Cookie": cookie}, allow_redirects=False, timeout=REQUEST_TIMEOUT_S
+    )
     if callback.status_code != 200:
         raise RuntimeError(f"OAuth callback: {callback.status_code}")
     deadline = time.monotonic() + 60

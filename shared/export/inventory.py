@@ -77,7 +77,7 @@ def take_inventory(client: Any, table: str, user_id: str, now: datetime | None =
         elif kind == "imports":
             imports[str(item.get("status", "unknown"))] += 1
     known = {"leads", "activities", "file_records", "devices", "preferences", "imports"}
-    technical = {"tombstones", "idempotency_records", "import_tokens"}
+    technical = {"tombstones", "idempotency_records", "import_tokens", "contacts", "import_leases"}
     return Inventory(
         leads=kinds["leads"],
         activities=activities,
@@ -89,6 +89,8 @@ def take_inventory(client: Any, table: str, user_id: str, now: datetime | None =
             sync_tombstones=kinds["tombstones"],
             idempotency_records=kinds["idempotency_records"],
             import_tokens=kinds["import_tokens"],
+            contact_index=kinds["contacts"],
+            import_leases=kinds["import_leases"],
             other=sum(n for kind, n in kinds.items() if kind not in known | technical),
         ),
         retention=retention_promises(),

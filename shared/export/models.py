@@ -66,11 +66,18 @@ class ImportCounts(Output):
 
 
 class TechnicalCounts(Output):
-    """Records kept for the service to work that hold nothing of yours but ids, hashes and times."""
+    """Records kept for the service to work: ids, hashes and times, and the index of your leads'
+    phone numbers and emails (copies of what the leads hold, deleted with them)."""
 
     sync_tombstones: int = Field(default=0, description="Which object was deleted and when, for other devices")
     idempotency_records: int = Field(default=0, description="Hashes of recent create requests, kept 24 hours")
     import_tokens: int = Field(default=0, description="A Google access token, sealed, while an import runs")
+    contact_index: int = Field(
+        default=0,
+        description="One per phone number and email of your leads, naming the lead that has it: how a "
+        "second lead with the same contact is refused; deleted with the lead",
+    )
+    import_leases: int = Field(default=0, description="Marks an import or its undo as running (one at a time)")
     other: int = 0
 
 

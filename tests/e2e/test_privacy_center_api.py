@@ -15,6 +15,7 @@ import requests
 from local.demo_account import PDF, DemoAccount, fill
 from shared.privacy_center import page
 from tests.e2e.test_sync import pull_all
+from tests.importing import all_leads
 from tests.plugins.log_canary import register_canary
 from tests.support import Api, TestUser, create_user
 
@@ -85,6 +86,11 @@ def test_inventory_counts_every_kind_of_the_callers_data_and_nothing_of_anyone_e
     assert inventory["devices"] == 1
     assert inventory["imports"] == {"total": 1, "by_status": {job["status"]: 1}}
     assert inventory["preferences_saved"] is True
+    leads = all_leads(user)
+    contacts = sum(bool(lead["phone"]) + bool(lead["email"]) for lead in leads)
+    assert inventory["technical"]["contact_index"] == contacts  # one per phone and email of a lead
+    assert inventory["technical"]["import_leases"] == 0  # the import has ended
+    assert inventory["technical"]["other"] == 0
     assert inventory["retention"]["backups_days"] == 90
     assert inventory["retention"]["deleted_files_days"] == 1
     # Counts only: not one value of the account is in the answer.
