@@ -100,8 +100,11 @@ class HttpApi:
         """One request (``body`` is ``None`` when over the limit) → (route key for the log, response)."""
         if body is None:
             return f"{method} -", _message(413, "Request Entity Too Large")
-        path, _, raw_query = target.partition("?")
+        raw_path, _, raw_query = target.partition("?")
         raw_query = raw_query.split("#", 1)[0]
+        # Decoded once, then routed as it is: %2F is a separator like any slash, %2541 stays %41,
+        # and empty segments (//v1/leads, /v1//leads) match no route.
+        path = unquote(raw_path)
         request = (method, path, raw_query, headers, body, source_ip)
         matched = self.routes.match(method, path)
         if matched is None:
@@ -157,7 +160,7 @@ def _event(
 ) -> dict[str, Any]:
     return build_event(
         method=method,
-        raw_path=unquote(path),  # HTTP APIs deliver the path decoded
+        raw_path=path,  # already decoded: HTTP APIs deliver the path decoded
         raw_query=raw_query,
         headers=headers,
         body=body,
