@@ -1,9 +1,10 @@
-"""API Gateway's HTTP API for one request, without the HTTP server: route → throttle → JWT
-authorizer → payload 2.0 event → function → response.
+"""API Gateway's HTTP API for one request, without the HTTP server: route → JWT authorizer →
+per-client throttle → payload 2.0 event → function → response.
 
 API Gateway's own answers keep its bodies: 404 for no route, 413 for a body over 10 MB, 429 for
-an empty bucket, 401 from the authorizer, 500 when the function fails or returns what API Gateway
-cannot map. The docs (local/docs.py) answer paths no route claims, as a stage route would.
+an empty bucket (with Retry-After, as production's WAF rule and CloudFront function add it), 401
+from the authorizer, 500 when the function fails or returns what API Gateway cannot map.
+The docs (local/docs.py) answer paths no route claims, as a stage route would.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from local.context import FunctionRegistry, Handler, LocalFunction, run
 from local.jwt_authorizer import JwtAuthorizer, Unauthorized
 from local.payload_v2 import BadLambdaResponse, build_event, response_from_result
 from local.routes import RouteTable
-from local.throttle import Throttle
+from local.throttle import Throttle, ip_client, user_client
 from shared.resources import FunctionSpec, RouteSpec, all_routes
 
 LOG = logging.getLogger("local_aws.gateway")
@@ -113,17 +114,26 @@ class HttpApi:
                 return f"GET {path}", self._invoke(f"GET {path}", self._docs_function, event)
             return f"{method} -", _message(404, "Not Found")
         function, route, params = matched
-        # Throttled before the authorizer: a flood without valid tokens still spends the bucket.
-        if self.throttle is not None and not self.throttle.allow(route):
-            return route.route_key, _message(429, "Too Many Requests")
         claims = None
+        denied: Unauthorized | None = None
         if not route.public:
             try:
                 claims = self.authorizer.authorize(_header(headers, "authorization"))
-            except Unauthorized as denied:
-                status, response_headers, content = _message(401, "Unauthorized")
-                response_headers.append(("www-authenticate", denied.www_authenticate))
+            except Unauthorized as refused:
+                denied = refused
+        # Per client, before the answer: a flood without valid tokens spends its own IP's bucket
+        # (then 429 rather than 401), never the bucket of a signed-in user.
+        if self.throttle is not None:
+            client = user_client(str(claims.get("sub", ""))) if claims else ip_client(source_ip)
+            wait_s = self.throttle.retry_after(route, client)
+            if wait_s is not None:
+                status, response_headers, content = _message(429, "Too Many Requests")
+                response_headers.append(("retry-after", str(wait_s)))
                 return route.route_key, (status, response_headers, content)
+        if denied is not None:
+            status, response_headers, content = _message(401, "Unauthorized")
+            response_headers.append(("www-authenticate", denied.www_authenticate))
+            return route.route_key, (status, response_headers, content)
 
         def resolved() -> LocalFunction:
             handler = self.resolver(function, route)

@@ -1,10 +1,11 @@
-"""The local gateway throttles like API Gateway: a token bucket per route key, with the spec's
-limits, answering ``429 {"message":"Too Many Requests"}`` once a bucket is empty."""
+"""The local gateway throttles per client (production: WAF rate-based rules per IP, per-user limits):
+a token bucket per (signed-in user or source IP, route key) with the spec's limits, answering
+``429 {"message":"Too Many Requests"}`` with Retry-After once a bucket is empty."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -12,7 +13,7 @@ import requests
 
 from local.gateway import Gateway
 from local.stack import LocalStack
-from local.throttle import DEFAULT_THROTTLE_SETTING, THROTTLE_ENV, Throttle
+from local.throttle import DEFAULT_THROTTLE_SETTING, THROTTLE_ENV, Throttle, ip_client, user_client
 from shared.resources import (
     HEALTH_FUNCTION,
     LEADS_FUNCTION,
@@ -22,6 +23,7 @@ from shared.resources import (
     ThrottleSpec,
     all_routes,
 )
+from tests.support import TestUser
 
 TINY = ThrottleSpec(rate_per_second=2, burst=3)
 HEALTH = HEALTH_FUNCTION.routes[0]
@@ -62,8 +64,9 @@ def gateway(local_stack: LocalStack, clock: FakeClock) -> Iterator[Gateway]:
     server.stop()
 
 
-def _get(gateway: Gateway, path: str) -> requests.Response:
-    return requests.get(gateway.url + path, timeout=10)
+def _get(gateway: Gateway, path: str, token: str | None = None) -> requests.Response:
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    return requests.get(gateway.url + path, headers=headers, timeout=10)
 
 
 def test_requests_beyond_the_burst_get_429_until_the_bucket_refills(gateway: Gateway, clock: FakeClock) -> None:
@@ -75,6 +78,7 @@ def test_requests_beyond_the_burst_get_429_until_the_bucket_refills(gateway: Gat
     assert throttled.status_code == 429
     assert throttled.json() == {"message": "Too Many Requests"}
     assert throttled.headers["content-type"] == "application/json"
+    assert throttled.headers["retry-after"] == "1"  # a token is back within 1 / 2 s
 
     clock.now += 1 / TINY.rate_per_second  # one token back
     assert _get(gateway, "/v1/health").status_code == 200
@@ -93,6 +97,49 @@ def test_each_route_has_its_own_bucket_and_throttling_precedes_the_authorizer(
     # … and GET /v1/leads without a token is refused by the authorizer until its bucket is empty.
     statuses = [_get(gateway, "/v1/leads").status_code for _ in range(TINY.burst + 1)]
     assert statuses == [401] * TINY.burst + [429]
+
+
+def test_a_flood_without_valid_tokens_does_not_starve_a_signed_in_user(
+    gateway: Gateway, clock: FakeClock, user: TestUser
+) -> None:
+    """120 unauthenticated requests to GET /v1/leads empty their IP's bucket, not the user's,
+    though both come from 127.0.0.1; forged tokens count as the IP's too."""
+    clock.now += 3600
+    flood = [_get(gateway, "/v1/leads").status_code for _ in range(120)]
+    assert flood == [401] * TINY.burst + [429] * (120 - TINY.burst)
+    assert _get(gateway, "/v1/leads", token="forged.token.value").status_code == 429
+
+    token = user.tokens["access_token"]
+    statuses = [_get(gateway, "/v1/leads", token=token).status_code for _ in range(TINY.burst + 1)]
+    assert statuses == [200] * TINY.burst + [429]  # the user has a bucket of their own…
+    throttled = _get(gateway, "/v1/leads", token=token)
+    assert throttled.status_code == 429
+    assert int(throttled.headers["retry-after"]) >= 1  # …and is told when to come back
+
+
+def test_one_users_bucket_is_not_anothers(
+    gateway: Gateway, clock: FakeClock, make_user: Callable[[], TestUser]
+) -> None:
+    clock.now += 3600
+    first, second = make_user(), make_user()
+    for _ in range(TINY.burst):
+        assert _get(gateway, "/v1/leads", token=first.tokens["access_token"]).status_code == 200
+    assert _get(gateway, "/v1/leads", token=first.tokens["access_token"]).status_code == 429
+    assert _get(gateway, "/v1/leads", token=second.tokens["access_token"]).status_code == 200
+
+
+def test_buckets_are_keyed_by_client_and_route() -> None:
+    clock = FakeClock()
+    throttle = Throttle(lambda route: TINY, clock=clock)
+    for _ in range(TINY.burst):
+        assert throttle.retry_after(LIST_LEADS, ip_client("203.0.113.7")) is None
+    assert throttle.retry_after(LIST_LEADS, ip_client("203.0.113.7")) == 1
+    assert throttle.retry_after(LIST_LEADS, ip_client("203.0.113.8")) is None
+    assert throttle.retry_after(LIST_LEADS, user_client("203.0.113.7")) is None
+    assert throttle.retry_after(HEALTH, ip_client("203.0.113.7")) is None
+    slow = Throttle(lambda route: ThrottleSpec(rate_per_second=0.1, burst=1), clock=clock)
+    assert slow.retry_after(LIST_LEADS, "c") is None
+    assert slow.retry_after(LIST_LEADS, "c") == 10  # a token is 10 s away
 
 
 def test_unknown_paths_are_not_throttled(gateway: Gateway) -> None:
@@ -117,7 +164,7 @@ def test_a_spec_bucket_refuses_the_request_after_its_burst() -> None:
     assert throttle is not None
     throttle = Throttle(throttle.limits, clock=clock)
     register = RouteSpec("POST", "/v1/auth/register", public=True)
-    allowed = [throttle.allow(register) for _ in range(PUBLIC_ROUTE_THROTTLE.burst + 1)]
+    allowed = [throttle.allow(register, ip_client("198.51.100.1")) for _ in range(PUBLIC_ROUTE_THROTTLE.burst + 1)]
     assert allowed == [True] * PUBLIC_ROUTE_THROTTLE.burst + [False]
 
 
