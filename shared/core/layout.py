@@ -20,6 +20,7 @@ all of it (account erasure never Scans):
 | sealed import token | IMPORTTOKEN#<import_id>      | shared/imports/repository.py        |
 | tombstone           | TOMB#<kind>#<id>             | shared/sync/changes.py              |
 | idempotency record  | IDEMPOTENCY#<hashed key>     | shared/core/idempotency.py          |
+| per-user limit      | LIMIT#<name>#<window>        | shared/core/user_limits.py          |
 
 Items keyed outside a user's partition, and how erasure reaches them:
 
@@ -47,6 +48,7 @@ IMPORT_PREFIX = "IMPORT#"
 IMPORT_TOKEN_PREFIX = "IMPORTTOKEN#"
 TOMBSTONE_PREFIX = "TOMB#"
 IDEMPOTENCY_PREFIX = "IDEMPOTENCY#"
+LIMIT_PREFIX = "LIMIT#"
 # Outside every user partition: found through the import job that names it (``oauth_state``).
 OAUTH_STATE_PREFIX = "OAUTHSTATE#"
 OAUTH_STATE_SK = "OAUTHSTATE"
@@ -63,6 +65,7 @@ ITEM_KINDS: tuple[tuple[str, str], ...] = (
     (IMPORT_PREFIX, "imports"),
     (TOMBSTONE_PREFIX, "tombstones"),
     (IDEMPOTENCY_PREFIX, "idempotency_records"),
+    (LIMIT_PREFIX, "limit_counters"),
 )
 
 

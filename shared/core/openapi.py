@@ -22,8 +22,14 @@ _DESCRIPTIONS = {
     412: "The object changed since you read it (If-Match or version): the details carry its current version",
     415: "The body is declared as something other than application/json, or in a charset other than UTF-8",
     422: "The request does not match its schema",
+    429: "Too many requests of yours on this route: try again after Retry-After seconds",
 }
 
+
+RETRY_AFTER_HEADER: OpenAPIResponseHeader = {
+    "description": "Seconds to wait before trying again",
+    "schema": {"type": "integer", "minimum": 1},
+}
 
 ETAG = "ETag"
 ETAG_HEADER: OpenAPIResponseHeader = {
@@ -77,4 +83,6 @@ def responses(
     for status in sorted({*statuses, 415, 422}):
         model = Unauthorized if status == 401 else ErrorResponse
         result[status] = {"description": _DESCRIPTIONS[status], "content": {"application/json": {"model": model}}}
+        if status == 429:
+            result[status]["headers"] = {"Retry-After": RETRY_AFTER_HEADER}
     return result

@@ -40,7 +40,7 @@ WORK: dict[str, dict[str, int]] = {
     "GET /v1/leads/{lead_id}/activities": {"Query": 1},
     "DELETE /v1/activities/{activity_id}": {"TransactWriteItems": 1},
     "POST /v1/leads/{lead_id}/check-ins": {"GetItem": 1, "TransactWriteItems": 1},
-    "POST /v1/device-logs/sync": {"GetItem": 1, "Query": 2, "BatchGetItem": 1, "BatchWriteItem": 1},
+    "POST /v1/device-logs/sync": {"UpdateItem": 1, "GetItem": 1, "Query": 2, "BatchGetItem": 1, "BatchWriteItem": 1},
     "POST /v1/leads/{lead_id}/files": {"GetItem": 1, "TransactWriteItems": 1},
     "GET /v1/leads/{lead_id}/files": {"Query": 1},
     "POST /v1/files/{file_id}/complete": {"GetItem": 1, "GetObject": 1, "UpdateItem": 1},
@@ -57,8 +57,8 @@ WORK: dict[str, dict[str, int]] = {
     "POST /v1/devices": {"UpdateItem": 1},
     "GET /v1/devices": {"Query": 1},
     "DELETE /v1/devices/{device_id}": {"TransactWriteItems": 1},
-    "GET /v1/me/export": {"Query": 1, "AdminGetUser": 1},
-    "GET /v1/sync": {"Query": 1},
+    "GET /v1/me/export": {"UpdateItem": 1, "Query": 1, "AdminGetUser": 1},
+    "GET /v1/sync": {"UpdateItem": 1, "Query": 1},
     "DELETE /v1/me": {
         "InitiateAuth": 1,
         "GenerateMac": 1,
@@ -68,7 +68,7 @@ WORK: dict[str, dict[str, int]] = {
         "StartExecution": 1,
     },
     "GET /v1/deletions/{deletion_id}": {"GetItem": 1},
-    "POST /v1/imports/google-sheets": {"GetItem": 1, "Encrypt": 1, "PutItem": 2},
+    "POST /v1/imports/google-sheets": {"UpdateItem": 1, "GetItem": 1, "Encrypt": 1, "PutItem": 2},
     "GET /v1/imports": {"Query": 1},
     "GET /v1/imports/{import_id}": {"GetItem": 1},
     "GET /v1/oauth/google/callback": {
