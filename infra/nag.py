@@ -46,6 +46,17 @@ NO_PLUS_TIER = (
     "Threat protection needs the paid Plus feature plan; at launch the pool relies on a strong "
     "password policy, prevented user-existence errors and API throttling on the auth routes.",
 )
+EDGE_NO_GEO_RESTRICTION = (
+    "AwsSolutions-CFR1",
+    "The mobile app's users travel and sell in many countries; no country is refused. Per-client "
+    "limits come from the web ACL's rate-based rules (infra.edge).",
+)
+EDGE_NO_ACCESS_LOG = (
+    "AwsSolutions-CFR3",
+    "Every request CloudFront forwards is in the HTTP API's access log (ip, route, status; no "
+    "bodies or tokens) and each refused one is counted in the web ACL's metrics; CloudFront "
+    "standard logs would keep a second copy of every IP address and URL.",
+)
 
 
 GOOGLE_SECRET_ROTATION = (
@@ -108,6 +119,10 @@ def acknowledge_termination_findings(
         _acknowledge(stack, _arn_wildcard(functions.functions[spec.name], ":*", INVOKE_QUALIFIERS_REASON))
     backups = data.buckets[BACKUPS_BUCKET.key]
     _acknowledge(functions.roles[BACKUP_FUNCTION.name], _arn_wildcard(backups, "/exports/*", EXPORTS_REASON))
+
+
+def acknowledge_edge_findings(distribution: IConstruct) -> None:
+    _acknowledge(distribution, EDGE_NO_GEO_RESTRICTION, EDGE_NO_ACCESS_LOG)
 
 
 def _acknowledge(scope: IConstruct, *rules: tuple[str, str]) -> None:

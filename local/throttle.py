@@ -1,12 +1,14 @@
 """Per-client rate limits in front of the routes: what production's AWS WAF rate-based rules (per
 source IP, at CloudFront) and the per-user limits do, so one client cannot starve the others.
 
-A bucket per (client, route key), the route's limits from the spec: the client is the signed-in
-user (the token's ``sub``) when the request carries a valid token, else the source IP. So 120
-unauthenticated requests empty their own bucket, not the one of the next signed-in user.
+A bucket per (client, route key) with the route's per-client limits (``RouteSpec.client_throttle``,
+from which production's WAF rules are derived; WAF counts a client across all routes, the local
+buckets per route): the client is the signed-in user (the token's ``sub``) when the request
+carries a valid token, else the source IP. So 120 unauthenticated requests empty their own
+bucket, not the one of the next signed-in user.
 
-The spec's limits are sized for one deployment's traffic; one developer's test suite registers
-hundreds of users a minute from 127.0.0.1, and `make load` runs 20 clients flat out. So by default
+One developer's test suite registers hundreds of users a minute from 127.0.0.1, and `make load`
+runs 20 clients flat out. So by default
 the local buckets are the spec's x100: the mechanism is always in the request path (and answers
 429 with Retry-After when exceeded) without throttling the suite or the load run.
 LOCAL_THROTTLE=spec gives production's exact limits, =off none, =<number> another factor.
@@ -61,11 +63,11 @@ class Throttle:
 
     A bucket holds ``burst`` tokens and refills at ``rate_per_second``; a request takes one or is
     refused with 429 and Retry-After. ``limits`` maps a route to its bucket (by default
-    ``RouteSpec.throttle``).
+    ``RouteSpec.client_throttle``).
     """
 
     def __init__(self, limits: RouteLimits | None = None, clock: Callable[[], float] = time.monotonic) -> None:
-        self.limits: RouteLimits = limits or (lambda route: route.throttle)
+        self.limits: RouteLimits = limits or (lambda route: route.client_throttle)
         self._clock = clock
         self._buckets: dict[tuple[str, str], _TokenBucket] = {}
         self._lock = threading.Lock()
@@ -84,7 +86,7 @@ class Throttle:
             factor = 0.0
         if not factor > 0 or factor == float("inf"):
             raise ValueError(f"{THROTTLE_ENV} must be off, spec or a positive factor")
-        return cls(lambda route: route.throttle.scaled(factor))
+        return cls(lambda route: route.client_throttle.scaled(factor))
 
     def retry_after(self, route: RouteSpec, client: str) -> int | None:
         """Takes a token from the client's bucket for the route: ``None`` if admitted, else the

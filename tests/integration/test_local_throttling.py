@@ -15,10 +15,10 @@ from local.gateway import Gateway
 from local.stack import LocalStack
 from local.throttle import DEFAULT_THROTTLE_SETTING, THROTTLE_ENV, Throttle, ip_client, user_client
 from shared.resources import (
+    CLIENT_THROTTLE,
     HEALTH_FUNCTION,
     LEADS_FUNCTION,
-    PUBLIC_ROUTE_THROTTLE,
-    STAGE_THROTTLE,
+    PUBLIC_CLIENT_THROTTLE,
     RouteSpec,
     ThrottleSpec,
     all_routes,
@@ -148,14 +148,14 @@ def test_unknown_paths_are_not_throttled(gateway: Gateway) -> None:
 
 
 def test_throttle_limits_come_from_the_spec() -> None:
-    """``spec`` is production's exact buckets: tighter on every public route."""
+    """``spec`` is production's per-client limits: tighter on every public route."""
     throttle = Throttle.from_setting("spec")
     assert throttle is not None
     for _, route in all_routes():
-        expected = PUBLIC_ROUTE_THROTTLE if route.public else STAGE_THROTTLE
+        expected = PUBLIC_CLIENT_THROTTLE if route.public else CLIENT_THROTTLE
         assert throttle.limits(route) == expected, route.route_key
-    assert throttle.limits(HEALTH) == PUBLIC_ROUTE_THROTTLE
-    assert throttle.limits(LIST_LEADS) == STAGE_THROTTLE
+    assert throttle.limits(HEALTH) == PUBLIC_CLIENT_THROTTLE
+    assert throttle.limits(LIST_LEADS) == CLIENT_THROTTLE
 
 
 def test_a_spec_bucket_refuses_the_request_after_its_burst() -> None:
@@ -164,8 +164,8 @@ def test_a_spec_bucket_refuses_the_request_after_its_burst() -> None:
     assert throttle is not None
     throttle = Throttle(throttle.limits, clock=clock)
     register = RouteSpec("POST", "/v1/auth/register", public=True)
-    allowed = [throttle.allow(register, ip_client("198.51.100.1")) for _ in range(PUBLIC_ROUTE_THROTTLE.burst + 1)]
-    assert allowed == [True] * PUBLIC_ROUTE_THROTTLE.burst + [False]
+    allowed = [throttle.allow(register, ip_client("198.51.100.1")) for _ in range(PUBLIC_CLIENT_THROTTLE.burst + 1)]
+    assert allowed == [True] * PUBLIC_CLIENT_THROTTLE.burst + [False]
 
 
 def test_local_throttle_setting() -> None:
@@ -173,12 +173,12 @@ def test_local_throttle_setting() -> None:
     scaled = Throttle.from_setting("4")
     assert scaled is not None
     assert scaled.limits(HEALTH) == ThrottleSpec(
-        PUBLIC_ROUTE_THROTTLE.rate_per_second * 4, PUBLIC_ROUTE_THROTTLE.burst * 4
+        PUBLIC_CLIENT_THROTTLE.rate_per_second * 4, PUBLIC_CLIENT_THROTTLE.burst * 4
     )
     default = Throttle.from_setting(None)
     assert default is not None
     factor = float(DEFAULT_THROTTLE_SETTING)
-    assert default.limits(HEALTH) == PUBLIC_ROUTE_THROTTLE.scaled(factor)
+    assert default.limits(HEALTH) == PUBLIC_CLIENT_THROTTLE.scaled(factor)
     for bad in ("0", "-1", "fast", "inf", "nan"):
         with pytest.raises(ValueError, match="LOCAL_THROTTLE"):
             Throttle.from_setting(bad)
@@ -191,8 +191,8 @@ def test_the_suite_stack_applies_the_local_throttle_setting(local_stack: LocalSt
     setting = os.environ.get(THROTTLE_ENV)
     if setting is None:
         assert throttle is not None
-        assert throttle.limits(HEALTH) == PUBLIC_ROUTE_THROTTLE.scaled(float(DEFAULT_THROTTLE_SETTING))
-        assert throttle.limits(LIST_LEADS) == STAGE_THROTTLE.scaled(float(DEFAULT_THROTTLE_SETTING))
+        assert throttle.limits(HEALTH) == PUBLIC_CLIENT_THROTTLE.scaled(float(DEFAULT_THROTTLE_SETTING))
+        assert throttle.limits(LIST_LEADS) == CLIENT_THROTTLE.scaled(float(DEFAULT_THROTTLE_SETTING))
     else:
         expected = Throttle.from_setting(setting)
         assert (throttle is None) is (expected is None)
