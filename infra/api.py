@@ -82,18 +82,21 @@ class Api(Construct):
             description="The API's public host name, on CloudFront (CrmEdgeStack's ApiDomainName)",
             allowed_pattern=r"^[a-z0-9.-]+$",
         )
+        self.public_domain.override_logical_id("ApiDomainName")  # a stable name for --parameters
         origin_domain = CfnParameter(
             self,
             "OriginDomainName",
             description="The API's custom domain, CloudFront's origin (CrmEdgeStack), e.g. origin.api.example.com",
             allowed_pattern=r"^[a-z0-9.-]+$",
         )
+        origin_domain.override_logical_id("OriginDomainName")
         origin_certificate = CfnParameter(
             self,
             "OriginCertificateArn",
             description="ACM certificate for OriginDomainName, in this stack's region",
             allowed_pattern=r"^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate/.+$",
         )
+        origin_certificate.override_logical_id("OriginCertificateArn")
         self.origin_domain = apigwv2.DomainName(
             self,
             "OriginDomain",

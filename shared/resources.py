@@ -241,12 +241,12 @@ class ThrottleSpec:
 
 # Capacity limits, sized in docs/usage-profile.md (1,000,000 monthly users). In an HTTP API, a
 # stage's default route settings apply to EACH route separately (one bucket per route, shared by
-# all callers): the busiest authenticated route's peak (~1,400 req/s) with headroom, under the
+# all callers): the busiest authenticated route's peak (~1,100 req/s) with headroom, under the
 # account's 10,000 req/s. Authenticated routes get the stage default.
 STAGE_THROTTLE = ThrottleSpec(rate_per_second=2000, burst=1000)
 # Public routes (no JWT: sign-up, login, token refresh, OAuth callbacks, receipts, health) are
 # where credential stuffing and sign-up floods arrive, so each gets a tighter bucket of its own
-# (token refresh, the busiest, peaks at ~310 req/s).
+# (token refresh, the busiest, peaks at ~280 req/s).
 PUBLIC_ROUTE_THROTTLE = ThrottleSpec(rate_per_second=500, burst=250)
 # Per client, so one client cannot empty the shared buckets above: one signed-in app (its bearer
 # token) on any route, one source IP on a public route. Production: the web ACL's rate-based
