@@ -24,6 +24,7 @@ from aws_cdk import aws_cloudfront_origins as origins
 from aws_cdk import aws_wafv2 as wafv2
 from constructs import Construct
 
+from infra.checkov import EDGE_NOT_LOGGED, skip_on
 from infra.nag import acknowledge_edge_findings
 from shared.resources import CLIENT_THROTTLE, PUBLIC_CLIENT_THROTTLE
 
@@ -94,19 +95,24 @@ def _rate_statement(rule: RateRule) -> dict[str, Any]:
 
 
 def web_acl_rules() -> list[dict[str, Any]]:
-    """Amazon's IP reputation list first, then the rate rules (tightest first)."""
+    """Amazon's IP reputation list and known bad inputs (Log4Shell and the like) first, then the
+    rate rules (tightest first)."""
     rules: list[dict[str, Any]] = [
         {
-            "name": "AmazonIpReputation",
-            "priority": 0,
+            "name": name,
+            "priority": priority,
             "overrideAction": {"none": {}},
-            "statement": {
-                "managedRuleGroupStatement": {"vendorName": "AWS", "name": "AWSManagedRulesAmazonIpReputationList"}
-            },
-            "visibilityConfig": _visibility("AmazonIpReputation"),
+            "statement": {"managedRuleGroupStatement": {"vendorName": "AWS", "name": group}},
+            "visibilityConfig": _visibility(name),
         }
+        for priority, (name, group) in enumerate(
+            (
+                ("AmazonIpReputation", "AWSManagedRulesAmazonIpReputationList"),
+                ("KnownBadInputs", "AWSManagedRulesKnownBadInputsRuleSet"),
+            )
+        )
     ]
-    for priority, rule in enumerate(RATE_RULES, start=1):
+    for priority, rule in enumerate(RATE_RULES, start=len(rules)):
         rules.append(
             {
                 "name": rule.name,
@@ -180,5 +186,6 @@ class EdgeStack(Stack):
             ),
         )
         acknowledge_edge_findings(self.distribution)
+        skip_on(self.distribution, EDGE_NOT_LOGGED)
         CfnOutput(self, "DistributionDomainName", value=self.distribution.distribution_domain_name)
         CfnOutput(self, "WebAclArn", value=self.web_acl.attr_arn)
