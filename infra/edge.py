@@ -15,17 +15,22 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from aws_cdk import CfnOutput, CfnParameter, Environment, Stack
+from aws_cdk import Aws, CfnOutput, CfnParameter, Duration, Environment, Stack
 from aws_cdk import aws_certificatemanager as acm
 from aws_cdk import aws_cloudfront as cloudfront
 from aws_cdk import aws_cloudfront_origins as origins
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_wafv2 as wafv2
 from constructs import Construct
 
 from infra.checkov import EDGE_NOT_LOGGED, skip_on
-from infra.nag import acknowledge_edge_findings
+from infra.depends_on import wait_for_policy_only
+from infra.logs import bounded_log_group
+from infra.nag import acknowledge_edge_findings, acknowledge_retry_after_findings
 from shared.resources import CLIENT_THROTTLE, PUBLIC_CLIENT_THROTTLE
 
 EDGE_REGION = "us-east-1"  # CloudFront's web ACLs and viewer certificates live there
@@ -52,6 +57,8 @@ SIGN_IN_PER_IP = RateRule(
 # signed-in apps at their own limit, or ~100 ordinary users, at once.
 PER_IP = RateRule("PerClientIp", limit=4 * PER_TOKEN.limit, retry_after_s=60)
 RATE_RULES = (SIGN_IN_PER_IP, PER_TOKEN, PER_IP)
+
+RETRY_AFTER_CODE = Path(__file__).with_name("edge_retry_after.py")
 
 THROTTLED_BODY_KEY = "too_many_requests"
 THROTTLED_BODY = {"error": {"code": "too_many_requests", "message": "Too many requests; try again later."}}
@@ -161,6 +168,7 @@ class EdgeStack(Stack):
             visibility_config=_visibility("CrmApiWebAcl"),
         )
 
+        self.retry_after = self._retry_after_function()
         self.distribution = cloudfront.Distribution(
             self,
             "Distribution",
@@ -183,9 +191,48 @@ class EdgeStack(Stack):
                 # viewer header (Authorization included) but Host, which must be the origin's.
                 cache_policy=cloudfront.CachePolicy.CACHING_DISABLED,
                 origin_request_policy=cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+                edge_lambdas=[
+                    cloudfront.EdgeLambda(
+                        function_version=self.retry_after.current_version,
+                        event_type=cloudfront.LambdaEdgeEventType.ORIGIN_RESPONSE,
+                    )
+                ],
             ),
         )
         acknowledge_edge_findings(self.distribution)
         skip_on(self.distribution, EDGE_NOT_LOGGED)
         CfnOutput(self, "DistributionDomainName", value=self.distribution.distribution_domain_name)
         CfnOutput(self, "WebAclArn", value=self.web_acl.attr_arn)
+
+    def _retry_after_function(self) -> lambda_.Function:
+        """Lambda@Edge adding Retry-After to API Gateway's own 429s (infra/edge_retry_after.py)."""
+        role = iam.Role(
+            self,
+            "RetryAfterRole",
+            assumed_by=iam.CompositePrincipal(
+                iam.ServicePrincipal("lambda.amazonaws.com"), iam.ServicePrincipal("edgelambda.amazonaws.com")
+            ),
+            description="Lambda@Edge Retry-After: its own logs only",
+        )
+        # Lambda@Edge logs in the region that ran it, to /aws/lambda/us-east-1.<function name>.
+        role.add_to_policy(
+            iam.PolicyStatement(
+                actions=["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
+                resources=[f"arn:{Aws.PARTITION}:logs:*:{Aws.ACCOUNT_ID}:log-group:/aws/lambda/{EDGE_REGION}.*"],
+            )
+        )
+        function = lambda_.Function(
+            self,
+            "RetryAfter",
+            runtime=lambda_.Runtime.PYTHON_3_13,
+            handler="index.handler",
+            code=lambda_.Code.from_inline(RETRY_AFTER_CODE.read_text()),
+            role=role,
+            memory_size=128,
+            timeout=Duration.seconds(5),
+            log_group=bounded_log_group(self, "RetryAfterLogs"),
+            description="Adds Retry-After to API Gateway's own 429 (origin response)",
+        )
+        wait_for_policy_only(function, role)
+        acknowledge_retry_after_findings(function, role)
+        return function

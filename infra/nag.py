@@ -121,6 +121,23 @@ def acknowledge_termination_findings(
     _acknowledge(functions.roles[BACKUP_FUNCTION.name], _arn_wildcard(backups, "/exports/*", EXPORTS_REASON))
 
 
+EDGE_FUNCTION_RUNTIME = (
+    "AwsSolutions-L1",
+    "Lambda@Edge supports fewer runtimes than Lambda; the Retry-After function is a few lines of "
+    "stdlib code on the newest Python that Lambda@Edge documents.",
+)
+EDGE_FUNCTION_LOGS = (
+    "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:*:<AWS::AccountId>:log-group:/aws/lambda/us-east-1.*]",
+    "Lambda@Edge writes its logs in whichever region ran it, to /aws/lambda/us-east-1.<name>: the "
+    "region is the wildcard; the statement allows only creating and writing those log groups.",
+)
+
+
+def acknowledge_retry_after_findings(function: IConstruct, role: IConstruct) -> None:
+    _acknowledge(function, EDGE_FUNCTION_RUNTIME)
+    _acknowledge(role, EDGE_FUNCTION_LOGS)
+
+
 def acknowledge_edge_findings(distribution: IConstruct) -> None:
     _acknowledge(distribution, EDGE_NO_GEO_RESTRICTION, EDGE_NO_ACCESS_LOG)
 

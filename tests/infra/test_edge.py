@@ -132,3 +132,23 @@ def test_the_oauth_redirect_and_api_url_name_the_public_domain_not_execute_api(t
     assert redirects
     for redirect in redirects:
         assert public in redirect["Fn::Join"][1]
+
+
+def test_api_gateways_own_429_gets_retry_after_at_the_edge(edge_template: dict[str, Any]) -> None:
+    """An origin-response Lambda@Edge (us-east-1, a numbered version) runs the module whose
+    behaviour tests/unit/test_edge_retry_after.py checks."""
+    from infra.edge import RETRY_AFTER_CODE
+
+    (distribution,) = _resources(edge_template, "AWS::CloudFront::Distribution")
+    (association,) = distribution["Properties"]["DistributionConfig"]["DefaultCacheBehavior"][
+        "LambdaFunctionAssociations"
+    ]
+    assert association["EventType"] == "origin-response"
+    version_id = association["LambdaFunctionARN"]["Ref"]
+    version = edge_template["Resources"][version_id]
+    assert version["Type"] == "AWS::Lambda::Version"
+    function = edge_template["Resources"][version["Properties"]["FunctionName"]["Ref"]]
+    assert function["Properties"]["Code"]["ZipFile"] == RETRY_AFTER_CODE.read_text()
+    role = edge_template["Resources"][function["Properties"]["Role"]["Fn::GetAtt"][0]]
+    principals = role["Properties"]["AssumeRolePolicyDocument"]["Statement"][0]["Principal"]["Service"]
+    assert set(principals) == {"lambda.amazonaws.com", "edgelambda.amazonaws.com"}
