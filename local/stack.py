@@ -28,6 +28,7 @@ from local.gateway import Gateway
 from local.google_settings import GoogleSettings
 from local.http_api import HandlerResolver
 from local.lambda_edge import LambdaEdge
+from local.moto_cognito import refuse_refresh_of_gone_users
 from local.moto_server import SerializedMotoServer
 from local.provision import DUMMY_ACCESS_KEY, DUMMY_SECRET_KEY, MotoResources
 from local.throttle import THROTTLE_ENV, Throttle
@@ -216,6 +217,7 @@ class LocalStack:
 
     def _start(self) -> None:
         self._saved_logging = emulator_logs.withhold()
+        refuse_refresh_of_gone_users()
         self._moto = SerializedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
         self._moto.start()
         moto_host, moto_port = self._moto.get_host_and_port()
