@@ -42,7 +42,7 @@ class UserLimit:
 IMPORT_START_LIMIT = UserLimit("import_start", requests=5, window_s=600)
 EXPORT_LIMIT = UserLimit("export", requests=60, window_s=60)
 DEVICE_LOG_SYNC_LIMIT = UserLimit("device_log_sync", requests=10, window_s=60)
-SYNC_LIMIT = UserLimit("sync", requests=60, window_s=60)
+SYNC_LIMIT = UserLimit("sync", requests=300, window_s=60)
 USER_LIMITS = (IMPORT_START_LIMIT, EXPORT_LIMIT, DEVICE_LOG_SYNC_LIMIT, SYNC_LIMIT)
 
 
