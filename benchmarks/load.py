@@ -52,6 +52,20 @@ MIX = {
 }
 
 
+EXPECTED_STATUSES = (200, 201, 412)  # 412: a stale version, which the mix provokes
+
+
+def _error_code(response: requests.Response) -> str:
+    """The API's error code, or API Gateway's message (both fixed strings, no personal data)."""
+    try:
+        body = response.json()
+    except ValueError:
+        return "-"
+    if isinstance(body, dict) and isinstance(body.get("error"), dict):
+        return str(body["error"].get("code", "-"))
+    return str(body.get("message", "-")) if isinstance(body, dict) else "-"
+
+
 # --- results -----------------------------------------------------------------------------------
 
 
@@ -60,6 +74,8 @@ class Results:
     latencies: dict[str, list[float]] = field(default_factory=dict)
     statuses: Counter[int] = field(default_factory=Counter)
     transport_errors: Counter[str] = field(default_factory=Counter)  # exception type → count
+    # "operation status code" of each unexpected answer: the error code, never the body's values
+    unexpected_answers: Counter[str] = field(default_factory=Counter)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def record(self, operation: str, status: int | str, seconds: float) -> None:
@@ -116,6 +132,9 @@ class Client:
             self.results.record(operation, type(error).__name__, time.perf_counter() - started)
             return None
         self.results.record(operation, response.status_code, time.perf_counter() - started)
+        if response.status_code not in EXPECTED_STATUSES:
+            with self.results.lock:
+                self.results.unexpected_answers[f"{operation} {response.status_code} {_error_code(response)}"] += 1
         return response
 
     def run(self, budget: int, deadline: float) -> None:
@@ -308,7 +327,8 @@ class Report:
             + "".join(f", {kind} {n}" for kind, n in sorted(self.results.transport_errors.items())),
             "statuses "
             + ", ".join(f"{status}: {n}" for status, n in sorted(self.results.statuses.items()))
-            + f"   unexpected {self.unexpected}",
+            + f"   unexpected {self.unexpected}"
+            + "".join(f", {answer} x{n}" for answer, n in sorted(self.results.unexpected_answers.items())),
             "",
             "| operation | requests | p50 ms | p95 ms | p99 ms |",
             "|---|---:|---:|---:|---:|",
@@ -334,7 +354,7 @@ class Report:
     @property
     def unexpected(self) -> int:
         """Responses the mix never provokes: anything but 200/201, and 412 (a stale version)."""
-        return sum(n for status, n in self.results.statuses.items() if status not in (200, 201, 412))
+        return sum(n for status, n in self.results.statuses.items() if status not in EXPECTED_STATUSES)
 
     @property
     def ok(self) -> bool:

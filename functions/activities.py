@@ -29,6 +29,7 @@ from shared.core.links import activity_links
 from shared.core.observability import api_handler, count
 from shared.core.openapi import responses
 from shared.core.settings import load_settings, settings
+from shared.core.user_limits import DEVICE_LOG_SYNC_LIMIT, enforce, limit_counter
 from shared.core.versions import precondition
 from shared.leads.wiring import lead_repository
 from shared.preferences.wiring import preferences_repository
@@ -124,14 +125,16 @@ def check_in(lead_id: LeadId, body: CheckInCreate, idempotency_key: IdempotencyK
     "/v1/device-logs/sync",
     summary="Turn call and SMS log entries into activities on matching leads; others are discarded",
     tags=TAGS,
-    responses=responses(400, 401, 409, 422, ok=SyncResult),
+    responses=responses(400, 401, 409, 422, 429, ok=SyncResult),
 )
 def sync_device_logs(body: DeviceLogSync) -> SyncResult:
+    user_id = current_user_id(router)
+    enforce(limit_counter(), user_id, DEVICE_LOG_SYNC_LIMIT)
     result = device_logs.sync_device_logs(
         activity_records(),
         lead_repository(),
         preferences_repository(),
-        current_user_id(router),
+        user_id,
         body,
         settings().default_phone_region,
     )

@@ -14,6 +14,7 @@ from shared.core.identity import current_user_id
 from shared.core.observability import api_handler, count
 from shared.core.openapi import responses
 from shared.core.settings import load_settings, settings
+from shared.core.user_limits import EXPORT_LIMIT, enforce, limit_counter
 from shared.export import logic as export
 from shared.export.inventory import take_inventory
 from shared.export.models import ExportPage, Inventory
@@ -28,12 +29,12 @@ router = Router()
     "/v1/me/export",
     summary="Export your data: follow next_cursor until null and concatenate the pages",
     tags=["accounts"],
-    responses=responses(400, 401, 422, ok=ExportPage),
+    responses=responses(400, 401, 422, 429, ok=ExportPage),
 )
 def export_data(cursor: Annotated[str | None, Query(min_length=1, max_length=400)] = None) -> ExportPage:
-    page = export.export_page(
-        aws.dynamodb(), settings().table_name, accounts(), uploads(), current_user_id(router), cursor
-    )
+    user_id = current_user_id(router)
+    enforce(limit_counter(), user_id, EXPORT_LIMIT)
+    page = export.export_page(aws.dynamodb(), settings().table_name, accounts(), uploads(), user_id, cursor)
     count("ExportPage")
     return page
 

@@ -17,6 +17,7 @@ from shared.core.links import import_links
 from shared.core.observability import api_handler, count
 from shared.core.openapi import responses
 from shared.core.settings import load_settings, settings
+from shared.core.user_limits import IMPORT_START_LIMIT, enforce, limit_counter
 from shared.imports import logic as imports
 from shared.imports import undo
 from shared.imports.models import (
@@ -44,12 +45,13 @@ ImportId = Annotated[str, Path(min_length=1, max_length=64, description="The imp
     "/v1/imports/google-sheets",
     summary="Start importing leads from a Google Sheet: open the returned authorization_url",
     tags=TAGS,
-    responses=responses(400, 401, 409, 422, created=ImportStarted, links=import_links()),
+    responses=responses(400, 401, 409, 422, 429, created=ImportStarted, links=import_links()),
 )
 def start_google_sheets_import(
     body: GoogleSheetsImportRequest, idempotency_key: IdempotencyKey = None
 ) -> Response[ImportStarted]:
     user_id, jobs, now = current_user_id(router), import_repository(), utcnow()
+    enforce(limit_counter(), user_id, IMPORT_START_LIMIT, now)
 
     def start() -> ImportStarted:
         region = phone_region(preferences_repository(), user_id, settings().default_phone_region)

@@ -1,14 +1,20 @@
-"""HTTP API: JWT-authorized by default, routes generated from the function specs."""
+"""HTTP API: JWT-authorized by default, routes generated from the function specs.
+
+Reachable only through its custom domain (``OriginDomainName``), the origin of the CloudFront
+distribution whose web ACL limits each client (``infra.edge``): the default execute-api endpoint
+is disabled, so nobody can go around the ACL by calling it."""
 
 from __future__ import annotations
 
 import json
 
 import jsii
+from aws_cdk import CfnParameter
 from aws_cdk import aws_apigateway as apigw
 from aws_cdk import aws_apigatewayv2 as apigwv2
 from aws_cdk import aws_apigatewayv2_authorizers as authorizers
 from aws_cdk import aws_apigatewayv2_integrations as integrations
+from aws_cdk import aws_certificatemanager as acm
 from aws_cdk import aws_lambda as lambda_
 from constructs import Construct
 
@@ -47,6 +53,7 @@ class Api(Construct):
             "HttpApi",
             description="Lead CRM mobile API",
             create_default_stage=False,
+            disable_execute_api_endpoint=True,
             default_authorizer=authorizers.HttpUserPoolAuthorizer(
                 "CognitoAuthorizer",
                 auth.user_pool,
@@ -68,6 +75,38 @@ class Api(Construct):
                 format=apigw.AccessLogFormat.custom(json.dumps(ACCESS_LOG_FORMAT)),
             ),
         )
+
+        self.public_domain = CfnParameter(
+            self,
+            "ApiDomainName",
+            description="The API's public host name, on CloudFront (CrmEdgeStack's ApiDomainName)",
+            allowed_pattern=r"^[a-z0-9.-]+$",
+        )
+        self.public_domain.override_logical_id("ApiDomainName")  # a stable name for --parameters
+        origin_domain = CfnParameter(
+            self,
+            "OriginDomainName",
+            description="The API's custom domain, CloudFront's origin (CrmEdgeStack), e.g. origin.api.example.com",
+            allowed_pattern=r"^[a-z0-9.-]+$",
+        )
+        origin_domain.override_logical_id("OriginDomainName")
+        origin_certificate = CfnParameter(
+            self,
+            "OriginCertificateArn",
+            description="ACM certificate for OriginDomainName, in this stack's region",
+            allowed_pattern=r"^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate/.+$",
+        )
+        origin_certificate.override_logical_id("OriginCertificateArn")
+        self.origin_domain = apigwv2.DomainName(
+            self,
+            "OriginDomain",
+            domain_name=origin_domain.value_as_string,
+            certificate=acm.Certificate.from_certificate_arn(
+                self, "OriginCertificate", origin_certificate.value_as_string
+            ),
+            security_policy=apigwv2.SecurityPolicy.TLS_1_2,
+        )
+        apigwv2.ApiMapping(self, "OriginMapping", api=self.http_api, domain_name=self.origin_domain, stage=self.stage)
 
         self.public_routes: list[apigwv2.HttpRoute] = []
         for spec in specs:
@@ -106,7 +145,8 @@ class Api(Construct):
 
     @property
     def url(self) -> str:
-        return self.stage.url
+        """The public base URL (through CloudFront), ending in a slash."""
+        return f"https://{self.public_domain.value_as_string}/"
 
 
 @jsii.implements(apigwv2.IAccessLogSettings)

@@ -47,6 +47,17 @@ NO_PLUS_TIER = (
     "Threat protection needs the paid Plus feature plan; at launch the pool relies on a strong "
     "password policy, prevented user-existence errors and API throttling on the auth routes.",
 )
+EDGE_NO_GEO_RESTRICTION = (
+    "AwsSolutions-CFR1",
+    "The mobile app's users travel and sell in many countries; no country is refused. Per-client "
+    "limits come from the web ACL's rate-based rules (infra.edge).",
+)
+EDGE_NO_ACCESS_LOG = (
+    "AwsSolutions-CFR3",
+    "Every request CloudFront forwards is in the HTTP API's access log (ip, route, status; no "
+    "bodies or tokens) and each refused one is counted in the web ACL's metrics; CloudFront "
+    "standard logs would keep a second copy of every IP address and URL.",
+)
 
 
 GOOGLE_SECRET_ROTATION = (
@@ -109,6 +120,27 @@ def acknowledge_termination_findings(
         _acknowledge(stack, _arn_wildcard(functions.functions[spec.name], ":*", INVOKE_QUALIFIERS_REASON))
     backups = data.buckets[BACKUPS_BUCKET.key]
     _acknowledge(functions.roles[BACKUP_FUNCTION.name], _arn_wildcard(backups, "/exports/*", EXPORTS_REASON))
+
+
+EDGE_FUNCTION_RUNTIME = (
+    "AwsSolutions-L1",
+    "Lambda@Edge supports fewer runtimes than Lambda; the Retry-After function is a few lines of "
+    "stdlib code on the newest Python that Lambda@Edge documents.",
+)
+EDGE_FUNCTION_LOGS = (
+    "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:*:<AWS::AccountId>:log-group:/aws/lambda/us-east-1.*]",
+    "Lambda@Edge writes its logs in whichever region ran it, to /aws/lambda/us-east-1.<name>: the "
+    "region is the wildcard; the statement allows only creating and writing those log groups.",
+)
+
+
+def acknowledge_retry_after_findings(function: IConstruct, role: IConstruct) -> None:
+    _acknowledge(function, EDGE_FUNCTION_RUNTIME)
+    _acknowledge(role, EDGE_FUNCTION_LOGS)
+
+
+def acknowledge_edge_findings(distribution: IConstruct) -> None:
+    _acknowledge(distribution, EDGE_NO_GEO_RESTRICTION, EDGE_NO_ACCESS_LOG)
 
 
 def _acknowledge(scope: IConstruct, *rules: tuple[str, str]) -> None:

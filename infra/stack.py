@@ -14,6 +14,7 @@ from infra.api import Api
 from infra.auth import Auth, user_pool_email
 from infra.checkov import skip_resource_findings
 from infra.data import DataStore
+from infra.edge import EDGE_STACK_NAME, EdgeStack
 from infra.erasure import ErasureWorkflow
 from infra.functions import Functions
 from infra.grants import start_execution
@@ -152,5 +153,6 @@ def build_app(**app_kwargs: Any) -> tuple[App, CrmStack]:
     app_kwargs["context"] = {**cdk_json_context(), **app_kwargs.get("context", {})}
     app = App(**app_kwargs)
     stack = CrmStack(app, STACK_NAME, description="Lead CRM backend")
+    EdgeStack(app, EDGE_STACK_NAME, description="Lead CRM API's edge: CloudFront and AWS WAF (us-east-1)")
     Validations.of(app).add_plugins(AwsSolutionsChecks(app))
     return app, stack

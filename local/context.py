@@ -155,16 +155,13 @@ def _runtime_json_default(value: object) -> object:
 
 
 _running = threading.local()
-# One invocation at a time per function, as in one Lambda execution environment: a function's
-# module keeps per-invocation state in globals (Powertools' resolver and router hold the current
-# event), so two requests run at once on threads of this process would read each other's event.
-_environments: dict[str, threading.Lock] = {}
-_environments_lock = threading.Lock()
-
-
-def _environment(name: str) -> threading.Lock:
-    with _environments_lock:
-        return _environments.setdefault(name, threading.Lock())
+# One invocation at a time in the process. A Lambda execution environment runs one invocation at
+# a time, and each function has environments of its own; here every function shares one
+# interpreter, and Powertools keeps the current event on its ``BaseRouter`` CLASS (not on each
+# resolver): a leads request and an activities request run at once on two threads would read each
+# other's event, i.e. another user's identity (`make load` saw it as stray 404s). Re-entrant: a
+# function may run another on its own thread (an in-process workflow step).
+_invocations = threading.RLock()
 
 
 def current_function() -> str | None:
@@ -180,7 +177,7 @@ def run(function: LocalFunction, event: Any, region: str) -> bytes:
     Timeouts are checked after the fact (a thread cannot be killed): slower than the configured
     timeout is a failure locally too, so slow code is noticed before production.
     """
-    with _environment(function.name):
+    with _invocations:
         # Clock and context start once the environment is free, as Lambda's do.
         context = function.context(region)
         started = time.monotonic()

@@ -78,7 +78,7 @@ class _GatewayHandler(QuietHandler):
         started = time.perf_counter()
         body = self.read_body(MAX_REQUEST_BYTES)
         route_key, (status, headers, content) = self.api.handle(
-            self.command, self.path, list(self.headers.items()), body, self.client_address[0]
+            self.command, self.request_target, list(self.headers.items()), body, self.client_address[0]
         )
         if not any(name.lower() == "date" for name, _ in headers):
             headers.append(("date", formatdate(usegmt=True)))
@@ -86,6 +86,14 @@ class _GatewayHandler(QuietHandler):
         # Logged before the answer is sent, so whoever got the answer can already see the line.
         LOG.info("%s %d %.1fms", route_key, status, (time.perf_counter() - started) * 1000)
         self.send(status, headers, content)
+
+    @property
+    def request_target(self) -> str:
+        """The target exactly as sent. ``self.path`` is not: the stdlib turns a leading ``//``
+        into ``/`` (a guard against open redirects in file servers), which would route
+        ``//v1/leads`` as ``/v1/leads`` where API Gateway matches no route."""
+        words = self.requestline.split()
+        return words[1] if len(words) == 3 else self.path
 
     def send_response(self, code: int, message: str | None = None) -> None:
         # No Server/Date from the stdlib: headers come from the mapped response only.

@@ -1,10 +1,11 @@
-"""API Gateway's HTTP API for one request, without the HTTP server: route → throttle → JWT
-authorizer → payload 2.0 event → function → response.
+"""API Gateway's HTTP API for one request, without the HTTP server: route → JWT authorizer →
+per-client throttle → payload 2.0 event → function → response.
 
 API Gateway's own answers keep its bodies: 404 for no route, 413 for a body over 10 MB, 429 for
-an empty bucket, 401 from the authorizer (403 for a valid token without the route's scope: an
-ID token), 500 when the function fails or returns what API Gateway cannot map. The docs
-(local/docs.py) answer paths no route claims, as a stage route would.
+an empty bucket (with Retry-After, as production's WAF rule and CloudFront function add it), 401
+from the authorizer (403 for a valid token without the route's scope: an ID token), 500 when the
+function fails or returns what API Gateway cannot map. The docs (local/docs.py) answer paths no
+route claims, as a stage route would.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from local.context import FunctionRegistry, Handler, LocalFunction, run
 from local.jwt_authorizer import InsufficientScope, JwtAuthorizer, Unauthorized
 from local.payload_v2 import BadLambdaResponse, build_event, response_from_result
 from local.routes import RouteTable
-from local.throttle import Throttle
+from local.throttle import Throttle, ip_client, user_client
 from shared.resources import FunctionSpec, RouteSpec, all_routes
 
 LOG = logging.getLogger("local_aws.gateway")
@@ -101,8 +102,11 @@ class HttpApi:
         """One request (``body`` is ``None`` when over the limit) → (route key for the log, response)."""
         if body is None:
             return f"{method} -", _message(413, "Request Entity Too Large")
-        path, _, raw_query = target.partition("?")
+        raw_path, _, raw_query = target.partition("?")
         raw_query = raw_query.split("#", 1)[0]
+        # Decoded once, then routed as it is: %2F is a separator like any slash, %2541 stays %41,
+        # and empty segments (//v1/leads, /v1//leads) match no route.
+        path = unquote(raw_path)
         request = (method, path, raw_query, headers, body, source_ip)
         matched = self.routes.match(method, path)
         if matched is None:
@@ -111,18 +115,27 @@ class HttpApi:
                 return f"GET {path}", self._invoke(f"GET {path}", self._docs_function, event)
             return f"{method} -", _message(404, "Not Found")
         function, route, params = matched
-        # Throttled before the authorizer: a flood without valid tokens still spends the bucket.
-        if self.throttle is not None and not self.throttle.allow(route):
-            return route.route_key, _message(429, "Too Many Requests")
         claims = None
+        denied: Unauthorized | InsufficientScope | None = None
         if not route.public:
             try:
                 claims = self.authorizer.authorize(_header(headers, "authorization"), route.authorization_scopes)
-            except (Unauthorized, InsufficientScope) as denied:
-                status, message = (401, "Unauthorized") if isinstance(denied, Unauthorized) else (403, "Forbidden")
-                status, response_headers, content = _message(status, message)
-                response_headers.append(("www-authenticate", denied.www_authenticate))
+            except (Unauthorized, InsufficientScope) as refused:
+                denied = refused
+        # Per client, before the answer: a flood without valid tokens spends its own IP's bucket
+        # (then 429 rather than 401), never the bucket of a signed-in user.
+        if self.throttle is not None:
+            client = user_client(str(claims.get("sub", ""))) if claims else ip_client(source_ip)
+            wait_s = self.throttle.retry_after(route, client)
+            if wait_s is not None:
+                status, response_headers, content = _message(429, "Too Many Requests")
+                response_headers.append(("retry-after", str(wait_s)))
                 return route.route_key, (status, response_headers, content)
+        if denied is not None:
+            status, message = (401, "Unauthorized") if isinstance(denied, Unauthorized) else (403, "Forbidden")
+            status, response_headers, content = _message(status, message)
+            response_headers.append(("www-authenticate", denied.www_authenticate))
+            return route.route_key, (status, response_headers, content)
 
         def resolved() -> LocalFunction:
             handler = self.resolver(function, route)
@@ -159,7 +172,7 @@ def _event(
 ) -> dict[str, Any]:
     return build_event(
         method=method,
-        raw_path=unquote(path),  # HTTP APIs deliver the path decoded
+        raw_path=path,  # already decoded: HTTP APIs deliver the path decoded
         raw_query=raw_query,
         headers=headers,
         body=body,

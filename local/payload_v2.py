@@ -4,6 +4,11 @@ maps the function's result back onto an HTTP response.
 Behaviour copied from API Gateway, not invented: claims flattened to strings, the path delivered
 URL-decoded, repeated headers and query parameters comma-joined, cookies in their own field,
 non-text bodies base64-encoded, and a result without ``statusCode`` taken as a 200 JSON body.
+
+A text body that is not valid UTF-8 reaches the function with U+FFFD where the bad bytes were
+(the event is JSON: it can only carry valid text). API Gateway does not document which of the two
+shapes it uses for such a body, so the functions refuse invalid UTF-8 in both
+(shared/core/request_checks.py): base64 bytes that do not decode, and U+FFFD in text.
 """
 
 from __future__ import annotations

@@ -1,10 +1,12 @@
-"""Route selection as API Gateway's HTTP API does it, over the routes in ``shared.resources``."""
+"""Route selection as API Gateway's HTTP API does it, over the routes in ``shared.resources``.
+
+Paths are matched as given: the caller decodes them first (once; local/http_api.py).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from urllib.parse import unquote
 
 from shared.resources import FunctionSpec, RouteSpec
 
@@ -23,8 +25,8 @@ class _Route:
             if pattern.startswith("{") and pattern.endswith("}"):
                 if not value:
                     return None
-                params[pattern[1:-1]] = unquote(value)
-            elif pattern != unquote(value):
+                params[pattern[1:-1]] = value
+            elif pattern != value:
                 return None
         return params
 
@@ -40,9 +42,9 @@ class RouteTable:
     def __init__(self, routes: Sequence[tuple[FunctionSpec, RouteSpec]]) -> None:
         self._routes = [_Route(f, r, tuple(r.path.split("/")[1:])) for f, r in routes]
 
-    def match(self, method: str, raw_path: str) -> tuple[FunctionSpec, RouteSpec, dict[str, str]] | None:
-        """The function, route and path parameters for a request; ``None`` is API Gateway's 404."""
-        segments = raw_path.split("/")[1:]
+    def match(self, method: str, path: str) -> tuple[FunctionSpec, RouteSpec, dict[str, str]] | None:
+        """The function, route and path parameters for a decoded path; ``None`` is API Gateway's 404."""
+        segments = path.split("/")[1:]
         found = [(route, params) for route in self._routes if (params := route.match(method, segments)) is not None]
         if not found:
             return None

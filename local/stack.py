@@ -1,4 +1,5 @@
-"""The whole backend on one machine: moto as AWS, the Lambda edge, the S3 front, the HTTP API gateway.
+"""The whole backend on one machine: moto as AWS (one request at a time: local/moto_server.py), the
+Lambda edge, the S3 front, the HTTP API gateway.
 
 This module is the process side: starting and stopping the servers, and setting (then restoring)
 the environment through which handlers find everything — ordinary boto3 configuration
@@ -19,7 +20,6 @@ from types import TracebackType
 from typing import Any
 
 from moto.core.config import default_user_config
-from moto.moto_server.threaded_moto_server import ThreadedMotoServer
 
 from local import emulator_logs
 from local.context import FunctionRegistry
@@ -28,6 +28,8 @@ from local.gateway import Gateway
 from local.google_settings import GoogleSettings
 from local.http_api import HandlerResolver
 from local.lambda_edge import LambdaEdge
+from local.moto_cognito import refuse_refresh_of_gone_users
+from local.moto_server import SerializedMotoServer
 from local.provision import DUMMY_ACCESS_KEY, DUMMY_SECRET_KEY, MotoResources
 from local.s3_front import S3Front
 from local.throttle import THROTTLE_ENV, Throttle
@@ -87,7 +89,7 @@ class LocalStack:
         self.registry = registry if registry is not None else FunctionRegistry()
         self._resolver = resolver
         self._google_settings = google
-        self._moto: ThreadedMotoServer | None = None
+        self._moto: SerializedMotoServer | None = None
         self.moto_url = ""
         self.resources: MotoResources | None = None
         self.edge: LambdaEdge | None = None
@@ -228,7 +230,8 @@ class LocalStack:
 
     def _start(self) -> None:
         self._saved_logging = emulator_logs.withhold()
-        self._moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+        refuse_refresh_of_gone_users()
+        self._moto = SerializedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
         self._moto.start()
         moto_host, moto_port = self._moto.get_host_and_port()
         self.moto_url = f"http://{moto_host}:{moto_port}"

@@ -246,12 +246,20 @@ class ThrottleSpec:
         return ThrottleSpec(self.rate_per_second * factor, max(1, round(self.burst * factor)))
 
 
-# Abuse limits. In an HTTP API, a stage's default route settings apply to EACH route separately
-# (one bucket per route, shared by all callers). Authenticated routes get the stage default.
-STAGE_THROTTLE = ThrottleSpec(rate_per_second=50, burst=100)
+# Capacity limits, sized in docs/usage-profile.md (1,000,000 monthly users). In an HTTP API, a
+# stage's default route settings apply to EACH route separately (one bucket per route, shared by
+# all callers): the busiest authenticated route's peak (~1,100 req/s) with headroom, under the
+# account's 10,000 req/s. Authenticated routes get the stage default.
+STAGE_THROTTLE = ThrottleSpec(rate_per_second=2000, burst=1000)
 # Public routes (no JWT: sign-up, login, token refresh, OAuth callbacks, receipts, health) are
-# where credential stuffing and sign-up floods arrive, so each gets a tighter bucket of its own.
-PUBLIC_ROUTE_THROTTLE = ThrottleSpec(rate_per_second=10, burst=20)
+# where credential stuffing and sign-up floods arrive, so each gets a tighter bucket of its own
+# (token refresh, the busiest, peaks at ~280 req/s).
+PUBLIC_ROUTE_THROTTLE = ThrottleSpec(rate_per_second=500, burst=250)
+# Per client, so one client cannot empty the shared buckets above: one signed-in app (its bearer
+# token) on any route, one source IP on a public route. Production: the web ACL's rate-based
+# rules (infra.edge: rate x its 300 s window); locally: local.throttle, per user or IP.
+CLIENT_THROTTLE = ThrottleSpec(rate_per_second=5, burst=100)
+PUBLIC_CLIENT_THROTTLE = ThrottleSpec(rate_per_second=1, burst=20)
 
 
 # Only access tokens call the API. API Gateway's JWT authorizer cannot tell an ID token from an
@@ -279,6 +287,11 @@ class RouteSpec:
     def throttle(self) -> ThrottleSpec:
         """Derived from ``public``, so a new public route is throttled tightly without a second edit."""
         return PUBLIC_ROUTE_THROTTLE if self.public else STAGE_THROTTLE
+
+    @property
+    def client_throttle(self) -> ThrottleSpec:
+        """One client's bucket on this route (per token or IP), tighter on public routes."""
+        return PUBLIC_CLIENT_THROTTLE if self.public else CLIENT_THROTTLE
 
     @property
     def powertools_path(self) -> str:

@@ -47,10 +47,13 @@ logger = get_logger()
 POLICY_VERSION_ATTR = "custom:policy_version"
 POLICY_ACCEPTED_AT_ATTR = "custom:policy_accepted_at"
 
+# Cognito's throttling errors → how long the client should wait (Retry-After, seconds). Its
+# request quotas are per second; its limits on attempts (confirmation codes, failed sign-ins) do
+# not say how long they last, so the client is asked to wait a minute.
 _THROTTLED = {
-    "TooManyRequestsException",
-    "LimitExceededException",
-    "TooManyFailedAttemptsException",
+    "TooManyRequestsException": 1,
+    "LimitExceededException": 60,
+    "TooManyFailedAttemptsException": 60,
 }
 
 
@@ -68,7 +71,7 @@ def cognito_errors(mapping: dict[str, Exception]) -> Iterator[None]:
         if code in mapping:
             raise mapping[code] from None
         if code in _THROTTLED:
-            raise TooManyRequests() from None
+            raise TooManyRequests(headers={"Retry-After": str(_THROTTLED[code])}) from None
         logger.warning("cognito call failed", extra={"error_code": code})
         raise ServiceUnavailable() from None
 

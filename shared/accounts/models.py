@@ -9,6 +9,7 @@ from pydantic import EmailStr, Field, SecretStr, model_validator
 from shared.accounts.policy import PolicyVersion
 from shared.core.models import Output, StrictInput, Timestamp
 from shared.core.phone import REGION_PATTERN, InvalidPhone, to_e164
+from shared.core.text import REMOVED_FROM_LINE, SINGLE_LINE
 
 
 def account_phone(value: str, region: str | None) -> str:
@@ -19,11 +20,11 @@ def account_phone(value: str, region: str | None) -> str:
         raise ValueError("phone must be a valid number: international format, or national with phone_region") from None
 
 
-AccountPhone = Annotated[str, Field(min_length=3, max_length=32)]
+AccountPhone = Annotated[str, REMOVED_FROM_LINE, Field(min_length=3, max_length=32)]
 PhoneRegion = Annotated[
     str, Field(pattern=REGION_PATTERN, description="ISO 3166 region of a national-format phone, e.g. IN, US")
 ]
-PersonName = Annotated[str, Field(min_length=1, max_length=200)]
+PersonName = Annotated[str, Field(min_length=1, max_length=200), SINGLE_LINE]
 Password = Annotated[SecretStr, Field(min_length=8, max_length=256)]
 
 

@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from pydantic import Field, StringConstraints, model_validator
 
 from shared.core.models import Output, StrictInput, Timestamp, TimestampInput
+from shared.core.text import MULTI_LINE, REMOVED_FROM_LINE, REMOVED_FROM_TEXT
 from shared.preferences.models import DeviceId
 
 
@@ -26,7 +27,7 @@ class Direction(StrEnum):
     MISSED = "missed"
 
 
-Body = Annotated[str, StringConstraints(max_length=5000)]
+Body = Annotated[str, StringConstraints(max_length=5000), MULTI_LINE]
 Duration = Annotated[int, Field(ge=0, le=86_400)]
 
 
@@ -74,7 +75,7 @@ class ActivityPage(Output):
 # --- call and SMS log sync ---------------------------------------------------------------------
 
 SYNC_MAX_ENTRIES = 500
-LogNumber = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32)]
+LogNumber = Annotated[str, REMOVED_FROM_LINE, StringConstraints(strip_whitespace=True, min_length=1, max_length=32)]
 
 
 class CallLogEntry(StrictInput):
@@ -88,7 +89,8 @@ class SmsLogEntry(StrictInput):
     number: LogNumber
     direction: Literal["incoming", "outgoing"]
     at: TimestampInput = Field(strict=False)
-    body: Annotated[str, StringConstraints(max_length=2000)] | None = None
+    # written by the sender: controls are removed, not refused (shared/core/text.py)
+    body: Annotated[str, REMOVED_FROM_TEXT, StringConstraints(max_length=2000)] | None = None
 
 
 class DeviceLogSync(StrictInput):

@@ -22,6 +22,7 @@ all of it (account erasure never Scans):
 | contact             | CONTACT#<phone or email>     | shared/leads/contacts.py            |
 | tombstone           | TOMB#<kind>#<id>             | shared/sync/changes.py              |
 | idempotency record  | IDEMPOTENCY#<hashed key>     | shared/core/idempotency.py          |
+| per-user limit      | LIMIT#<name>#<window>        | shared/core/user_limits.py          |
 
 Items keyed outside a user's partition, and how erasure reaches them:
 
@@ -52,6 +53,7 @@ IMPORT_LEASE_SK = "IMPORTLEASE"
 TOMBSTONE_PREFIX = "TOMB#"
 CONTACT_PREFIX = "CONTACT#"
 IDEMPOTENCY_PREFIX = "IDEMPOTENCY#"
+LIMIT_PREFIX = "LIMIT#"
 # Outside every user partition: found through the import job that names it (``oauth_state``).
 OAUTH_STATE_PREFIX = "OAUTHSTATE#"
 OAUTH_STATE_SK = "OAUTHSTATE"
@@ -73,6 +75,7 @@ ITEM_KINDS: tuple[tuple[str, str], ...] = (
     (CONTACT_PREFIX, "contacts"),
     (TOMBSTONE_PREFIX, "tombstones"),
     (IDEMPOTENCY_PREFIX, "idempotency_records"),
+    (LIMIT_PREFIX, "limit_counters"),
 )
 
 

@@ -14,17 +14,23 @@ if TYPE_CHECKING:
     from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse, OpenAPIResponseHeader
 
 _DESCRIPTIONS = {
-    400: "Malformed request (e.g. the body is not JSON, or a bad cursor)",
+    400: "Malformed request (e.g. the body is not JSON or not UTF-8, nests deeper than 32 levels, or a bad cursor)",
     401: "Missing, invalid or revoked token, or wrong credentials",
     403: "Not allowed",
     404: "No such object for this user",
     409: "Conflicts with the current state",
     410: "The checkpoint is too old: sync again from scratch",
     412: "The object changed since you read it (If-Match or version): the details carry its current version",
-    415: "The body is declared as something other than application/json",
+    415: "The body is declared as something other than application/json, or in a charset other than UTF-8",
     422: "The request does not match its schema",
+    429: "Too many requests of yours on this route: try again after Retry-After seconds",
 }
 
+
+RETRY_AFTER_HEADER: OpenAPIResponseHeader = {
+    "description": "Seconds to wait before trying again",
+    "schema": {"type": "integer", "minimum": 1},
+}
 
 ETAG = "ETag"
 ETAG_HEADER: OpenAPIResponseHeader = {
@@ -79,4 +85,6 @@ def responses(
     for status in sorted({*statuses, 415, 422}):
         model = Unauthorized if status == 401 else ErrorResponse
         result[status] = {"description": _DESCRIPTIONS[status], "content": {"application/json": {"model": model}}}
+        if status == 429:
+            result[status]["headers"] = {"Retry-After": RETRY_AFTER_HEADER}
     return result

@@ -77,7 +77,7 @@ def take_inventory(client: Any, table: str, user_id: str, now: datetime | None =
         elif kind == "imports":
             imports[str(item.get("status", "unknown"))] += 1
     known = {"leads", "activities", "file_records", "devices", "preferences", "imports"}
-    technical = {"tombstones", "idempotency_records", "import_tokens", "contacts", "import_leases"}
+    technical = {"tombstones", "idempotency_records", "import_tokens", "contacts", "import_leases", "limit_counters"}
     return Inventory(
         leads=kinds["leads"],
         activities=activities,
@@ -91,6 +91,7 @@ def take_inventory(client: Any, table: str, user_id: str, now: datetime | None =
             import_tokens=kinds["import_tokens"],
             contact_index=kinds["contacts"],
             import_leases=kinds["import_leases"],
+            limit_counters=kinds["limit_counters"],
             other=sum(n for kind, n in kinds.items() if kind not in known | technical),
         ),
         retention=retention_promises(),

@@ -78,6 +78,7 @@ class TechnicalCounts(Output):
         "second lead with the same contact is refused; deleted with the lead",
     )
     import_leases: int = Field(default=0, description="Marks an import or its undo as running (one at a time)")
+    limit_counters: int = Field(default=0, description="Requests counted per minute or hour on the costly routes")
     other: int = 0
 
 

@@ -8,11 +8,15 @@ from typing import Annotated, Literal
 from pydantic import Field, StringConstraints
 
 from shared.core.models import Output, StrictInput, Timestamp
+from shared.core.text import ControlCharacters
 
 ALLOWED_CONTENT_TYPES = ("application/pdf", "image/jpeg", "image/png", "image/webp", "image/heic")
 MAX_FILE_BYTES = 20 * 1024 * 1024
+# No path separators either: a file name is one name, never a path.
 FileName = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255, pattern=r"^[^/\\\x00-\x1f]+$")
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=255),
+    ControlCharacters(also_refused=r"/\\"),
 ]
 
 

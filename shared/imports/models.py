@@ -11,6 +11,7 @@ from typing import Annotated, Literal
 from pydantic import Field, StringConstraints, field_validator
 
 from shared.core.models import Output, StrictInput, Timestamp
+from shared.core.text import SINGLE_LINE
 from shared.imports.mapping import LeadField, validate_mapping
 from shared.imports.status import ImportStatus
 
@@ -19,14 +20,14 @@ IMPORT_PAGE_DEFAULT = 20
 HEADER_MAX = 200
 MAPPING_MAX = 12
 
-HeaderName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=HEADER_MAX)]
+HeaderName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=HEADER_MAX), SINGLE_LINE]
 
 
 class GoogleSheetsImportRequest(StrictInput):
-    spreadsheet: str = Field(
+    spreadsheet: Annotated[str, SINGLE_LINE] = Field(
         min_length=1, max_length=500, description="The spreadsheet's URL (…/spreadsheets/d/<id>/…) or its id"
     )
-    sheet: str | None = Field(
+    sheet: Annotated[str, SINGLE_LINE] | None = Field(
         default=None, min_length=1, max_length=100, description="Sheet (tab) title; the first sheet if omitted"
     )
     header_row: int = Field(default=1, ge=1, le=1_000_000, description="Row holding the column headers")

@@ -2,7 +2,9 @@
 
 Cells arrive as Google renders them: text (``FORMATTED_VALUE``, what the user sees, keeping a
 phone's leading zero) or numbers and booleans (``UNFORMATTED_VALUE``). Both become text the same
-way; phones are always parsed as text.
+way; phones are always parsed as text. Control characters and bidirectional formatting controls
+are removed from every cell (shared/core/text.py: the sheet was written by someone, not typed
+into the app, and one such character must not cost a row).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Any
 
 from shared.core.emails import InvalidEmail, normalize_email
 from shared.core.phone import InvalidPhone, to_e164
+from shared.core.text import remove_controls
 from shared.imports.mapping import MULTI_COLUMN_FIELDS, Columns
 from shared.leads.contacts import ContactKey, contacts_of
 
@@ -59,7 +62,7 @@ def cell_text(value: Any) -> str:
         if math.isfinite(value) and value == int(value):
             return str(int(value))
         return repr(value)
-    return str(value).strip()
+    return remove_controls(str(value), multiline=True).strip()
 
 
 def is_scientific(text: str) -> bool:

@@ -13,6 +13,7 @@ from pydantic.json_schema import SkipJsonSchema
 
 from shared.core.models import Output, StrictInput, Timestamp
 from shared.core.phone import REGION_PATTERN
+from shared.core.text import MULTI_LINE, REMOVED_FROM_LINE, SINGLE_LINE
 from shared.leads.source import LeadSource
 
 LEAD_PAGE_MAX = 100
@@ -22,12 +23,13 @@ CURSOR_MAX_LENGTH = 200
 __all__ = ["Lead", "LeadCreate", "LeadPage", "LeadPatch", "LeadSource"]
 
 
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-PhoneInput = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=32)]
+_NameText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Name = Annotated[_NameText, SINGLE_LINE]
+PhoneInput = Annotated[str, REMOVED_FROM_LINE, StringConstraints(strip_whitespace=True, min_length=3, max_length=32)]
 Email = Annotated[EmailStr, Field(max_length=254)]
-Company = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
-Notes = Annotated[str, StringConstraints(max_length=5000)]
-Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
+Company = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200), SINGLE_LINE]
+Notes = Annotated[str, StringConstraints(max_length=5000), MULTI_LINE]
+Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50), SINGLE_LINE]
 Tags = Annotated[list[Tag], Field(max_length=20)]
 Region = Annotated[
     str,
@@ -68,7 +70,9 @@ class LeadPatch(StrictInput):
     # What _something_to_change checks, in the documented schema too (as near as JSON Schema goes).
     model_config = ConfigDict(json_schema_extra={"minProperties": 1})
 
-    name: Name | SkipJsonSchema[None] = None  # documented as a string: null is refused
+    # Documented as a string: null is refused. The text rule wraps the union, so a refusal names
+    # body.name rather than one of the union's members.
+    name: Annotated[_NameText | SkipJsonSchema[None], SINGLE_LINE] = None
     phone: PhoneInput | None = None
     phone_region: Region | None = None
     email: Email | None = None

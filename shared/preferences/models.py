@@ -10,6 +10,7 @@ from pydantic.json_schema import SkipJsonSchema
 
 from shared.core.models import Output, StrictInput, Timestamp
 from shared.core.phone import REGION_PATTERN
+from shared.core.text import SINGLE_LINE
 
 SETTINGS_MAX_BYTES = 8192
 
@@ -105,7 +106,7 @@ class Preferences(PreferencesBody):
 
 
 DeviceId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9._:-]{8,128}$")]
-ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40), SINGLE_LINE]
 
 
 class DeviceBody(StrictInput):

@@ -6,13 +6,16 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
+import uuid
 from pathlib import Path
 
 import pytest
 import requests
 
 from local.testing import environment_for_another_stack
+from tests.support import Api, create_user, new_lead_body
 
 pytestmark = pytest.mark.e2e
 ROOT = Path(__file__).resolve().parents[2]
@@ -80,3 +83,50 @@ def test_python_m_local_serves_api_and_docs_then_stops_on_sigterm() -> None:
     assert "local_aws.gateway GET /v1/health 200 " in output
     assert "local_aws.gateway GET /v1/leads 401 " in output
     assert "local_aws.gateway GET /v1/docs 200 " in output
+
+
+def test_a_500_in_make_run_leaves_a_trace_without_personal_data() -> None:
+    """The stack's own records (local_aws.*) and the functions' error records reach `make run`'s
+    output when a request fails — here because moto lost every resource (reset) under a running
+    stack — and neither carries the request's personal data."""
+    port = _free_port()
+    env = environment_for_another_stack() | {"PORT": str(port), "HOST": "127.0.0.1"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "local"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(iter(process.stdout.readline, "")), daemon=True)  # type: ignore[union-attr]
+    reader.start()
+    base = f"http://127.0.0.1:{port}"
+    lead = new_lead_body()
+    try:
+        _wait_until_up(base, process)
+        user = create_user(Api(base))
+        assert user.api.get("/v1/me").status_code == 200  # the authorizer has the signing keys
+        moto_url = next(line.split()[-1] for line in lines if line.strip().startswith("moto (AWS)"))
+        assert requests.post(f"{moto_url}/moto-api/reset", timeout=10).status_code == 200
+
+        failed = user.api.post("/v1/leads", json=lead)  # the revocation check finds no table
+        assert (failed.status_code, failed.json()) == (500, {"message": "Internal Server Error"})
+        receipt = requests.get(f"{base}/v1/deletions/{uuid.uuid4()}", timeout=10)  # inside a route
+        assert (receipt.status_code, receipt.json()["error"]["code"]) == (500, "internal_error")
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    reader.join(10)
+    output = "".join(lines)
+    print(output)  # captured: the log-canary plugin checks it for the user's and the lead's values
+    assert "local_aws.gateway POST /v1/leads failed: ResourceNotFoundException" in output
+    assert "local_aws.gateway POST /v1/leads 500 " in output
+    assert "local_aws.gateway GET /v1/deletions/{deletion_id} 500 " in output
+    assert '"message":"unhandled error"' in output  # the function's own record of its 500
+    for value in (lead["name"], lead["phone"], lead["email"], user.name, user.email, user.phone):
+        assert value not in output

@@ -35,6 +35,28 @@ def _string_limits(schema: dict[str, Any]) -> int | None:
     return None
 
 
+# Characters no typed text may hold (shared/core/text.py): every free-text field gets one variant
+# with each, unless its schema says they are removed rather than refused.
+CONTROL_CHARACTERS = {"NUL": "\x00", "bidi override": "\u202e"}
+
+
+def _free_text(schema: dict[str, Any]) -> dict[str, Any] | None:
+    """The string schema of a property that takes text (an array's items too), if it does."""
+    schema = _resolve(schema)
+    for option in schema.get("anyOf", [schema]):
+        option = _resolve(option)
+        is_list = option.get("type") == "array"
+        if is_list:
+            option = _resolve(option.get("items", {}))
+        if (
+            option.get("type") == "string"
+            and "enum" not in option
+            and option.get("format") not in ("date-time", "password")
+        ):
+            return option | {"is_list": is_list}
+    return None
+
+
 def _valid_body(schema_name: str) -> dict[str, Any]:
     """A body that would be accepted, so each variant below differs from it in one way only."""
     bodies: dict[str, dict[str, Any]] = {
@@ -102,6 +124,11 @@ def _variants(schema_name: str) -> list[tuple[str, Any]]:
             variants.append((f"{field} oversized", base | {field: "9" * (limit + 1)}))
         if "phone" in field and field != "phone_region":
             variants.append((f"{field} bad phone", base | {field: "12345"}))
+        text = _free_text(field_schema)
+        if text is not None and text.get("x-control-characters") != "removed":
+            for label, character in CONTROL_CHARACTERS.items():
+                value = f"Ravi{character}Kumar"
+                variants.append((f"{field} {label}", base | {field: [value] if text["is_list"] else value}))
     if not schema.get("required"):
         variants.append(("empty object", {}))
     return variants

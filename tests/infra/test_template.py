@@ -344,7 +344,10 @@ def test_stage_logs_access_without_personal_payloads_and_throttles(
     (stage,) = resources(template_json, "AWS::ApiGatewayV2::Stage").values()
     props = stage["Properties"]
     assert props["StageName"] == "$default"
-    assert props["DefaultRouteSettings"] == {"ThrottlingBurstLimit": 100, "ThrottlingRateLimit": 50}
+    assert props["DefaultRouteSettings"] == {
+        "ThrottlingBurstLimit": STAGE_THROTTLE.burst,
+        "ThrottlingRateLimit": STAGE_THROTTLE.rate_per_second,
+    }
 
     log_format = json.loads(props["AccessLogSettings"]["Format"])
     assert {"requestId", "ip", "routeKey", "status", "responseLength", "integrationError"} <= set(log_format)

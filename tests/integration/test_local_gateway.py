@@ -530,3 +530,47 @@ def test_openapi_document_is_the_functions_document(gateway: Gateway, session: r
     assert response.status_code == 200
     assert response.headers["content-type"] == "application/json"
     assert response.json() == json.loads(openapi.openapi_json())
+
+
+# --- routing as API Gateway routes: the path is percent-decoded once, then matched as it is ------
+
+
+def _raw_get(gateway: Gateway, target: str, token: str | None = None) -> tuple[int, Any]:
+    """A request with exactly this request target (no client-side normalization)."""
+    connection = http.client.HTTPConnection("127.0.0.1", gateway.port, timeout=10)
+    connection.putrequest("GET", target, skip_accept_encoding=True)
+    if token is not None:
+        connection.putheader("Authorization", f"Bearer {token}")
+    connection.endheaders()
+    response = connection.getresponse()
+    body = json.loads(response.read() or b"null")
+    connection.close()
+    return response.status, body
+
+
+@pytest.mark.parametrize("target", ["//v1/health", "///v1/health", "/v1//health", "//v1/leads"])
+def test_repeated_slashes_are_not_collapsed_and_match_no_route(
+    gateway: Gateway, user: CognitoUser, target: str
+) -> None:
+    assert _raw_get(gateway, target, user.access_token) == (404, {"message": "Not Found"})
+
+
+def test_the_path_is_percent_decoded_before_routing(gateway: Gateway, user: CognitoUser) -> None:
+    status, body = _raw_get(gateway, "/v1/%68ealth")
+    assert status == 200
+    assert body["event"]["routeKey"] == "GET /v1/health"
+    # An encoded slash is a slash once decoded: it separates segments, as API Gateway reads it.
+    status, body = _raw_get(gateway, "/v1/leads%2Fabc", user.access_token)
+    assert status == 200
+    assert body["event"]["routeKey"] == "GET /v1/leads/{lead_id}"
+    assert body["event"]["pathParameters"] == {"lead_id": "abc"}
+    assert body["event"]["rawPath"] == "/v1/leads/abc"
+    assert _raw_get(gateway, "/v1/leads/a%2Fb", user.access_token)[0] == 404  # three segments after decoding
+
+
+def test_the_path_is_decoded_once_not_twice(gateway: Gateway, user: CognitoUser) -> None:
+    status, body = _raw_get(gateway, "/v1/leads/%2541", user.access_token)
+    assert status == 200
+    assert body["event"]["pathParameters"] == {"lead_id": "%41"}
+    assert body["event"]["rawPath"] == "/v1/leads/%41"
+    assert _raw_get(gateway, "/v1/%2568ealth")[0] == 404  # "%68ealth" is not "health"

@@ -14,6 +14,7 @@ from moto.dynamodb.models import dynamodb_backends
 from ulid import ULID
 
 from local.fake_google import DEMO_SPREADSHEET_ID
+from local.moto_server import serialized
 from ops.restore import reapply_receipts, restore_export
 from shared import resources
 from shared.backups.logic import start_backup
@@ -34,16 +35,18 @@ def _fill(local_stack: Any, table: str, count: int, start: int = 0) -> None:
     """``count`` lead items of many users, written straight into moto's in-process backend
     (50,000 items through the API would take minutes and prove nothing more)."""
     backend = dynamodb_backends["123456789012"][local_stack.region]
-    for i in range(start, start + count):
-        backend.put_item(
-            table,
-            {
-                "pk": {"S": f"USER#filler-{i % 997}"},
-                "sk": {"S": f"LEAD#{i:026d}"},
-                "name": {"S": "Filler"},
-                "source": {"S": "manual"},
-            },
-        )
+    for block in range(start, start + count, 1000):
+        with serialized():  # moto is not thread-safe: no request is served meanwhile
+            for i in range(block, min(block + 1000, start + count)):
+                backend.put_item(
+                    table,
+                    {
+                        "pk": {"S": f"USER#filler-{i % 997}"},
+                        "sk": {"S": f"LEAD#{i:026d}"},
+                        "name": {"S": "Filler"},
+                        "source": {"S": "manual"},
+                    },
+                )
 
 
 class CountingClient:
