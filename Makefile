@@ -1,8 +1,21 @@
 # Two commands matter: `make run` and `make test`. Both create .venv on a fresh machine.
-PYTHON ?= python3
+# The venv runs on the Lambda runtime's Python (infra/runtime_python.py: on PATH or in pyenv), so
+# the suite, the benchmarks and the bundling run on the Python that ships; without it, python3,
+# with a warning. `make PYTHON=…` chooses another.
+RUNTIME_PYTHON := $(shell python3 infra/runtime_python.py 2>/dev/null)
+ifeq ($(origin PYTHON), undefined)
+  ifeq ($(RUNTIME_PYTHON),)
+    PYTHON := python3
+    $(warning $(shell python3 infra/runtime_python.py 2>&1 >/dev/null): using python3, so the tests do not run on the Python that ships and `make synth` cannot compile the functions' bytecode)
+  else
+    PYTHON := $(RUNTIME_PYTHON)
+  endif
+endif
 VENV := .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+PYTHON_VERSION := $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)
+# A venv of another Python (one made before the runtime's was chosen) is made again.
+STAMP := $(VENV)/.installed-py$(PYTHON_VERSION)-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 
 .PHONY: run up down test lint format unit integration e2e infra synth template cfn-lint security clean backup retention \
@@ -13,6 +26,8 @@ CHECKOV_VENV := .venv-checkov
 CHECKOV_STAMP := $(CHECKOV_VENV)/.installed-$(shell cat requirements-checkov.txt | cksum | cut -d' ' -f1)
 
 $(STAMP): pyproject.toml
+	@if [ -x $(PY) ] && [ "$$($(PY) -c 'import sys; print("%d.%d" % sys.version_info[:2])')" != "$(PYTHON_VERSION)" ]; then \
+	  echo "$(VENV) runs another Python than $(PYTHON_VERSION): making it again"; rm -rf $(VENV); fi
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
