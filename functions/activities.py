@@ -25,6 +25,7 @@ from shared.core.identity import current_user_id
 from shared.core.links import activity_links
 from shared.core.observability import api_handler, count
 from shared.core.openapi import responses
+from shared.core.priming import prime
 from shared.core.settings import load_settings, settings
 from shared.core.versions import precondition
 from shared.leads.wiring import lead_repository
@@ -138,3 +139,4 @@ def sync_device_logs(body: DeviceLogSync) -> SyncResult:
 
 app = build_resolver(router)
 handler = api_handler(app)
+prime(ACTIVITIES_FUNCTION, app)

@@ -13,6 +13,7 @@ from shared.core.api import build_resolver
 from shared.core.identity import current_user_id
 from shared.core.observability import api_handler, count
 from shared.core.openapi import responses
+from shared.core.priming import prime
 from shared.core.settings import load_settings, settings
 from shared.export import logic as export
 from shared.export.models import ExportPage
@@ -39,3 +40,4 @@ def export_data(cursor: Annotated[str | None, Query(min_length=1, max_length=400
 
 app = build_resolver(router)
 handler = api_handler(app)
+prime(EXPORT_FUNCTION, app)

@@ -14,6 +14,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from shared.core.api import build_resolver
 from shared.core.clock import utcnow
 from shared.core.observability import api_handler, count
+from shared.core.priming import prime
 from shared.core.settings import load_settings, settings
 from shared.imports import callback, callback_page
 from shared.imports.wiring import import_repository, token_client, vault, workflow_starter
@@ -58,3 +59,4 @@ def google_callback(state: Param = None, code: Param = None, error: Param = None
 
 app = build_resolver(router, strict_query=False)  # Google decides what its redirect carries
 handler = api_handler(app)
+prime(GOOGLE_OAUTH_FUNCTION, app)

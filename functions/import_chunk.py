@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from shared.core.observability import count
+from shared.core.priming import prime
 from shared.core.settings import load_settings
 from shared.imports import steps
 from shared.imports.step_handler import step_handler
@@ -22,3 +23,4 @@ def run(event: dict[str, Any]) -> steps.ChunkOutput:
 
 
 handler = step_handler(run)
+prime(IMPORT_CHUNK_FUNCTION)

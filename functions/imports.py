@@ -15,6 +15,7 @@ from shared.core.identity import current_user_id
 from shared.core.links import import_links
 from shared.core.observability import api_handler, count
 from shared.core.openapi import responses
+from shared.core.priming import prime
 from shared.core.settings import load_settings, settings
 from shared.imports import logic as imports
 from shared.imports.models import (
@@ -96,3 +97,4 @@ def get_import(import_id: ImportId) -> ImportOut:
 
 app = build_resolver(router)
 handler = api_handler(app)
+prime(IMPORTS_FUNCTION, app)

@@ -11,6 +11,7 @@ from shared.core.api import build_resolver
 from shared.core.identity import current_user_id
 from shared.core.observability import api_handler, count
 from shared.core.openapi import responses
+from shared.core.priming import prime
 from shared.core.settings import load_settings
 from shared.resources import SYNC_FUNCTION
 from shared.sync import logic as sync
@@ -40,3 +41,4 @@ def pull_changes(
 
 app = build_resolver(router)
 handler = api_handler(app)
+prime(SYNC_FUNCTION, app)
