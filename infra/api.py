@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 
 import jsii
 from aws_cdk import aws_apigateway as apigw
@@ -37,7 +38,7 @@ class Api(Construct):
         construct_id: str,
         *,
         auth: Auth,
-        functions: dict[str, lambda_.Function],
+        functions: Mapping[str, lambda_.IFunction],
         specs: tuple[FunctionSpec, ...] = API_FUNCTIONS,
     ) -> None:
         super().__init__(scope, construct_id)

@@ -57,6 +57,11 @@ class MotoResources:
     def function_arn(self, name: str) -> str:
         return f"arn:aws:lambda:{self.region}:{ACCOUNT_ID}:function:{name}"
 
+    def invoke_arn(self, function: spec.FunctionSpec) -> str:
+        """What a workflow invokes, as in AWS: a SnapStart function's alias, else the function."""
+        arn = self.function_arn(function.name)
+        return f"{arn}:{spec.SNAPSTART_ALIAS}" if function in spec.SNAPSTART_FUNCTIONS else arn
+
     def environment(self) -> dict[str, str]:
         """The resource names and ARNs, under the variable names the CDK gives the functions."""
         return {
@@ -115,7 +120,7 @@ class MotoResources:
         self.google_secret_arn = self.client("secretsmanager").create_secret(
             Name=GOOGLE_SECRET_NAME, SecretString=google_client_secret.reveal()
         )["ARN"]
-        function_arns = {f.name: self.function_arn(f.name) for f in workflow.STEP_FUNCTIONS}
+        function_arns = {f.name: self.invoke_arn(f) for f in workflow.STEP_FUNCTIONS}
         machine = spec.IMPORT_WORKFLOW
         self.import_state_machine_arn = self.client("stepfunctions").create_state_machine(
             name=machine.name,

@@ -554,6 +554,16 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
     IMPORT_FINALIZE_FUNCTION,
 )
 API_FUNCTIONS = tuple(f for f in FUNCTIONS if f.routes)
+IMPORT_STEP_FUNCTIONS = (IMPORT_PREPARE_FUNCTION, IMPORT_CHUNK_FUNCTION, IMPORT_FINALIZE_FUNCTION)
+
+# Lambda SnapStart (docs/deploy.md#snapstart): these functions run init (and their priming hooks,
+# shared/core/priming.py) once per published version, and every new execution environment resumes
+# from that snapshot. Every API function (a person waits) and every import step (a workflow of
+# many chunk invocations). Not the daily jobs: a snapshot cached all month for one run a day.
+SNAPSTART_FUNCTIONS: tuple[FunctionSpec, ...] = (*API_FUNCTIONS, *IMPORT_STEP_FUNCTIONS)
+# The alias the API integrations and the import workflow invoke: always the newest published
+# version, so SnapStart applies (it never does to $LATEST).
+SNAPSTART_ALIAS = "live"
 
 
 def all_routes() -> list[tuple[FunctionSpec, RouteSpec]]:

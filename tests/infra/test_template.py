@@ -14,7 +14,9 @@ import pytest
 from constructs import IConstruct
 
 from infra.stack import CrmStack
+from shared.imports.workflow import STEP_FUNCTIONS
 from shared.resources import (
+    API_FUNCTIONS,
     BACKUP_FUNCTION,
     BACKUPS_BUCKET,
     BUCKETS,
@@ -36,6 +38,8 @@ from shared.resources import (
     METRICS_NAMESPACE,
     PUBLIC_ROUTE_THROTTLE,
     RETENTION_FUNCTION,
+    SNAPSTART_ALIAS,
+    SNAPSTART_FUNCTIONS,
     STAGE_THROTTLE,
     TABLE,
     USER_POOL,
@@ -309,8 +313,14 @@ def test_routes_equal_spec_and_only_public_ones_skip_the_authorizer(
         _, (prefix, integration_ref) = cfn_route["Target"]["Fn::Join"]
         assert prefix == "integrations/"
         uri = integrations[integration_ref["Ref"]]["Properties"]["IntegrationUri"]
-        function_id = logical_id(crm_stack, crm_stack.functions.functions[function.name])
-        assert uri == {"Fn::GetAtt": [function_id, "Arn"]}, route_key
+        # ... through its SnapStart alias: SnapStart never applies to $LATEST.
+        alias_id = logical_id(crm_stack, crm_stack.functions.aliases[function.name])
+        assert uri == {"Ref": alias_id}, route_key
+    permissions = resources(template_json, "AWS::Lambda::Permission").values()
+    api_invokes = [p["Properties"] for p in permissions if p["Properties"]["Principal"] == "apigateway.amazonaws.com"]
+    assert {p["FunctionName"]["Ref"] for p in api_invokes} == {
+        logical_id(crm_stack, crm_stack.functions.aliases[spec.name]) for spec in API_FUNCTIONS
+    }
 
 
 def test_authorizer_accepts_only_the_app_client(template_json: dict[str, Any], crm_stack: CrmStack) -> None:
@@ -442,6 +452,33 @@ def test_function_matches_spec(template_json: dict[str, Any], crm_stack: CrmStac
     resource_vars = set().union(*NEED_ENV.values())
     expected_vars = set().union(set(), *(NEED_ENV[need] for need in spec.needs))
     assert resource_vars & set(env) == expected_vars
+
+
+def test_snapstart_covers_every_api_function_and_import_step() -> None:
+    assert set(SNAPSTART_FUNCTIONS) == set(API_FUNCTIONS) | set(STEP_FUNCTIONS)
+
+
+@pytest.mark.parametrize("spec", FUNCTIONS, ids=lambda spec: spec.name)
+def test_snapstart_runs_on_a_published_version_behind_the_alias(
+    template_json: dict[str, Any], crm_stack: CrmStack, spec: FunctionSpec
+) -> None:
+    function = crm_stack.functions.functions[spec.name]
+    props = properties(template_json, crm_stack, function)
+    if spec not in SNAPSTART_FUNCTIONS:
+        assert "SnapStart" not in props
+        assert spec.name not in crm_stack.functions.aliases
+        return
+    assert props["SnapStart"] == {"ApplyOn": "PublishedVersions"}
+    alias = properties(template_json, crm_stack, crm_stack.functions.aliases[spec.name])
+    assert alias["Name"] == SNAPSTART_ALIAS
+    assert alias["FunctionName"] == {"Ref": logical_id(crm_stack, function)}
+    version_id, attribute = alias["FunctionVersion"]["Fn::GetAtt"]
+    assert attribute == "Version"
+    version = template_json["Resources"][version_id]
+    assert version["Type"] == "AWS::Lambda::Version"
+    assert version["Properties"]["FunctionName"] == {"Ref": logical_id(crm_stack, function)}
+    # The version a deployment replaces is deleted, with its cached snapshot.
+    assert version["DeletionPolicy"] == "Delete"
 
 
 @pytest.mark.parametrize("spec", FUNCTIONS, ids=lambda spec: spec.name)
