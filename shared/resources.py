@@ -320,6 +320,9 @@ class FunctionSpec:
     timeout_s: int = 10
     routes: tuple[RouteSpec, ...] = field(default_factory=tuple)
     needs: tuple[Need, ...] = ()
+    # Lambda SnapStart (SNAPSTART_FUNCTIONS below): on unless a function says why not, so a new
+    # function gets it (and its priming, which tests/unit/test_priming.py then requires).
+    snap_start: bool = True
 
     @property
     def handler(self) -> str:
@@ -440,6 +443,7 @@ ERASURE_FUNCTION = FunctionSpec(
     memory_mb=1024,
     timeout_s=900,
     needs=("table", "uploads", "user_pool_erase"),
+    snap_start=False,  # one run per account deletion, minutes long: a restore saves nothing felt
 )
 
 RETENTION_FUNCTION = FunctionSpec(
@@ -448,6 +452,7 @@ RETENTION_FUNCTION = FunctionSpec(
     description="Daily: restart stuck erasures, delete uploads never completed within 24 hours",
     timeout_s=300,
     needs=("table", "uploads", "erasure_workflow"),
+    snap_start=False,  # daily: a snapshot cached all month for one run a day
 )
 
 BACKUP_FUNCTION = FunctionSpec(
@@ -456,6 +461,7 @@ BACKUP_FUNCTION = FunctionSpec(
     description="Daily: export the table to the encrypted backups bucket (expires within 90 days)",
     timeout_s=60,
     needs=("backups",),
+    snap_start=False,  # daily: a snapshot cached all month for one run a day
 )
 
 # --- Google Sheets import --------------------------------------------------------------------
@@ -554,13 +560,13 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
     IMPORT_FINALIZE_FUNCTION,
 )
 API_FUNCTIONS = tuple(f for f in FUNCTIONS if f.routes)
-IMPORT_STEP_FUNCTIONS = (IMPORT_PREPARE_FUNCTION, IMPORT_CHUNK_FUNCTION, IMPORT_FINALIZE_FUNCTION)
 
 # Lambda SnapStart (docs/deploy.md#snapstart): these functions run init (and their priming hooks,
 # shared/core/priming.py) once per published version, and every new execution environment resumes
-# from that snapshot. Every API function (a person waits) and every import step (a workflow of
-# many chunk invocations). Not the daily jobs: a snapshot cached all month for one run a day.
-SNAPSTART_FUNCTIONS: tuple[FunctionSpec, ...] = (*API_FUNCTIONS, *IMPORT_STEP_FUNCTIONS)
+# from that snapshot. Every function unless its spec opts out (FunctionSpec.snap_start): every API
+# function (a person waits) and every workflow step (many chunk invocations); not the daily jobs
+# nor the erasure task. infra/functions.py and the workflows read this list, not names.
+SNAPSTART_FUNCTIONS: tuple[FunctionSpec, ...] = tuple(f for f in FUNCTIONS if f.snap_start)
 # The alias the API integrations and the import workflow invoke: always the newest published
 # version, so SnapStart applies (it never does to $LATEST).
 SNAPSTART_ALIAS = "live"
