@@ -26,7 +26,6 @@ import sys
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any, cast
 
-from shared.core import aws
 from shared.core.settings import settings
 from shared.core.snapstart import before_snapshot
 from shared.resources import FunctionSpec, Need
@@ -62,8 +61,12 @@ def prime(spec: FunctionSpec, app: APIGatewayHttpResolver | None = None) -> None
 
 
 def warm_function(spec: FunctionSpec, app: APIGatewayHttpResolver | None = None) -> None:
-    for service in services_of(spec.needs):
-        aws.warm(service)
+    services = services_of(spec.needs)
+    if services:  # a function without AWS needs (health) does not load boto3 for priming
+        from shared.core import aws
+
+        for service in services:
+            aws.warm(service)
     if app is not None:
         warm_resolver(app)
     warm_parsers(settings().default_phone_region)

@@ -21,12 +21,9 @@ which is what a function without SnapStart does anyway.
 from __future__ import annotations
 
 import random
+import sys
 from collections.abc import Callable
 from typing import Any
-
-from ulid import ULID, ValueProvider
-
-from shared.core import aws
 
 Hook = Callable[..., Any]
 
@@ -60,11 +57,16 @@ def refresh_after_restore() -> None:
     # The Mersenne Twister state (retry jitter, botocore's backoff) is in the snapshot: reseed it
     # from the OS, whose generator Lambda makes unique per restored copy.
     random.seed()
-    # Clients hold resolved credentials and connections: made again by the first request.
-    aws.forget_clients()
-    # python-ulid increments the last randomness when a new id falls in the millisecond of the
-    # previous one; that previous one would be the snapshot's, the same in every copy.
-    ULID.provider = ValueProvider()
+    # Only what the function loaded (health loads neither boto3 nor python-ulid).
+    if "shared.core.aws" in sys.modules:
+        # Clients hold resolved credentials and connections: made again by the first request.
+        sys.modules["shared.core.aws"].forget_clients()
+    if "ulid" in sys.modules:
+        # python-ulid increments the last randomness when a new id falls in the millisecond of
+        # the previous one; that previous one would be the snapshot's, the same in every copy.
+        from ulid import ULID, ValueProvider
+
+        ULID.provider = ValueProvider()
 
 
 after_restore(refresh_after_restore)
