@@ -31,11 +31,6 @@ PUBLIC_ROUTE = (
     "and the health probe carries no data. Every other route uses the Cognito JWT authorizer; "
     "each public route has its own bucket, tighter than the stage default (RouteSettings).",
 )
-XRAY_WILDCARD = (
-    "AwsSolutions-IAM5[Resource::*]",
-    "Added by CDK for active X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords "
-    "support no resource-level permissions. Every data statement names its resource.",
-)
 RUNTIME_THE_TOOLCHAIN_RUNS = (
     "AwsSolutions-L1",
     "python3.13, not the newest Lambda runtime (python3.14): it is the newest one the build and test "
@@ -135,9 +130,6 @@ def acknowledge_findings(
     """Every acknowledgement, given the constructs they are on (the stack passes its own)."""
     for route in api.public_routes:
         _acknowledge(route, PUBLIC_ROUTE)
-    for role in functions.roles.values():
-        policy = role.node.find_child("DefaultPolicy")
-        _acknowledge(policy, XRAY_WILDCARD)
     for function in functions.functions.values():
         _acknowledge(function, RUNTIME_THE_TOOLCHAIN_RUNS)
     _acknowledge(auth.user_pool, NO_MFA, NO_PLUS_TIER)

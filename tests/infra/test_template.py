@@ -82,7 +82,7 @@ NEED_ACTION_PREFIXES = {
     "google_client": set(),
     "google_secret": {"secretsmanager"},
 }
-ALWAYS_ALLOWED_PREFIXES = {"logs", "xray"}
+ALWAYS_ALLOWED_PREFIXES = {"logs"}
 
 
 # --- helpers -----------------------------------------------------------------------------------
@@ -437,7 +437,8 @@ def test_function_matches_spec(template_json: dict[str, Any], crm_stack: CrmStac
     assert props["MemorySize"] == spec.memory_mb
     assert props["Timeout"] == spec.timeout_s
     assert props["Architectures"] == ["arm64"]
-    assert props["TracingConfig"] == {"Mode": "Active"}
+    # Off by choice (docs/cost.md#tracing): no X-Ray, so no X-Ray permissions either.
+    assert "TracingConfig" not in props
 
     (layer_ref,) = props["Layers"]
     layer = template_json["Resources"][layer_ref["Ref"]]["Properties"]
@@ -496,7 +497,7 @@ def test_function_role_holds_only_what_it_needs(
         for action in as_list(statement["Action"])
     }
     assert granted <= allowed, spec.name
-    assert allowed - {"xray"} <= granted, spec.name  # it can still do its job
+    assert allowed <= granted, spec.name  # it can still do its job
 
 
 def test_no_wildcard_data_permissions(template_json: dict[str, Any]) -> None:
