@@ -104,13 +104,14 @@ fuzz: $(STAMP)
 	CONVERGENCE_OPS=$${CONVERGENCE_OPS:-12} \
 		$(PY) -m pytest -q -p no:cacheprovider -s tests/e2e/test_fuzz_api.py tests/e2e/test_convergence.py
 
-# Production template (offline); needs the CDK CLI: `npx aws-cdk synth` works too.
+# Production template and assets (offline): the layer and the code bundled with bytecode written
+# by the runtime's Python (infra/runtime_python.py); `npx aws-cdk synth` does the same.
 synth: $(STAMP)
 	$(PY) -m infra.synth cdk.out
 
-# One offline synth per make run, shared by the template checks below.
+# One offline synth per make run (template only, no bundling), shared by the template checks below.
 template: $(STAMP)
-	$(PY) -m infra.synth .build/cdk.out >/dev/null
+	$(PY) -m infra.synth --no-bundling .build/cdk.out >/dev/null
 
 cfn-lint: template
 	$(VENV)/bin/cfn-lint .build/cdk.out/*.template.json

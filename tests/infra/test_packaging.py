@@ -95,3 +95,29 @@ def test_the_suite_runs_on_the_python_that_ships() -> None:
     if f"{sys.version_info.major}.{sys.version_info.minor}" != RUNTIME_VERSION:
         pytest.skip(f"this run is on Python {sys.version_info.major}.{sys.version_info.minor}, not the runtime's")
     assert sys.implementation.cache_tag == RUNTIME_TAG
+
+
+@pytest.mark.parametrize(
+    ("argv", "bundled"), [(["out"], True), (["--no-bundling", "out"], False)], ids=["make synth", "make template"]
+)
+def test_a_plain_synth_bundles_the_assets_and_only_the_template_checks_skip_it(
+    monkeypatch: pytest.MonkeyPatch, argv: list[str], bundled: bool
+) -> None:
+    """`make synth` runs ``python -m infra.synth cdk.out``: its assets are built (with bytecode,
+    the tests above), so what it writes is what a deployment uploads."""
+    from infra import synth
+
+    contexts: list[dict[str, object]] = []
+
+    class App:
+        def synth(self) -> None:
+            pass
+
+    def build_app(**kwargs: object) -> tuple[App, None]:
+        contexts.append(dict(kwargs["context"]))  # type: ignore[call-overload]
+        return App(), None
+
+    monkeypatch.setattr(synth, "build_app", build_app)
+    assert synth.main(argv) == 0
+    (context,) = contexts
+    assert ("aws:cdk:bundling-stacks" not in context) is bundled
