@@ -19,7 +19,7 @@ STAMP := $(VENV)/.installed-py$(PYTHON_VERSION)-$(shell cat pyproject.toml | cks
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 
 .PHONY: run up down test lint format unit integration e2e infra synth template cfn-lint security clean backup retention \
-	fuzz browser bench bench-sheets bench-cold load
+	fuzz browser bench bench-sheets bench-cold bench-snapstart cost load
 
 # checkov pins boto3 and packaging below what the project needs: it gets a venv of its own.
 CHECKOV_VENV := .venv-checkov
@@ -128,6 +128,14 @@ bench: bench-sheets bench-cold
 
 bench-cold: $(STAMP)
 	$(PY) -m benchmarks.cold_start
+
+# First request in a fresh process against a forked (restored) copy, primed or not.
+bench-snapstart: $(STAMP)
+	$(PY) -m benchmarks.snapstart
+
+# docs/cost.md from the price table and usage profile in benchmarks/cost_model.py.
+cost: $(STAMP)
+	$(PY) -m benchmarks.cost_model --write
 
 load: $(STAMP)
 	$(PY) -m benchmarks.load $(if $(URL),--url $(URL))

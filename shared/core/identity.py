@@ -21,7 +21,7 @@ with data the account still has (the erasure workflow starts after the marker is
 nothing is readable that was promised gone). Only a "revoked" answer is cached in the function
 (until the marker expires): an absent marker can appear at any time. Read units of the check, per
 authenticated request: 1.0 before; after, 0.5 for reads and 1.0 for writes (weighted by the usage
-profile in scripts/cost_model.py).
+profile in benchmarks/cost_model.py, docs/cost.md).
 """
 
 from __future__ import annotations
