@@ -64,6 +64,7 @@ PROBES: dict[str, tuple[str, str, str]] = {
 CHILD = """
 import importlib, json, sys, time
 module, mode, event = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
+MARK = "SNAPSTART-BENCHMARK "  # the function's own log lines go to stdout too
 
 class Context:
     function_name = "snapstart-benchmark"
@@ -89,7 +90,7 @@ started = time.perf_counter()
 handler = importlib.import_module(module).handler
 init_s = time.perf_counter() - started
 if mode == "fresh":
-    print(json.dumps({"init_s": init_s, **requests(handler)}), flush=True)
+    print(MARK + json.dumps({"init_s": init_s, **requests(handler)}), flush=True)
     sys.exit(0)
 
 from local.snapstart import in_restored_copy, run_after_restore_hooks, run_before_snapshot_hooks
@@ -105,10 +106,11 @@ def restored():
     return {"restore_hooks_s": time.perf_counter() - started, "prime_s": prime_s, **requests(handler)}
 
 for _ in sys.stdin:
-    print(json.dumps(in_restored_copy(restored, restore_hooks=False)), flush=True)
+    print(MARK + json.dumps(in_restored_copy(restored, restore_hooks=False)), flush=True)
 """
 
 MODES = ("fresh", "snapshot", "primed-snapshot")
+MARK = "SNAPSTART-BENCHMARK "
 
 
 def child_environment(spec: FunctionSpec) -> dict[str, str]:
@@ -163,11 +165,11 @@ class SnapshotProcess:
         assert self.process.stdout is not None
         self.process.stdin.write("restore\n")
         self.process.stdin.flush()
-        line = self.process.stdout.readline()
-        if not line:
-            raise RuntimeError("snapshot process ended")
-        result: dict[str, Any] = json.loads(line)
-        return result
+        while line := self.process.stdout.readline():
+            if line.startswith(MARK):
+                result: dict[str, Any] = json.loads(line.removeprefix(MARK))
+                return result
+        raise RuntimeError("snapshot process ended")
 
     def close(self) -> None:
         assert self.process.stdin is not None
@@ -187,7 +189,8 @@ def fresh(spec: FunctionSpec, event: dict[str, Any]) -> dict[str, Any]:
     )
     if result.returncode != 0:
         raise RuntimeError(f"{spec.name}: {(result.stderr.strip().splitlines() or ['no output'])[-1]}")
-    data: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
+    (line,) = (line for line in result.stdout.splitlines() if line.startswith(MARK))
+    data: dict[str, Any] = json.loads(line.removeprefix(MARK))
     return data
 
 
