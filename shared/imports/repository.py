@@ -40,7 +40,7 @@ from shared import resources
 from shared.core.dynamodb import conditional, from_item, key, ser, to_item
 from shared.core.expiry_index import due_attrs
 from shared.core.layout import IMPORT_PREFIX, IMPORT_TOKEN_PREFIX, OAUTH_STATE_SK, oauth_state_pk, user_pk
-from shared.imports.rows import RowError
+from shared.imports.row_errors import RowError
 from shared.imports.status import ImportStatus
 
 MAX_ERRORS = 1000  # per-row errors kept on a job (the first ones)

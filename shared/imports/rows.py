@@ -17,6 +17,9 @@ from email_validator import EmailNotValidError, validate_email
 
 from shared.core.phone import InvalidPhone, to_e164
 from shared.imports.mapping import MULTI_COLUMN_FIELDS, Columns
+from shared.imports.row_errors import RowError
+
+__all__ = ["LeadDraft", "RowError", "cell_text", "draft_from_cells", "is_scientific"]
 
 NAME_MAX = 200
 COMPANY_MAX = 200
@@ -46,12 +49,6 @@ class LeadDraft:
         if self.email:
             keys.append(("email", self.email))
         return keys
-
-
-@dataclass(frozen=True, slots=True)
-class RowError:
-    row: int
-    code: str
 
 
 def cell_text(value: Any) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -27,13 +27,16 @@ from shared.imports.errors import (
 from shared.imports.google.sheets import SheetGrid, a1_range
 from shared.imports.mapping import last_column, resolve_columns
 from shared.imports.repository import MAX_ERRORS, ChunkCounts, ImportJob, ImportRepository, SealedToken, epoch
-from shared.imports.rows import LeadDraft, RowError, cell_text, draft_from_cells, is_scientific
+from shared.imports.row_errors import RowError
 from shared.imports.sealed import ImportAccess
 from shared.imports.status import ImportStatus
 from shared.imports.upsert import ContactKey, find_existing, plan_upserts
 from shared.imports.vault import SealBroken, Vault
 from shared.leads.repository import LeadRepository
 from shared.privacy import Pii, get_logger
+
+if TYPE_CHECKING:
+    from shared.imports.rows import LeadDraft
 
 logger = get_logger()
 
@@ -151,6 +154,8 @@ def prepare(deps: WorkerDeps, step: StepInput) -> Cursor:
 def _read_block(sheets: SheetReader, access: ImportAccess, first_row: int, last_row: int) -> list[list[Any]]:
     """The block's rows as displayed (FORMATTED_VALUE keeps a phone's leading zero). A phone that
     Sheets displays in scientific notation is re-read raw (UNFORMATTED_VALUE) for its digits."""
+    from shared.imports.rows import cell_text, is_scientific  # the chunk step's: imported at its init
+
     request = access.sheet
     columns = request.columns or {}
     title = request.sheet_title or ""
@@ -193,6 +198,8 @@ def import_chunk(deps: WorkerDeps, step: ChunkInput) -> ChunkOutput:
         rows = _read_block(sheets, access, step.next_row, end_row)
     finally:
         sheets.close()
+    from shared.imports.rows import LeadDraft, draft_from_cells  # loaded by functions/import_chunk.py's init
+
     drafts: list[LeadDraft] = []
     errors: list[RowError] = []
     for offset, cells in enumerate(rows):

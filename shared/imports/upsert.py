@@ -16,12 +16,14 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from shared.imports.lead_ids import imported_lead_id
-from shared.imports.rows import LeadDraft
 from shared.leads.repository import LeadRecord
 from shared.leads.source import LeadSource
+
+if TYPE_CHECKING:
+    from shared.imports.rows import LeadDraft
 
 ContactKey = tuple[str, str]  # ("phone", e164) or ("email", address)
 Lookup = Callable[[ContactKey], list[str]]  # lead ids with that contact, oldest first
