@@ -6,7 +6,8 @@ done, and it never runs where there is no snapshot (a function without SnapStart
 stack, the tests). What is paid:
 
 - botocore's models and client classes of the services the function's needs use
-  (:func:`shared.core.aws.warm`: placeholder keys, no credentials, no request);
+  (:func:`shared.core.aws.warm`: placeholder keys, no credentials, no request), and the IDNA
+  codec the first connection encodes the endpoint's host with;
 - every route's validation built (Powertools builds a route's pydantic TypeAdapters for its
   parameters, body and response on the route's first request) and the middleware inspected;
 - the resolver's code paths, with anonymous requests refused before any route's code runs: an
@@ -67,6 +68,8 @@ def warm_function(spec: FunctionSpec, app: APIGatewayHttpResolver | None = None)
 
         for service in services:
             aws.warm(service)
+        # The first connection encodes the endpoint's host name (encodings.idna, stringprep).
+        "dynamodb.us-east-1.amazonaws.com".encode("idna")
     if app is not None:
         warm_resolver(app)
     warm_parsers(settings().default_phone_region)
