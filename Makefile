@@ -1,18 +1,33 @@
 # Two commands matter: `make run` and `make test`. Both create .venv on a fresh machine.
-PYTHON ?= python3
+# The venv runs on the Lambda runtime's Python (infra/runtime_python.py: on PATH or in pyenv), so
+# the suite, the benchmarks and the bundling run on the Python that ships; without it, python3,
+# with a warning. `make PYTHON=…` chooses another.
+RUNTIME_PYTHON := $(shell python3 infra/runtime_python.py 2>/dev/null)
+ifeq ($(origin PYTHON), undefined)
+  ifeq ($(RUNTIME_PYTHON),)
+    PYTHON := python3
+    $(warning $(shell python3 infra/runtime_python.py 2>&1 >/dev/null): using python3, so the tests do not run on the Python that ships and `make synth` cannot compile the functions' bytecode)
+  else
+    PYTHON := $(RUNTIME_PYTHON)
+  endif
+endif
 VENV := .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+PYTHON_VERSION := $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)
+# A venv of another Python (one made before the runtime's was chosen) is made again.
+STAMP := $(VENV)/.installed-py$(PYTHON_VERSION)-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 
 .PHONY: run up down test lint format unit integration e2e infra synth template cfn-lint security clean backup retention \
-	fuzz browser screenshots bench bench-sheets bench-cold bench-export load
+	fuzz browser screenshots bench bench-sheets bench-cold bench-snapstart bench-export cost load
 
 # checkov pins boto3 and packaging below what the project needs: it gets a venv of its own.
 CHECKOV_VENV := .venv-checkov
 CHECKOV_STAMP := $(CHECKOV_VENV)/.installed-$(shell cat requirements-checkov.txt | cksum | cut -d' ' -f1)
 
 $(STAMP): pyproject.toml
+	@if [ -x $(PY) ] && [ "$$($(PY) -c 'import sys; print("%d.%d" % sys.version_info[:2])')" != "$(PYTHON_VERSION)" ]; then \
+	  echo "$(VENV) runs another Python than $(PYTHON_VERSION): making it again"; rm -rf $(VENV); fi
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
@@ -94,13 +109,14 @@ fuzz: $(STAMP)
 	CONVERGENCE_OPS=$${CONVERGENCE_OPS:-12} \
 		$(PY) -m pytest -q -p no:cacheprovider -s tests/e2e/test_fuzz_api.py tests/e2e/test_convergence.py
 
-# Production template (offline); needs the CDK CLI: `npx aws-cdk synth` works too.
+# Production template and assets (offline): the layer and the code bundled with bytecode written
+# by the runtime's Python (infra/runtime_python.py); `npx aws-cdk synth` does the same.
 synth: $(STAMP)
 	$(PY) -m infra.synth cdk.out
 
-# One offline synth per make run, shared by the template checks below.
+# One offline synth per make run (template only, no bundling), shared by the template checks below.
 template: $(STAMP)
-	$(PY) -m infra.synth .build/cdk.out >/dev/null
+	$(PY) -m infra.synth --no-bundling .build/cdk.out >/dev/null
 
 cfn-lint: template
 	$(VENV)/bin/cfn-lint .build/cdk.out/*.template.json
@@ -121,6 +137,14 @@ bench-export: $(STAMP) browser
 
 bench-cold: $(STAMP)
 	$(PY) -m benchmarks.cold_start
+
+# First request in a fresh process against a forked (restored) copy, primed or not.
+bench-snapstart: $(STAMP)
+	$(PY) -m benchmarks.snapstart
+
+# docs/cost.md from the price table and usage profile in benchmarks/cost_model.py.
+cost: $(STAMP)
+	$(PY) -m benchmarks.cost_model --write
 
 load: $(STAMP)
 	$(PY) -m benchmarks.load $(if $(URL),--url $(URL))

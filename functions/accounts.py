@@ -34,6 +34,7 @@ from shared.core.identity import caller_access_token, current_user_id, revocatio
 from shared.core.links import deletion_links
 from shared.core.observability import api_handler, count
 from shared.core.openapi import responses
+from shared.core.priming import prime
 from shared.core.settings import load_settings
 from shared.erasure.models import DeleteAccountRequest, DeletionScheduled, DeletionStatus
 from shared.erasure.receipts import deletion_status
@@ -211,3 +212,4 @@ def get_deletion(deletion_id: Annotated[str, Path(min_length=1, max_length=64)])
 
 app = build_resolver(router)
 handler = api_handler(app)
+prime(ACCOUNTS_FUNCTION, app)

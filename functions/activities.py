@@ -28,6 +28,7 @@ from shared.core.identity import current_user_id
 from shared.core.links import activity_links
 from shared.core.observability import api_handler, count
 from shared.core.openapi import responses
+from shared.core.priming import prime
 from shared.core.settings import load_settings, settings
 from shared.core.user_limits import DEVICE_LOG_SYNC_LIMIT, enforce, limit_counter
 from shared.core.versions import precondition
@@ -178,3 +179,4 @@ def forget_log_activities(
 
 app = build_resolver(router)
 handler = api_handler(app)
+prime(ACTIVITIES_FUNCTION, app)

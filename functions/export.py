@@ -13,6 +13,7 @@ from shared.core.api import build_resolver
 from shared.core.identity import current_user_id
 from shared.core.observability import api_handler, count
 from shared.core.openapi import responses
+from shared.core.priming import prime
 from shared.core.settings import load_settings, settings
 from shared.core.user_limits import EXPORT_LIMIT, enforce, limit_counter
 from shared.export import logic as export
@@ -52,3 +53,4 @@ def inventory() -> Inventory:
 
 app = build_resolver(router)
 handler = api_handler(app)
+prime(EXPORT_FUNCTION, app)

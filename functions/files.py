@@ -14,6 +14,7 @@ from shared.core.identity import current_user_id
 from shared.core.links import file_links
 from shared.core.observability import api_handler, count
 from shared.core.openapi import responses
+from shared.core.priming import prime
 from shared.core.settings import load_settings
 from shared.files import logic as files
 from shared.files.models import FileInfo, FileList, FileUpload, FileUploadRequest
@@ -100,3 +101,4 @@ def delete_file(file_id: FileId) -> Response[None]:
 
 app = build_resolver(router)
 handler = api_handler(app)
+prime(FILES_FUNCTION, app)

@@ -16,6 +16,7 @@ from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEventV2
 from shared.core.api import build_resolver
 from shared.core.clock import utcnow
 from shared.core.observability import api_handler, count
+from shared.core.priming import prime
 from shared.core.settings import load_settings, settings
 from shared.imports import callback, callback_page, consent, consent_page
 from shared.imports.logic import CONSENT_PATH, origin_of
@@ -162,3 +163,4 @@ def google_callback(state: Param = None, code: Param = None, error: Param = None
 
 app = build_resolver(router, strict_query=False)  # Google decides what its redirect carries
 handler = api_handler(app)
+prime(GOOGLE_OAUTH_FUNCTION, app)

@@ -8,6 +8,7 @@ from shared.core.api import build_resolver
 from shared.core.models import Output
 from shared.core.observability import api_handler
 from shared.core.openapi import responses
+from shared.core.priming import prime
 from shared.core.settings import load_settings
 from shared.resources import HEALTH_FUNCTION
 
@@ -26,3 +27,4 @@ def health() -> Health:
 
 app = build_resolver(router)
 handler = api_handler(app)
+prime(HEALTH_FUNCTION, app)

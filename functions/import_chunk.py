@@ -5,13 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from shared.core.observability import count
+from shared.core.priming import prime
 from shared.core.settings import load_settings
-from shared.imports import steps
+from shared.imports import rows, steps
 from shared.imports.step_handler import step_handler
 from shared.imports.wiring import worker_dependencies
 from shared.resources import IMPORT_CHUNK_FUNCTION
 
 load_settings(IMPORT_CHUNK_FUNCTION)
+# Every chunk parses rows (emails, phones): loaded at init and primed, not on the first chunk;
+# the other steps never load it (shared/imports/steps.py imports it where it is used).
+_ROW_PARSER = rows.draft_from_cells
 
 
 def run(event: dict[str, Any]) -> steps.ChunkOutput:
@@ -22,3 +26,4 @@ def run(event: dict[str, Any]) -> steps.ChunkOutput:
 
 
 handler = step_handler(run)
+prime(IMPORT_CHUNK_FUNCTION)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from shared.core.observability import count
+from shared.core.priming import prime
 from shared.core.settings import load_settings
 from shared.imports import steps
 from shared.imports.step_handler import step_handler
@@ -21,3 +22,4 @@ def run(event: dict[str, Any]) -> steps.FinalizeOutput:
 
 
 handler = step_handler(run)
+prime(IMPORT_FINALIZE_FUNCTION)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from shared.core.priming import prime
 from shared.core.settings import load_settings
 from shared.imports import steps
 from shared.imports.step_handler import step_handler
@@ -18,3 +19,4 @@ def run(event: dict[str, Any]) -> steps.Cursor:
 
 
 handler = step_handler(run)
+prime(IMPORT_PREPARE_FUNCTION)

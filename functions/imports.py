@@ -16,6 +16,7 @@ from shared.core.identity import current_user_id
 from shared.core.links import import_links
 from shared.core.observability import api_handler, count
 from shared.core.openapi import responses
+from shared.core.priming import prime
 from shared.core.settings import load_settings, settings
 from shared.core.user_limits import IMPORT_START_LIMIT, enforce, limit_counter
 from shared.imports import logic as imports
@@ -136,3 +137,4 @@ def undo_import(import_id: ImportId) -> Response[ImportOut]:
 
 app = build_resolver(router)
 handler = api_handler(app)
+prime(IMPORTS_FUNCTION, app)

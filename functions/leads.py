@@ -16,6 +16,7 @@ from shared.core.identity import current_user_id
 from shared.core.links import lead_links
 from shared.core.observability import api_handler, count
 from shared.core.openapi import responses
+from shared.core.priming import prime
 from shared.core.settings import load_settings, settings
 from shared.core.versions import precondition
 from shared.files.wiring import uploads
@@ -127,3 +128,4 @@ def user_region(user_id: str) -> Callable[[], str]:
 
 app = build_resolver(router)
 handler = api_handler(app)
+prime(LEADS_FUNCTION, app)

@@ -13,6 +13,7 @@ from shared.core.identity import current_user_id
 from shared.core.links import device_links
 from shared.core.observability import api_handler
 from shared.core.openapi import responses
+from shared.core.priming import prime
 from shared.core.settings import load_settings
 from shared.core.versions import precondition
 from shared.preferences import devices
@@ -106,3 +107,4 @@ def forget_device(device_id: Annotated[str, Path(min_length=1, max_length=128)])
 
 app = build_resolver(router)
 handler = api_handler(app)
+prime(PREFERENCES_FUNCTION, app)

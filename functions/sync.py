@@ -11,6 +11,7 @@ from shared.core.api import build_resolver
 from shared.core.identity import current_user_id
 from shared.core.observability import api_handler, count
 from shared.core.openapi import responses
+from shared.core.priming import prime
 from shared.core.settings import load_settings
 from shared.core.user_limits import SYNC_LIMIT, enforce, limit_counter
 from shared.resources import SYNC_FUNCTION
@@ -43,3 +44,4 @@ def pull_changes(
 
 app = build_resolver(router)
 handler = api_handler(app)
+prime(SYNC_FUNCTION, app)

@@ -7,6 +7,7 @@ is disabled, so nobody can go around the ACL by calling it."""
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 
 import jsii
 from aws_cdk import CfnParameter
@@ -43,7 +44,7 @@ class Api(Construct):
         construct_id: str,
         *,
         auth: Auth,
-        functions: dict[str, lambda_.Function],
+        functions: Mapping[str, lambda_.IFunction],
         specs: tuple[FunctionSpec, ...] = API_FUNCTIONS,
     ) -> None:
         super().__init__(scope, construct_id)

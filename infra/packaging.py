@@ -1,8 +1,9 @@
 """How the functions are packaged: the runtime, the dependencies layer and the code asset.
 
-Both assets are built by this interpreter (CDK's Docker bundling is only the fallback) and carry
-bytecode for the runtime's Python when this interpreter is that version, so that cold starts do
-not compile the code.
+Both assets are built on this machine (CDK's Docker bundling is only the fallback) and carry
+bytecode written by the runtime's Python (``infra.runtime_python``: this interpreter, or the same
+version found on PATH or in pyenv), so that cold starts do not compile the code. A bundling
+without that Python fails and says so: a package without bytecode would deploy and be slow.
 """
 
 from __future__ import annotations
@@ -23,15 +24,20 @@ from aws_cdk import AssetHashType, BundlingOptions, ILocalBundling
 from aws_cdk import aws_lambda as lambda_
 from constructs import Construct
 
+from infra import runtime_python
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 PYPROJECT = REPO_ROOT / "pyproject.toml"
 
-# cdk-nag's AwsSolutions-L1 wants the newest runtime CDK knows; the layer is built for the same.
-RUNTIME = lambda_.Runtime.PYTHON_3_14
+# The newest Lambda Python this toolchain runs too (infra/runtime_python.py says why); cdk-nag's
+# AwsSolutions-L1 (newest runtime CDK knows) is acknowledged for it (infra/nag.py). The layer is
+# built for the same version.
+RUNTIME: lambda_.Runtime = getattr(lambda_.Runtime, "PYTHON_" + runtime_python.VERSION.replace(".", "_"))
 ARCHITECTURE = lambda_.Architecture.ARM_64
 PIP_PLATFORM = "manylinux2014_aarch64"
-# Shipped by the Lambda runtime; bundling our own would only grow the layer.
-PROVIDED_BY_RUNTIME = frozenset({"boto3", "botocore"})
+# Shipped by the Lambda runtime; bundling our own would only grow the layer (and a second
+# snapshot_restore_py would hold hooks the runtime never runs).
+PROVIDED_BY_RUNTIME = frozenset({"boto3", "botocore", "snapshot-restore-py"})
 
 # The function code asset is the repo root reduced to the two packages the handlers import.
 CODE_PACKAGES = ("functions", "shared")
@@ -74,7 +80,7 @@ def pip_install_command(python: str, output_dir: str, requirements: Sequence[str
         "install",
         "--quiet",
         "--disable-pip-version-check",
-        "--no-compile",  # compiled below, for the runtime's Python, or not at all
+        "--no-compile",  # compiled below, by the runtime's Python
         "--platform",
         PIP_PLATFORM,
         "--implementation",
@@ -99,23 +105,12 @@ def compile_command(python: str, directory: str) -> list[str]:
     return [python, "-m", "compileall", "-q", "-j", "0", "--invalidation-mode", "unchecked-hash", directory]
 
 
-def compiles_for(python_version: str) -> bool:
-    """Bytecode is only loaded by the Python version that wrote it (``cpython-314`` tags)."""
-    return f"{sys.version_info.major}.{sys.version_info.minor}" == python_version
-
-
-def compile_for_runtime(directory: Path, python_version: str, what: str) -> bool:
-    """Compile ``directory`` if this interpreter is the runtime's version; say so if not."""
-    if not compiles_for(python_version):
-        print(
-            f"warning: bundling with Python {sys.version_info.major}.{sys.version_info.minor}, not "
-            f"{python_version}: {what} ships without bytecode, so each cold start compiles it "
-            f"(deploy with Python {python_version} to avoid that)",
-            file=sys.stderr,
-        )
-        return False
-    subprocess.run(compile_command(sys.executable, str(directory)), check=True)  # noqa: S603 - fixed argv
-    return True
+def compile_for_runtime(directory: Path, python_version: str) -> str:
+    """Compile ``directory`` with the runtime's Python (bytecode is only loaded by the version that
+    wrote it: ``cpython-313`` tags); fails if that Python is not on this machine. Returns it."""
+    python = runtime_python.require(python_version)
+    subprocess.run(compile_command(python, str(directory)), check=True)  # noqa: S603 - fixed argv
+    return python
 
 
 @jsii.implements(ILocalBundling)
@@ -134,14 +129,14 @@ class PipLocalBundling:
     def try_bundle(self, output_dir: str, options: object = None) -> bool:
         command = pip_install_command(sys.executable, output_dir, self.requirements, self.python_version)
         subprocess.run(command, check=True)  # noqa: S603 - fixed argv, no shell
-        compile_for_runtime(Path(output_dir) / "python", self.python_version, "the dependencies layer")
+        compile_for_runtime(Path(output_dir) / "python", self.python_version)
         return True
 
 
 @jsii.implements(ILocalBundling)
 class CodeLocalBundling:
     """The handlers' code asset: ``functions/`` and ``shared/`` without caches, plus bytecode
-    for the runtime when this interpreter can write it."""
+    written by the runtime's Python."""
 
     def __init__(self, source: Path, python_version: str) -> None:
         self.source = source
@@ -151,7 +146,7 @@ class CodeLocalBundling:
         ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".*")
         for package in CODE_PACKAGES:
             shutil.copytree(self.source / package, Path(output_dir) / package, ignore=ignore, dirs_exist_ok=True)
-        compile_for_runtime(Path(output_dir), self.python_version, "the function code")
+        compile_for_runtime(Path(output_dir), self.python_version)
         return True
 
 

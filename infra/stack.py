@@ -62,7 +62,7 @@ class CrmStack(Stack):
         # A workflow invokes functions and other functions start it: it is created after the
         # functions, which are then granted what starting it takes (as the redirect URI below).
         self.import_workflow = ImportWorkflow(
-            self, "ImportWorkflow", secrets=self.import_secrets, functions=self.functions.functions
+            self, "ImportWorkflow", secrets=self.import_secrets, functions=self.functions.invoke_targets
         )
         self.import_undo_workflow = ImportWorkflow(
             self,
@@ -89,7 +89,7 @@ class CrmStack(Stack):
         self.functions.grant(
             "erasure_workflow", [start_execution(erasure_arn)], {ENV_ERASURE_STATE_MACHINE_ARN: erasure_arn}
         )
-        self.api = Api(self, "Api", auth=self.auth, functions=self.functions.functions)
+        self.api = Api(self, "Api", auth=self.auth, functions=self.functions.invoke_targets)
         self.schedules = DailySchedules(
             self,
             "Schedules",

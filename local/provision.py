@@ -58,6 +58,11 @@ class MotoResources:
     def function_arn(self, name: str) -> str:
         return f"arn:aws:lambda:{self.region}:{ACCOUNT_ID}:function:{name}"
 
+    def invoke_arn(self, function: spec.FunctionSpec) -> str:
+        """What a workflow invokes, as in AWS: a SnapStart function's alias, else the function."""
+        arn = self.function_arn(function.name)
+        return f"{arn}:{spec.SNAPSTART_ALIAS}" if function in spec.SNAPSTART_FUNCTIONS else arn
+
     def environment(self) -> dict[str, str]:
         """The resource names and ARNs, under the variable names the CDK gives the functions."""
         return {
@@ -117,11 +122,11 @@ class MotoResources:
         self.google_secret_arn = self.client("secretsmanager").create_secret(
             Name=GOOGLE_SECRET_NAME, SecretString=google_client_secret.reveal()
         )["ARN"]
-        function_arns = {f.name: self.function_arn(f.name) for f in workflow.STEP_FUNCTIONS}
+        function_arns = {f.name: self.invoke_arn(f) for f in workflow.STEP_FUNCTIONS}
         self.import_state_machine_arn = self._create_import_machine(
             spec.IMPORT_WORKFLOW, workflow.definition(function_arns)
         )
-        undo_arns = {f.name: self.function_arn(f.name) for f in undo_workflow.STEP_FUNCTIONS}
+        undo_arns = {f.name: self.invoke_arn(f) for f in undo_workflow.STEP_FUNCTIONS}
         self.import_undo_state_machine_arn = self._create_import_machine(
             spec.IMPORT_UNDO_WORKFLOW, undo_workflow.definition(undo_arns)
         )

@@ -357,6 +357,9 @@ class FunctionSpec:
     timeout_s: int = 10
     routes: tuple[RouteSpec, ...] = field(default_factory=tuple)
     needs: tuple[Need, ...] = ()
+    # Lambda SnapStart (SNAPSTART_FUNCTIONS below): on unless a function says why not, so a new
+    # function gets it (and its priming, which tests/unit/test_priming.py then requires).
+    snap_start: bool = True
 
     @property
     def handler(self) -> str:
@@ -498,6 +501,7 @@ ERASURE_FUNCTION = FunctionSpec(
     memory_mb=1024,
     timeout_s=900,
     needs=("table", "uploads", "user_pool_erase"),
+    snap_start=False,  # one run per account deletion, minutes long: a restore saves nothing felt
 )
 
 RETENTION_FUNCTION = FunctionSpec(
@@ -506,6 +510,7 @@ RETENTION_FUNCTION = FunctionSpec(
     description="Daily: restart stuck erasures, delete uploads never completed within 24 hours",
     timeout_s=300,
     needs=("table", "uploads", "erasure_workflow"),
+    snap_start=False,  # daily: a snapshot cached all month for one run a day
 )
 
 BACKUP_FUNCTION = FunctionSpec(
@@ -514,6 +519,7 @@ BACKUP_FUNCTION = FunctionSpec(
     description="Daily: export the table to the encrypted backups bucket (expires within 90 days)",
     timeout_s=60,
     needs=("backups",),
+    snap_start=False,  # daily: a snapshot cached all month for one run a day
 )
 
 # --- Google Sheets import --------------------------------------------------------------------
@@ -579,6 +585,7 @@ IMPORT_UNDO_FUNCTION = FunctionSpec(
     memory_mb=1024,
     timeout_s=120,
     needs=("table", "uploads"),
+    snap_start=False,  # a user takes an import back rarely, in minutes-long runs: a restore saves nothing felt
 )
 
 
@@ -641,6 +648,16 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
     IMPORT_UNDO_FUNCTION,
 )
 API_FUNCTIONS = tuple(f for f in FUNCTIONS if f.routes)
+
+# Lambda SnapStart (docs/deploy.md#snapstart): these functions run init (and their priming hooks,
+# shared/core/priming.py) once per published version, and every new execution environment resumes
+# from that snapshot. Every function unless its spec opts out (FunctionSpec.snap_start): every API
+# function (a person waits) and every workflow step (many chunk invocations); not the daily jobs
+# nor the erasure task. infra/functions.py and the workflows read this list, not names.
+SNAPSTART_FUNCTIONS: tuple[FunctionSpec, ...] = tuple(f for f in FUNCTIONS if f.snap_start)
+# The alias the API integrations and the import workflow invoke: always the newest published
+# version, so SnapStart applies (it never does to $LATEST).
+SNAPSTART_ALIAS = "live"
 
 
 def all_routes() -> list[tuple[FunctionSpec, RouteSpec]]:

@@ -8,6 +8,7 @@ Each Lambda owns one Powertools ``Router``; :func:`build_resolver` wraps it in a
 from __future__ import annotations
 
 import json
+import weakref
 from typing import Annotated, Any, cast
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
@@ -115,6 +116,14 @@ def refuse_unknown_query_parameters(app: APIGatewayHttpResolver, next_middleware
     return next_middleware(app)
 
 
+_STRICT_QUERY: weakref.WeakSet[APIGatewayHttpResolver] = weakref.WeakSet()
+
+
+def refuses_undeclared_query(app: APIGatewayHttpResolver) -> bool:
+    """Whether every route of ``app`` answers 422 to a query parameter it does not declare."""
+    return app in _STRICT_QUERY
+
+
 def build_resolver(router: Router, *, strict_query: bool = True) -> APIGatewayHttpResolver:
     """``strict_query=False`` only where a third party writes the query string (Google's OAuth
     redirect adds scope, authuser, prompt… to the parameters the route reads)."""
@@ -123,6 +132,7 @@ def build_resolver(router: Router, *, strict_query: bool = True) -> APIGatewayHt
     app.include_router(router)
     if strict_query:
         app.use(middlewares=[refuse_unknown_query_parameters])
+        _STRICT_QUERY.add(app)
 
     @app.exception_handler(RequestValidationError)
     def _invalid_request(exc: RequestValidationError) -> Response[Any]:

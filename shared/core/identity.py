@@ -9,7 +9,19 @@ that every authenticated request, login, refresh and import chunk reads first.
 |-------------------|---------------------------|---------|------------------------------------------|
 | revocation marker | REVOKED#<sha256(user_id)> | REVOKED | names no user; TTL = an access token's life |
 
-Integrations: DynamoDB (GetItem, strongly consistent).
+Integrations: DynamoDB (GetItem: strongly consistent for a request that changes something,
+eventually consistent for one that only reads).
+
+What the check costs (issue 14, docs/cost.md). A consistent GetItem of the marker is 1 read unit,
+an eventually consistent one 0.5, with a lag of about a second after the marker is written. The
+promise is that a deleted account's tokens can change nothing: a request that writes (any method
+but GET/HEAD) reads the marker consistently and is refused at once. A request that only reads
+uses the eventually consistent read: in the second after a deletion it may still be answered,
+with data the account still has (the erasure workflow starts after the marker is written, so
+nothing is readable that was promised gone). Only a "revoked" answer is cached in the function
+(until the marker expires): an absent marker can appear at any time. Read units of the check, per
+authenticated request: 1.0 before; after, 0.5 for reads and 1.0 for writes (weighted by the usage
+profile in benchmarks/cost_model.py, docs/cost.md).
 """
 
 from __future__ import annotations
@@ -71,20 +83,32 @@ def revocation_marker(user_id: str, now: datetime) -> dict[str, Any]:
     return {"pk": revoked_pk(user_id), "sk": REVOKED_SK, "expires_at": int(expires.timestamp())}
 
 
+# Methods that change nothing: their revocation check may read the marker eventually consistently.
+READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
 class Revocations:
-    """Integrations: DynamoDB (GetItem, strongly consistent)."""
+    """Integrations: DynamoDB (GetItem; strongly consistent unless ``consistent=False``)."""
 
     def __init__(self, client: Any, table: str) -> None:
         self._db = client
         self._table = table
+        # marker pk -> its expiry (epoch seconds): a revoked account stays revoked until then.
+        self._revoked_until: dict[str, int] = {}
 
-    def is_revoked(self, user_id: str, now: datetime) -> bool:
-        response = self._db.get_item(
-            TableName=self._table, Key=key(revoked_pk(user_id), REVOKED_SK), ConsistentRead=True
-        )
+    def is_revoked(self, user_id: str, now: datetime, *, consistent: bool = True) -> bool:
+        pk = revoked_pk(user_id)
+        known = self._revoked_until.get(pk)
+        if known is not None and known > now.timestamp():
+            return True
+        response = self._db.get_item(TableName=self._table, Key=key(pk, REVOKED_SK), ConsistentRead=consistent)
         item = response.get("Item")
         # TTL deletes lazily: an expired marker is read as absent.
-        return bool(item) and int(item["expires_at"]["N"]) > now.timestamp()
+        expires_at = int(item["expires_at"]["N"]) if item else 0
+        if expires_at <= now.timestamp():
+            return False
+        self._revoked_until[pk] = expires_at
+        return True
 
 
 @cache

@@ -17,7 +17,6 @@ from typing import Any
 
 from shared.core.api import JSON, SECURITY_HEADERS
 from shared.core.clock import utcnow
-from shared.core.identity import revocations
 
 # The body object is level 1; DynamoDB stores documents at most 32 levels deep, and no request
 # model comes near it. Deeper bodies are refused before anything recurses into them.
@@ -127,10 +126,19 @@ def refusal_for_media_type(event: dict[str, Any]) -> dict[str, Any] | None:
 
 def refusal_for_revoked_token(event: dict[str, Any]) -> dict[str, Any] | None:
     """A deleted account's tokens stay valid JWTs until they expire; API Gateway cannot know.
-    Every authenticated request checks the revocation marker (one consistent GetItem) before
-    anything else runs — validation included — so nothing can be read or written with them."""
+    Every authenticated request checks the revocation marker (one GetItem) before anything else
+    runs — validation included. A request that writes reads it consistently, so nothing can be
+    written with them from the moment of deletion; one that only reads accepts the eventually
+    consistent read's lag of about a second, for half the read units (shared/core/identity.py)."""
     claims = ((event.get("requestContext") or {}).get("authorizer") or {}).get("jwt", {}).get("claims") or {}
     sub = claims.get("sub")
-    if not sub or not revocations().is_revoked(str(sub), utcnow()):
+    if not sub:
+        return None
+    # Imported by the first authenticated request: a function with public routes only (health)
+    # never loads boto3 for it.
+    from shared.core.identity import READ_ONLY_METHODS, revocations
+
+    method = str(((event.get("requestContext") or {}).get("http") or {}).get("method", "")).upper()
+    if not revocations().is_revoked(str(sub), utcnow(), consistent=method not in READ_ONLY_METHODS):
         return None
     return _bare_error(401, "account_deleted", "This account has been deleted.")

@@ -71,7 +71,7 @@ from shared.core.layout import (
     oauth_state_pk,
     user_pk,
 )
-from shared.imports.rows import RowError
+from shared.imports.row_errors import RowError
 from shared.imports.status import ImportStatus
 
 MAX_ERRORS = 1000  # per-row errors kept on a job (the first ones)

@@ -19,7 +19,10 @@ from shared.core.emails import InvalidEmail, normalize_email
 from shared.core.phone import InvalidPhone, to_e164
 from shared.core.text import remove_controls
 from shared.imports.mapping import MULTI_COLUMN_FIELDS, Columns
+from shared.imports.row_errors import RowError
 from shared.leads.contacts import ContactKey, contacts_of
+
+__all__ = ["LeadDraft", "RowError", "cell_text", "draft_from_cells", "is_scientific"]
 
 NAME_MAX = 200
 COMPANY_MAX = 200
@@ -43,12 +46,6 @@ class LeadDraft:
     def contact_keys(self) -> list[ContactKey]:
         """What a duplicate is matched by: the phone first, then the email."""
         return contacts_of(self.phone, self.email)
-
-
-@dataclass(frozen=True, slots=True)
-class RowError:
-    row: int
-    code: str
 
 
 def cell_text(value: Any) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -31,7 +31,7 @@ from shared.imports.google.sheets import SheetGrid, a1_range
 from shared.imports.lead_ids import created_by
 from shared.imports.mapping import last_column, resolve_columns
 from shared.imports.repository import MAX_ERRORS, ChunkCounts, ImportJob, ImportRepository, SealedToken, epoch
-from shared.imports.rows import LeadDraft, RowError, cell_text, draft_from_cells, is_scientific
+from shared.imports.row_errors import RowError
 from shared.imports.sealed import ImportAccess
 from shared.imports.status import ImportStatus
 from shared.imports.upsert import contact_keys, plan_upserts
@@ -39,6 +39,9 @@ from shared.imports.vault import SealBroken, Vault
 from shared.leads.contacts import contacts_of
 from shared.leads.repository import ContactTaken, LeadRecord, LeadRepository, LeadUnreachable
 from shared.privacy import Pii, get_logger
+
+if TYPE_CHECKING:
+    from shared.imports.rows import LeadDraft
 
 logger = get_logger()
 
@@ -174,6 +177,8 @@ def prepare(deps: WorkerDeps, event: StepInput) -> Cursor:
 def _read_block(sheets: SheetReader, access: ImportAccess, first_row: int, last_row: int) -> list[list[Any]]:
     """The block's rows as displayed (FORMATTED_VALUE keeps a phone's leading zero). A phone that
     Sheets displays in scientific notation is re-read raw (UNFORMATTED_VALUE) for its digits."""
+    from shared.imports.rows import cell_text, is_scientific  # the chunk step's: imported at its init
+
     request = access.sheet
     columns = request.columns or {}
     title = request.sheet_title or ""
@@ -218,6 +223,8 @@ def import_chunk(deps: WorkerDeps, event: ChunkInput) -> ChunkOutput:
         rows = _read_block(sheets, access, event.next_row, end_row)
     finally:
         sheets.close()
+    from shared.imports.rows import LeadDraft, draft_from_cells  # loaded by functions/import_chunk.py's init
+
     drafts: list[LeadDraft] = []
     errors: list[RowError] = []
     for offset, cells in enumerate(rows):

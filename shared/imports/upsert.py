@@ -17,13 +17,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from shared.imports.lead_ids import created_by, imported_lead_id
-from shared.imports.rows import LeadDraft
 from shared.leads.contacts import ContactKey
 from shared.leads.repository import IMPORTED_BY, LeadRecord
 from shared.leads.source import LeadSource
+
+if TYPE_CHECKING:
+    from shared.imports.rows import LeadDraft  # the row parser loads only in the chunk step
 
 
 @dataclass

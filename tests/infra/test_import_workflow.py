@@ -12,7 +12,7 @@ import pytest
 
 from infra.stack import CrmStack
 from shared.imports.workflow import ALLOWED_PATHS, STEP_FUNCTIONS
-from shared.resources import FUNCTIONS, IMPORT_WORKFLOW
+from shared.resources import FUNCTIONS, IMPORT_WORKFLOW, SNAPSTART_ALIAS
 from tests.infra.test_template import as_list, logical_id, properties, resources, role_statements
 
 pytestmark = pytest.mark.infra
@@ -27,12 +27,16 @@ def machine(template_json: dict[str, Any], crm_stack: CrmStack) -> dict[str, Any
 
 @pytest.fixture(scope="module")
 def definition(machine: dict[str, Any], crm_stack: CrmStack) -> dict[str, Any]:
-    """The DefinitionString with each function's ARN written as the local stack writes it."""
+    """The DefinitionString with each function's (or its SnapStart alias's) ARN written as the
+    local stack writes it."""
     names = {logical_id(crm_stack, crm_stack.functions.functions[f.name]): f.name for f in FUNCTIONS}
+    aliases = {logical_id(crm_stack, alias): name for name, alias in crm_stack.functions.aliases.items()}
     parts = []
     for part in machine["DefinitionString"]["Fn::Join"][1]:
         if isinstance(part, str):
             parts.append(part)
+        elif "Ref" in part:
+            parts.append(f"{LOCAL_ARN.format(aliases[part['Ref']])}:{SNAPSTART_ALIAS}")
         else:
             target, attribute = part["Fn::GetAtt"]
             assert attribute == "Arn"
@@ -92,7 +96,7 @@ def test_every_task_has_a_timeout_retries_with_backoff_and_a_way_to_fail(definit
     assert set(tasks) == {"Prepare", "ImportChunk", "Finalize", "MarkFailed"}
     functions = {f.name: f for f in STEP_FUNCTIONS}
     for name, task in tasks.items():
-        function = task["Parameters"]["FunctionName"].rsplit(":", 1)[-1]
+        function = task["Parameters"]["FunctionName"].split(":function:")[1].split(":")[0]
         assert task["TimeoutSeconds"] > functions[function].timeout_s, name
         (transient, _timeouts) = task["Retry"]
         assert "SheetsUnavailable" in transient["ErrorEquals"]
@@ -114,12 +118,19 @@ def test_local_stack_runs_the_same_definition(definition: dict[str, Any], local_
     assert local["encryption"]["type"] == "CUSTOMER_MANAGED_KMS_KEY"
 
 
+def test_the_workflow_invokes_each_steps_snapstart_alias(definition: dict[str, Any]) -> None:
+    tasks = [s for s in definition["States"].values() if s["Type"] == "Task"]
+    assert tasks
+    for task in tasks:
+        assert task["Parameters"]["FunctionName"].endswith(f":{SNAPSTART_ALIAS}")
+
+
 def test_the_workflow_role_invokes_the_three_steps_only(template_json: dict[str, Any], crm_stack: CrmStack) -> None:
     role = logical_id(crm_stack, crm_stack.import_workflow.role)
     invoke = [s for s in role_statements(template_json, role) if "lambda:InvokeFunction" in as_list(s["Action"])]
     (statement,) = invoke
-    targets = {r["Fn::GetAtt"][0] for r in as_list(statement["Resource"])}
-    assert targets == {logical_id(crm_stack, crm_stack.functions.functions[f.name]) for f in STEP_FUNCTIONS}
+    targets = {r["Ref"] for r in as_list(statement["Resource"])}
+    assert targets == {logical_id(crm_stack, crm_stack.functions.aliases[f.name]) for f in STEP_FUNCTIONS}
 
 
 def test_import_grants_are_as_narrow_as_the_need(template_json: dict[str, Any], crm_stack: CrmStack) -> None:

@@ -15,7 +15,9 @@ from constructs import IConstruct
 
 from infra.stack import CrmStack
 from infra.synth import EXAMPLE_SES_SENDER as TEST_SES_SENDER
+from shared.imports.workflow import STEP_FUNCTIONS
 from shared.resources import (
+    API_FUNCTIONS,
     BACKUP_FUNCTION,
     BACKUPS_BUCKET,
     BUCKETS,
@@ -38,6 +40,8 @@ from shared.resources import (
     METRICS_NAMESPACE,
     PUBLIC_ROUTE_THROTTLE,
     RETENTION_FUNCTION,
+    SNAPSTART_ALIAS,
+    SNAPSTART_FUNCTIONS,
     STAGE_THROTTLE,
     TABLE,
     USER_POOL,
@@ -84,7 +88,7 @@ NEED_ACTION_PREFIXES = {
     "google_client": set(),
     "google_secret": {"secretsmanager"},
 }
-ALWAYS_ALLOWED_PREFIXES = {"logs", "xray"}
+ALWAYS_ALLOWED_PREFIXES = {"logs"}
 
 
 # --- helpers -----------------------------------------------------------------------------------
@@ -315,8 +319,14 @@ def test_routes_equal_spec_and_only_public_ones_skip_the_authorizer(
         _, (prefix, integration_ref) = cfn_route["Target"]["Fn::Join"]
         assert prefix == "integrations/"
         uri = integrations[integration_ref["Ref"]]["Properties"]["IntegrationUri"]
-        function_id = logical_id(crm_stack, crm_stack.functions.functions[function.name])
-        assert uri == {"Fn::GetAtt": [function_id, "Arn"]}, route_key
+        # ... through its SnapStart alias: SnapStart never applies to $LATEST.
+        alias_id = logical_id(crm_stack, crm_stack.functions.aliases[function.name])
+        assert uri == {"Ref": alias_id}, route_key
+    permissions = resources(template_json, "AWS::Lambda::Permission").values()
+    api_invokes = [p["Properties"] for p in permissions if p["Properties"]["Principal"] == "apigateway.amazonaws.com"]
+    assert {p["FunctionName"]["Ref"] for p in api_invokes} == {
+        logical_id(crm_stack, crm_stack.functions.aliases[spec.name]) for spec in API_FUNCTIONS
+    }
 
 
 def test_only_access_tokens_pass_the_authorizer_on_private_routes(template_json: dict[str, Any]) -> None:
@@ -449,7 +459,8 @@ def test_function_matches_spec(template_json: dict[str, Any], crm_stack: CrmStac
     assert props["MemorySize"] == spec.memory_mb
     assert props["Timeout"] == spec.timeout_s
     assert props["Architectures"] == ["arm64"]
-    assert props["TracingConfig"] == {"Mode": "Active"}
+    # Off by choice (docs/cost.md#tracing): no X-Ray, so no X-Ray permissions either.
+    assert "TracingConfig" not in props
 
     (layer_ref,) = props["Layers"]
     layer = template_json["Resources"][layer_ref["Ref"]]["Properties"]
@@ -466,6 +477,35 @@ def test_function_matches_spec(template_json: dict[str, Any], crm_stack: CrmStac
     assert resource_vars & set(env) == expected_vars
 
 
+def test_snapstart_covers_every_api_function_and_import_step() -> None:
+    assert set(API_FUNCTIONS) | set(STEP_FUNCTIONS) <= set(SNAPSTART_FUNCTIONS)
+    # Opting out is for functions no person or workflow step waits on.
+    assert {f.name for f in FUNCTIONS if f not in SNAPSTART_FUNCTIONS} == {"erasure", "retention", "backup", "import_undo"}
+
+
+@pytest.mark.parametrize("spec", FUNCTIONS, ids=lambda spec: spec.name)
+def test_snapstart_runs_on_a_published_version_behind_the_alias(
+    template_json: dict[str, Any], crm_stack: CrmStack, spec: FunctionSpec
+) -> None:
+    function = crm_stack.functions.functions[spec.name]
+    props = properties(template_json, crm_stack, function)
+    if spec not in SNAPSTART_FUNCTIONS:
+        assert "SnapStart" not in props
+        assert spec.name not in crm_stack.functions.aliases
+        return
+    assert props["SnapStart"] == {"ApplyOn": "PublishedVersions"}
+    alias = properties(template_json, crm_stack, crm_stack.functions.aliases[spec.name])
+    assert alias["Name"] == SNAPSTART_ALIAS
+    assert alias["FunctionName"] == {"Ref": logical_id(crm_stack, function)}
+    version_id, attribute = alias["FunctionVersion"]["Fn::GetAtt"]
+    assert attribute == "Version"
+    version = template_json["Resources"][version_id]
+    assert version["Type"] == "AWS::Lambda::Version"
+    assert version["Properties"]["FunctionName"] == {"Ref": logical_id(crm_stack, function)}
+    # The version a deployment replaces is deleted, with its cached snapshot.
+    assert version["DeletionPolicy"] == "Delete"
+
+
 @pytest.mark.parametrize("spec", FUNCTIONS, ids=lambda spec: spec.name)
 def test_function_role_holds_only_what_it_needs(
     template_json: dict[str, Any], crm_stack: CrmStack, spec: FunctionSpec
@@ -479,7 +519,7 @@ def test_function_role_holds_only_what_it_needs(
         for action in as_list(statement["Action"])
     }
     assert granted <= allowed, spec.name
-    assert allowed - {"xray"} <= granted, spec.name  # it can still do its job
+    assert allowed <= granted, spec.name  # it can still do its job
 
 
 def test_no_wildcard_data_permissions(template_json: dict[str, Any]) -> None:
