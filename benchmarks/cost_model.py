@@ -62,39 +62,47 @@ PRICE = {
 }
 
 # --- Usage profile -----------------------------------------------------------------------------
-# The security issue's profile (docs/usage-profile.md, written on another branch): 200 API calls
-# per user per workday and one 500-row Google Sheets import a month. The split of the 200 calls
-# over routes is this model's assumption: a field salesperson's day of delta syncs, lead reads and
-# updates, activities and call-log syncs. Replace it with measured counts once there are some.
-WORKDAYS_PER_MONTH = 21
+# docs/usage-profile.md (the figures the throttling limits are sized from; a test keeps these equal
+# to its table): 200 API calls per active user per workday, half the monthly users active on a
+# workday, 22 workdays, one 500-row Google Sheets import per user a month, 1 % of users exporting
+# their data a month. The mix below follows the profile's table route by route.
+WORKDAYS_PER_MONTH = 22
+ACTIVE_SHARE_PER_WORKDAY = 0.5
 ACTIVE_HOURS_PER_WORKDAY = 10
 CALLS_PER_USER_PER_WORKDAY = 200
 IMPORTS_PER_USER_PER_MONTH = 1
 ROWS_PER_IMPORT = 500
+EXPORT_SHARE_PER_MONTH = 0.01
+EXPORT_PAGES = 10  # an account of 5,000 items, 500 a page
 USER_COUNTS = (1_000, 100_000, 1_000_000)
 DAILY_MIX: dict[str, int] = {
-    "GET /v1/sync": 60,
-    "GET /v1/leads": 30,
-    "GET /v1/leads/{lead_id}": 30,
-    "POST /v1/leads": 10,
-    "PATCH /v1/leads/{lead_id}": 15,
+    "GET /v1/sync": 40,
+    "GET /v1/leads": 40,
+    "GET /v1/leads/{lead_id}": 20,
+    "POST /v1/leads": 8,
+    "PATCH /v1/leads/{lead_id}": 12,
     "POST /v1/leads/{lead_id}/activities": 15,
-    "GET /v1/leads/{lead_id}/activities": 15,
-    "POST /v1/device-logs/sync": 10,
-    "POST /v1/leads/{lead_id}/check-ins": 3,
-    "GET /v1/me/preferences": 4,
+    "GET /v1/leads/{lead_id}/activities": 20,
+    "POST /v1/leads/{lead_id}/check-ins": 5,
+    "POST /v1/device-logs/sync": 20,
+    "GET /v1/me/preferences": 3,
     "GET /v1/me": 2,
-    "POST /v1/auth/refresh": 3,
-    "POST /v1/leads/{lead_id}/files": 1,
-    "POST /v1/files/{file_id}/complete": 1,
+    "POST /v1/leads/{lead_id}/files": 2,
+    "POST /v1/files/{file_id}/complete": 2,
     "GET /v1/files/{file_id}": 1,
+    "POST /v1/auth/refresh": 9,
+    "POST /v1/auth/login": 1,
 }
-# One import, the API calls around it (start, OAuth callback, a few status polls).
+# One import, the API calls around it (start, consent page and its Continue, the OAuth callback,
+# a few status polls).
 IMPORT_MIX: dict[str, int] = {
     "POST /v1/imports/google-sheets": 1,
+    "GET /v1/oauth/google/consent": 1,
+    "POST /v1/oauth/google/consent": 1,
     "GET /v1/oauth/google/callback": 1,
     "GET /v1/imports/{import_id}": 5,
 }
+EXPORT_MIX: dict[str, int] = {"GET /v1/me/export": EXPORT_PAGES}
 
 
 @dataclass(frozen=True)
@@ -111,34 +119,44 @@ class RouteUse:
 
 # Items are small (a lead ~1 KB); a list page of a consistent Query reads ~10-25 KB.
 ROUTE_USE: dict[str, RouteUse] = {
-    "GET /v1/sync": RouteUse(rru=3, wru=0),  # one consistent page on by_change (~10 KB of changes)
+    # The per-user limits (shared/core/user_limits.py) add one UpdateItem (1 WRU) to sync,
+    # device-log sync, import start and export.
+    "GET /v1/sync": RouteUse(rru=3, wru=1),  # one consistent page on by_change (~10 KB of changes)
     "GET /v1/leads": RouteUse(rru=7, wru=0),  # one consistent page (~25 KB)
     "GET /v1/leads/{lead_id}": RouteUse(rru=1, wru=0),
-    "POST /v1/leads": RouteUse(rru=0, wru=2),  # the lead + its by_change index copy
-    "PATCH /v1/leads/{lead_id}": RouteUse(rru=0, wru=2),
+    # A transaction (x2): the lead, its by_change index copy, its phone's and email's contact items.
+    "POST /v1/leads": RouteUse(rru=0, wru=8),
+    "PATCH /v1/leads/{lead_id}": RouteUse(rru=0, wru=2),  # no contact changed (most edits)
     "POST /v1/leads/{lead_id}/activities": RouteUse(rru=0, wru=6),  # transaction: check + put (+ index), x2
     "GET /v1/leads/{lead_id}/activities": RouteUse(rru=2, wru=0),
-    "POST /v1/device-logs/sync": RouteUse(rru=4, wru=4),  # preferences, 2 lookups, a batch get; 2 new activities
+    # preferences, one BatchGetItem of the numbers' contact items, one of existing activities; 2 new.
+    "POST /v1/device-logs/sync": RouteUse(rru=4, wru=5),
     "POST /v1/leads/{lead_id}/check-ins": RouteUse(rru=1, wru=6),
     "GET /v1/me/preferences": RouteUse(rru=1, wru=0),
     "GET /v1/me": RouteUse(rru=0, wru=0),  # Cognito AdminGetUser: no charge per call
     "POST /v1/auth/refresh": RouteUse(rru=1, wru=0),  # Cognito InitiateAuth + the deletion GetItem
+    "POST /v1/auth/login": RouteUse(rru=1, wru=0),  # likewise
     "POST /v1/leads/{lead_id}/files": RouteUse(rru=1, wru=4, s3_put=1, kms=1),  # the client's upload
     "POST /v1/files/{file_id}/complete": RouteUse(rru=1, wru=2, s3_get=1),
     "GET /v1/files/{file_id}": RouteUse(rru=1, wru=0, s3_get=1, kms=1),  # the client's download
-    "POST /v1/imports/google-sheets": RouteUse(rru=1, wru=2, kms=1),
-    "GET /v1/oauth/google/callback": RouteUse(rru=0, wru=4, kms=2, sfn_starts=1),
+    "GET /v1/me/export": RouteUse(rru=125, wru=1),  # a consistent page of 500 items (~500 KB)
+    "POST /v1/imports/google-sheets": RouteUse(rru=2, wru=3, kms=1),  # + the lease read
+    "GET /v1/oauth/google/consent": RouteUse(rru=1, wru=0, kms=1),
+    "POST /v1/oauth/google/consent": RouteUse(rru=0, wru=1, kms=1),
+    # state deleted, token put, a transaction (x2) of job, lease and reference
+    "GET /v1/oauth/google/callback": RouteUse(rru=0, wru=8, kms=2, sfn_starts=1),
     "GET /v1/imports/{import_id}": RouteUse(rru=1, wru=0),
 }
-# The import workflow per 500-row import: three step invocations, the rows written in batches
-# (each lead and its index copy), the token read and deleted, the job updated.
+# The import workflow per 500-row import: three step invocations; each row's phone and email
+# looked up (consistent BatchGetItem) and written with the lead and its index copy; the token read
+# and deleted, the job updated, the lease and reference released.
 IMPORT_STEP_SECONDS = {
     IMPORT_PREPARE_FUNCTION.name: 0.5,
     IMPORT_CHUNK_FUNCTION.name: 3.0,
     IMPORT_FINALIZE_FUNCTION.name: 0.2,
 }
-IMPORT_WORKFLOW_RRU = 4
-IMPORT_WORKFLOW_WRU = ROWS_PER_IMPORT * 2 + 6
+IMPORT_WORKFLOW_RRU = ROWS_PER_IMPORT * 2 + 6
+IMPORT_WORKFLOW_WRU = ROWS_PER_IMPORT * 4 + 8
 IMPORT_WORKFLOW_KMS = 2
 IMPORT_STATE_TRANSITIONS = 10
 
@@ -188,10 +206,13 @@ def revocation_rru(route_key: str, knobs: Knobs) -> float:
 def monthly_requests(users: int) -> dict[str, float]:
     """Requests per route per month."""
     per_route: dict[str, float] = {
-        route: float(users * per_day * WORKDAYS_PER_MONTH) for route, per_day in DAILY_MIX.items()
+        route: float(users * ACTIVE_SHARE_PER_WORKDAY * per_day * WORKDAYS_PER_MONTH)
+        for route, per_day in DAILY_MIX.items()
     }
     for route, per_import in IMPORT_MIX.items():
         per_route[route] = per_route.get(route, 0) + users * IMPORTS_PER_USER_PER_MONTH * per_import
+    for route, per_export in EXPORT_MIX.items():
+        per_route[route] = per_route.get(route, 0) + users * EXPORT_SHARE_PER_MONTH * per_export
     return per_route
 
 
@@ -344,12 +365,14 @@ def render() -> str:
         "",
         "## Usage profile",
         "",
-        f"- {CALLS_PER_USER_PER_WORKDAY} API calls per user per workday, {WORKDAYS_PER_MONTH} workdays a month, "
-        f"over {ACTIVE_HOURS_PER_WORKDAY} active hours (the security issue's profile, docs/usage-profile.md);",
-        f"- {IMPORTS_PER_USER_PER_MONTH} Google Sheets import of {ROWS_PER_IMPORT} rows per user per month;",
+        f"- {CALLS_PER_USER_PER_WORKDAY} API calls per active user per workday, {ACTIVE_SHARE_PER_WORKDAY:.0%} of the "
+        f"monthly users active on a workday, {WORKDAYS_PER_MONTH} workdays a month, over {ACTIVE_HOURS_PER_WORKDAY} "
+        "active hours ([usage-profile.md](usage-profile.md), which the throttling limits are sized from);",
+        f"- {IMPORTS_PER_USER_PER_MONTH} Google Sheets import of {ROWS_PER_IMPORT} rows per user per month; "
+        f"{EXPORT_SHARE_PER_MONTH:.0%} of users export their data a month ({EXPORT_PAGES} pages);",
         "- every user active every month (Cognito bills monthly active users).",
         "",
-        "How the 200 daily calls split over routes is this model's assumption:",
+        "How the 200 daily calls split over routes (the profile's mix):",
         "",
         "| route | calls per user per workday | DynamoDB RRU (+ revocation check) | WRU | function |",
         "|---|---:|---:|---:|---|",

@@ -4,6 +4,9 @@ shared/core/identity.py's choice."""
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
 from benchmarks import cost_model
@@ -17,13 +20,36 @@ def test_the_document_is_what_the_script_computes() -> None:
 
 def test_every_priced_route_is_a_route_of_the_api() -> None:
     routes = {route.route_key for _, route in all_routes()}
-    priced = set(cost_model.DAILY_MIX) | set(cost_model.IMPORT_MIX)
+    priced = set(cost_model.DAILY_MIX) | set(cost_model.IMPORT_MIX) | set(cost_model.EXPORT_MIX)
     assert priced <= routes
     assert priced == set(cost_model.ROUTE_USE)
 
 
 def test_the_daily_mix_is_the_profiles_calls_per_workday() -> None:
     assert sum(cost_model.DAILY_MIX.values()) == cost_model.CALLS_PER_USER_PER_WORKDAY
+
+
+PROFILE = Path(__file__).resolve().parents[2] / "docs" / "usage-profile.md"
+
+
+def _profile_row(label: str) -> str:
+    match = re.search(rf"^\| {re.escape(label)} \| ([^|]+) \|", PROFILE.read_text(), flags=re.M)
+    assert match, label
+    return match.group(1).strip()
+
+
+def test_the_model_prices_the_usage_profile_the_limits_are_sized_from() -> None:
+    assert _profile_row("workdays a month") == str(cost_model.WORKDAYS_PER_MONTH)
+    active = _profile_row("users active on a workday")
+    assert active.startswith(f"{cost_model.ACTIVE_SHARE_PER_WORKDAY * 100:.0f} % of MAU")
+    assert _profile_row("API calls per active user per workday") == str(cost_model.CALLS_PER_USER_PER_WORKDAY)
+    assert _profile_row("working window").startswith(f"{cost_model.ACTIVE_HOURS_PER_WORKDAY} h")
+    imports = _profile_row("Google Sheets imports")
+    assert (
+        imports == f"{cost_model.IMPORTS_PER_USER_PER_MONTH} a month per user, {cost_model.ROWS_PER_IMPORT} rows each"
+    )
+    exports = _profile_row("exports (`GET /v1/me/export`)")
+    assert exports == f"{cost_model.EXPORT_SHARE_PER_MONTH * 100:.0f} % of users a month"
 
 
 @pytest.mark.parametrize(
