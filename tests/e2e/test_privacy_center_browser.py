@@ -23,7 +23,7 @@ from playwright.sync_api import expect
 from local.demo_account import DemoAccount, fill
 from tests.browser import PageWatch, chromium, needs_chromium
 from tests.plugins.log_canary import register_canary
-from tests.support import Api, TestUser, create_user
+from tests.support import Api, TestUser, create_user, fresh_totp_code, wrong_totp_code
 
 pytestmark = [pytest.mark.e2e, needs_chromium]
 
@@ -221,44 +221,30 @@ def test_the_contact_addresses_are_the_policys(session: Session) -> None:
     assert all(address in policy for address in shown)
 
 
-def test_an_mfa_challenge_asks_for_the_code_and_signs_in_with_it(
-    session: Session, asha: tuple[TestUser, DemoAccount], api: Api
-) -> None:
-    """The MFA routes come with the accounts work: here the login's challenge and the code's
-    answer are stubbed at the browser, to prove the page's half."""
-    _, account = asha
-    login = api.post("/v1/auth/login", json={"email": account.email, "password": account.password}).json()
-    register_canary(login["access_token"], "access_token")
-    challenge = {"challenge": "SOFTWARE_TOKEN_MFA", "session": "challenge-session-1"}
-    sent: list[dict[str, Any]] = []
+def test_an_account_with_mfa_signs_in_with_its_code_and_a_wrong_code_says_so(session: Session, api: Api) -> None:
+    """A real account with TOTP on (POST /v1/me/mfa/totp, verified): the page asks for the code,
+    refuses a wrong one with a clear message and signs in with the right one."""
+    user = create_user(api)
+    secret = user.api.post("/v1/me/mfa/totp").json()["secret"]
+    enabled = user.api.post("/v1/me/mfa/totp/verify", json={"code": fresh_totp_code(secret)})
+    assert enabled.status_code == 200, enabled.text
     page = session.page
-    page.route("**/v1/auth/login", lambda route: route.fulfill(status=200, json=challenge))
-
-    def answer(route: Any) -> None:
-        body = json.loads(route.request.post_data)
-        sent.append(body)
-        if body["code"] == "123456":
-            route.fulfill(status=200, json=login)
-        else:
-            route.fulfill(status=401, json={"error": {"code": "invalid_code", "message": "Wrong code."}})
-
-    page.route("**/v1/auth/mfa", answer)
     session.open()
-    session.sign_in(account.email, account.password)
+    session.sign_in(user.email, user.password)
     page.wait_for_selector("#mfa-form:not([hidden])")
     assert page.evaluate("document.activeElement.id") == "mfa-code"
+    assert session.authorizations == []  # no token before the code
     session.axe()
 
-    page.fill("#mfa-code", "000000")
+    page.fill("#mfa-code", wrong_totp_code(secret))
     page.click("#mfa-verify")
     page.wait_for_selector("#alert:not([hidden])")
     assert "code is not right" in page.inner_text("#alert")
-    page.fill("#mfa-code", "123456")
+    assert page.is_hidden("#view-account")
+    page.fill("#mfa-code", fresh_totp_code(secret))
     page.click("#mfa-verify")
     session.signed_in()
-
-    assert [body["session"] for body in sent] == ["challenge-session-1"] * 2
-    assert sent[-1] == {"email": account.email, "session": "challenge-session-1", "code": "123456"}
+    session.only_same_origin()
 
 
 # --- switches ------------------------------------------------------------------------------------

@@ -5,10 +5,9 @@
 (function () {
   const tokens = { access: null, refresh: null };
 
-  // The second sign-in step (TOTP MFA). The login answers with a challenge; the code goes to this
-  // route with the challenge's session. Codes that mean "a code is needed":
-  const MFA_ROUTE = "/v1/auth/mfa";
-  const MFA_CODES = new Set(["mfa_required", "software_token_mfa_required", "challenge_required"]);
+  // The second sign-in step (TOTP MFA): for an account with MFA on, the login answers
+  // {mfa_required: "totp", session} instead of tokens; the code goes to this route with the session.
+  const MFA_ROUTE = "/v1/auth/login/mfa";
 
   class ApiError extends Error {
     constructor(status, code, message, body) {
@@ -106,9 +105,8 @@
 
   function challengeOf(answer) {
     const data = answer.data || {};
-    const error = data.error || {};
-    if (!data.challenge && !MFA_CODES.has(error.code)) return null;
-    return { session: data.session || error.session || null, name: data.challenge || error.code };
+    if (answer.status !== 200 || !data.mfa_required) return null;
+    return { session: data.session || null, name: data.mfa_required };
   }
 
   // Sign in: tokens, or a challenge ({session}) that needs a code from the authenticator app.
