@@ -14,6 +14,7 @@ from shared.core.api import build_resolver
 from shared.core.errors import NotFound
 from shared.core.observability import api_handler
 from shared.core.openapi import responses
+from shared.core.priming import prime
 from shared.core.settings import load_settings
 from shared.privacy_center import page
 from shared.resources import PRIVACY_CENTER_FUNCTION
@@ -63,3 +64,4 @@ def privacy_center_file(file: Annotated[str, Path(min_length=1, max_length=100)]
 # Links to the page carry whatever their sender adds (utm_…): the page takes no parameters.
 app = build_resolver(router, strict_query=False)
 handler = api_handler(app)
+prime(PRIVACY_CENTER_FUNCTION, app)

@@ -13,6 +13,7 @@ from infra.packaging import REPO_ROOT, CodeLocalBundling
 from infra.stack import CrmStack
 from shared.privacy_center import page
 from shared.resources import PRIVACY_CENTER_FUNCTION
+from tests.infra.test_packaging import RUNTIME_VERSION, needs_runtime_python
 from tests.infra.test_template import as_list, logical_id, properties, resources, role_statements
 
 pytestmark = pytest.mark.infra
@@ -31,13 +32,13 @@ def test_the_pages_are_public_routes_of_the_apps_api_reaching_the_privacy_center
     assert set(routes) >= PAGE_ROUTES
     (api_id,) = resources(template_json, "AWS::ApiGatewayV2::Api")
     integrations = resources(template_json, "AWS::ApiGatewayV2::Integration")
-    function_id = logical_id(crm_stack, crm_stack.functions.functions[PRIVACY_CENTER_FUNCTION.name])
+    target = crm_stack.functions.invoke_targets[PRIVACY_CENTER_FUNCTION.name]  # its SnapStart alias
     for key in PAGE_ROUTES:
         route = routes[key]
         assert route["ApiId"] == {"Ref": api_id}  # the app's API: the same origin as /v1
         assert route["AuthorizationType"] == "NONE"  # the page signs in; it cannot carry a token before
         integration = integrations[route["Target"]["Fn::Join"][1][1]["Ref"]]["Properties"]
-        assert integration["IntegrationUri"] == {"Fn::GetAtt": [function_id, "Arn"]}
+        assert integration["IntegrationUri"] == {"Ref": logical_id(crm_stack, target)}
     # Only the Privacy Center's function answers /privacy: no data function is public there.
     assert not {key for key in routes if key.split(" ")[1].startswith("/privacy")} - PAGE_ROUTES
 
@@ -57,9 +58,9 @@ def test_the_page_function_can_touch_no_data(template_json: dict[str, Any], crm_
     assert not services & DATA_SERVICES, services
 
 
+@needs_runtime_python
 def test_the_code_asset_carries_every_file_the_pages_name(tmp_path: Path) -> None:
-    # "3.99": no bytecode compiled, only the files as they ship.
-    assert CodeLocalBundling(REPO_ROOT, "3.99").try_bundle(str(tmp_path))
+    assert CodeLocalBundling(REPO_ROOT, RUNTIME_VERSION).try_bundle(str(tmp_path))
 
     shipped = tmp_path / "shared" / "privacy_center" / "static"
     for name in (*page.PAGES.values(), *(f"{a.split('.')[0]}{Path(a).suffix}" for a in page.assets())):
