@@ -455,11 +455,15 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--paced-rows", type=int, default=PACED_ROWS, help="0: do not measure the paced import")
     parser.add_argument("--no-doc", action="store_true", help="print only; leave docs/benchmarks.md alone")
+    parser.add_argument("--save", help="write this run's figures to this JSON file")
+    parser.add_argument("--merge", nargs="*", default=[], help="JSON files of earlier runs (--save) to show too")
     args = parser.parse_args(argv)
     if args.worker:
         print(json.dumps(measure(args.worker, args.latency_ms, args.paced, not args.no_raw)), flush=True)
         return 0
-    results = []
+    results: list[dict[str, Any]] = []
+    for saved in args.merge:  # earlier runs' figures (--save), shown with this run's
+        results += json.loads(Path(saved).read_text())["results"]
     for rows in args.sizes:
         for latency in args.latencies:
             print(f"importing {rows:,} rows x {COLUMNS} columns at {latency:g} ms per call…", flush=True)
@@ -469,6 +473,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.paced_rows:
         print(f"importing {args.paced_rows:,} rows at the workflow's pace…", flush=True)
         paced = _run_worker(args.paced_rows, 0.0, paced=True, raw=False)
+    for saved in args.merge:
+        paced = paced or json.loads(Path(saved).read_text()).get("paced")
+    if args.save:
+        Path(args.save).write_text(json.dumps({"results": results, "paced": paced}))
+    results.sort(key=lambda r_: (r_["rows"], r_["latency_ms"]))
+    args.sizes = sorted({*args.sizes, *(r_["rows"] for r_ in results)})
     block_rows = results[0]["block_rows"] if results else r.IMPORT_WORKFLOW.rows_per_chunk
     warnings = _history_warnings(sorted({*args.sizes, 1_000_000}), block_rows)
     machine = f"{platform.machine()}, {platform.python_implementation()} {platform.python_version()}"
