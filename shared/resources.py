@@ -605,7 +605,9 @@ IMPORT_WORKFLOW = WorkflowSpec(
     name="sheets-import",
     description="Google Sheets import: rows to leads in bounded chunks; keeps nothing else",
     timeout_s=2 * 3600,
-    rows_per_chunk=5000,
+    # 2,000 rows: a block's requests and items stay within ~15 MiB of memory (5,000 took ~41 MiB:
+    # docs/benchmarks.md); 1,000,000 rows are 500 chunks, ~3,500 history events of the 25,000.
+    rows_per_chunk=2000,
 )
 
 # Undo removes ~125 leads/s at the ~1,000 write units/s one user's partition takes (8 units a

@@ -165,25 +165,33 @@ def batch_get(
     keys: Sequence[dict[str, Any]],
     projection: str = "pk, sk",
     backoff: Backoff = DEFAULT_BACKOFF,
+    in_flight: int = 1,
 ) -> list[dict[str, Any]]:
     """Items for ``keys``, strongly consistent, 100 per BatchGetItem, unprocessed keys retried;
-    missing keys are simply absent from the result."""
-    found: list[dict[str, Any]] = []
-    for batch in chunks(keys, BATCH_GET_MAX):
+    missing keys are simply absent from the result. ``in_flight``: BatchGetItem calls made at once
+    (the import looks up a block's contacts with several, as it writes them)."""
+
+    def get_batch(batch: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
         request: dict[str, Any] = {"Keys": list(batch), "ProjectionExpression": projection, "ConsistentRead": True}
+        got: list[dict[str, Any]] = []
         attempt = 0
         while True:
             response = client.batch_get_item(RequestItems={table: request})
-            found += response.get("Responses", {}).get(table, [])
+            got += response.get("Responses", {}).get(table, [])
             unprocessed = (response.get("UnprocessedKeys") or {}).get(table)
             if not unprocessed:
-                break
+                return got
             if not backoff.can_retry(attempt):
                 raise UnprocessedItems("batch get did not complete")
             request = unprocessed
             backoff.pause(attempt)
             attempt += 1
-    return found
+
+    batches = list(chunks(keys, BATCH_GET_MAX))
+    if in_flight <= 1 or len(batches) <= 1:
+        return [item for batch in batches for item in get_batch(batch)]
+    with ThreadPoolExecutor(max_workers=min(in_flight, len(batches))) as pool:
+        return [item for got in pool.map(get_batch, batches) for item in got]
 
 
 def query(client: Any, **params: Any) -> Iterator[dict[str, Any]]:

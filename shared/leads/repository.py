@@ -330,7 +330,11 @@ class DynamoLeadRepository:
     def owners(self, user_id: str, contacts: Sequence[ContactKey]) -> dict[ContactKey, str]:
         wanted = distinct(contacts)
         found = batch_get(
-            self._db, self._table, [contact_item_key(user_id, c) for c in wanted], projection="sk, lead_id"
+            self._db,
+            self._table,
+            [contact_item_key(user_id, c) for c in wanted],
+            projection="sk, lead_id",
+            in_flight=self._in_flight,
         )
         return {contact_from_sk(item["sk"]["S"]): item["lead_id"]["S"] for item in found}
 
