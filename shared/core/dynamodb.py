@@ -8,8 +8,9 @@ countable (docs/request-counts.md is checked against them).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any, TypeVar
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
@@ -109,19 +110,40 @@ DEFAULT_BACKOFF = Backoff()
 def batch_write(
     client: Any,
     table: str,
-    requests: Sequence[dict[str, Any]],
+    requests: Iterable[dict[str, Any]],
     backoff: Backoff = DEFAULT_BACKOFF,
     in_flight: int = 1,
     pace: Pace | None = None,
 ) -> BatchStats:
     """Put/delete requests, 25 per BatchWriteItem, ``in_flight`` calls at once; unprocessed ones
     are sent again after a backoff, and still unprocessed after the last attempt raise
-    :class:`UnprocessedItems`. ``pace``: every call first takes a unit per item from it."""
-    batches = list(chunks(requests, BATCH_WRITE_MAX))
-    if in_flight <= 1 or len(batches) <= 1:
+    :class:`UnprocessedItems`. ``pace``: every call first takes a unit per item from it.
+
+    ``requests`` may be a generator: batches are taken from it only as calls go out, so a caller
+    that builds its items lazily holds ``in_flight`` batches of them at a time, not all."""
+    batches = _batches_of(requests, BATCH_WRITE_MAX)
+    if in_flight <= 1:
         return _sum_stats(_write_batch(client, table, batch, backoff, pace) for batch in batches)
-    with ThreadPoolExecutor(max_workers=min(in_flight, len(batches))) as pool:
-        return _sum_stats(pool.map(lambda batch: _write_batch(client, table, batch, backoff, pace), batches))
+    total = BatchStats()
+    with ThreadPoolExecutor(max_workers=in_flight) as pool:
+        running: set[Future[BatchStats]] = set()
+        try:
+            for batch in batches:
+                if len(running) >= in_flight:
+                    done, running = wait(running, return_when=FIRST_COMPLETED)
+                    total = _sum_stats([total, *(future.result() for future in done)])
+                running.add(pool.submit(_write_batch, client, table, batch, backoff, pace))
+            return _sum_stats([total, *(future.result() for future in running)])
+        finally:
+            for future in running:
+                future.cancel()
+
+
+def _batches_of(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """Lists of ``size`` items taken from ``items`` as they are asked for."""
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
 
 
 def _sum_stats(parts: Iterable[BatchStats]) -> BatchStats:

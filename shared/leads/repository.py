@@ -34,7 +34,7 @@ Access patterns (calls per request):
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -318,14 +318,14 @@ class DynamoLeadRepository:
         :class:`~shared.core.dynamodb.UnprocessedItems`; the caller's retry rewrites the same
         ids, so nothing is duplicated.
         """
-        requests: list[dict[str, Any]] = []
-        for lead in leads:
-            requests.append({"PutRequest": {"Item": lead_item(user_id, lead)}})
-            requests += [
-                {"PutRequest": {"Item": contact_item(user_id, contact, lead.lead_id)}}
-                for contact in contacts_of(lead.phone, lead.email)
-            ]
-        return batch_write(self._db, self._table, requests, backoff, self._in_flight, self._pace)
+
+        def requests() -> Iterator[dict[str, Any]]:  # built as the batches go out: memory stays flat
+            for lead in leads:
+                yield {"PutRequest": {"Item": lead_item(user_id, lead)}}
+                for contact in contacts_of(lead.phone, lead.email):
+                    yield {"PutRequest": {"Item": contact_item(user_id, contact, lead.lead_id)}}
+
+        return batch_write(self._db, self._table, requests(), backoff, self._in_flight, self._pace)
 
     def owners(self, user_id: str, contacts: Sequence[ContactKey]) -> dict[ContactKey, str]:
         wanted = distinct(contacts)
