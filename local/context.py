@@ -13,7 +13,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -67,6 +67,9 @@ class LocalFunction:
     handler: Handler
     memory_mb: int = 128
     timeout_s: float = 3
+    # API functions run one at a time in the process (see ``_invocations``); workflow steps and
+    # jobs (no routes, no resolver) run beside them, as a step may wait on what the API does.
+    serialized: bool = True
 
     def context(self, region: str) -> LambdaContext:
         return LambdaContext(
@@ -94,10 +97,11 @@ class FunctionRegistry:
     def register(self, name: str, handler: Handler, *, memory_mb: int = 128, timeout_s: float = 3) -> None:
         """Add (or replace) a function; spec functions keep their spec memory and timeout."""
         spec = self._specs.get(name)
+        serialized = True
         if spec is not None:
-            memory_mb, timeout_s = spec.memory_mb, spec.timeout_s
+            memory_mb, timeout_s, serialized = spec.memory_mb, spec.timeout_s, bool(spec.routes)
         with self._lock:
-            self._functions[name] = LocalFunction(name, handler, memory_mb, timeout_s)
+            self._functions[name] = LocalFunction(name, handler, memory_mb, timeout_s, serialized)
 
     def unregister(self, name: str) -> None:
         with self._lock:
@@ -134,7 +138,9 @@ class FunctionRegistry:
         spec = self._specs.get(name)
         if spec is None:
             return None
-        function = LocalFunction(spec.name, import_handler(spec.module), spec.memory_mb, spec.timeout_s)
+        function = LocalFunction(
+            spec.name, import_handler(spec.module), spec.memory_mb, spec.timeout_s, serialized=bool(spec.routes)
+        )
         with self._lock:
             return self._functions.setdefault(name, function)
 
@@ -155,12 +161,13 @@ def _runtime_json_default(value: object) -> object:
 
 
 _running = threading.local()
-# One invocation at a time in the process. A Lambda execution environment runs one invocation at
-# a time, and each function has environments of its own; here every function shares one
+# One API invocation at a time in the process. A Lambda execution environment runs one invocation
+# at a time, and each function has environments of its own; here every function shares one
 # interpreter, and Powertools keeps the current event on its ``BaseRouter`` CLASS (not on each
 # resolver): a leads request and an activities request run at once on two threads would read each
-# other's event, i.e. another user's identity (`make load` saw it as stray 404s). Re-entrant: a
-# function may run another on its own thread (an in-process workflow step).
+# other's event, i.e. another user's identity (`make load` saw it as stray 404s). Functions
+# without routes (workflow steps, jobs) use no resolver and run beside them: a step may wait on
+# what the API does meanwhile. Re-entrant: a function may run another on its own thread.
 _invocations = threading.RLock()
 
 
@@ -177,7 +184,7 @@ def run(function: LocalFunction, event: Any, region: str) -> bytes:
     Timeouts are checked after the fact (a thread cannot be killed): slower than the configured
     timeout is a failure locally too, so slow code is noticed before production.
     """
-    with _invocations:
+    with _invocations if function.serialized else nullcontext():
         # Clock and context start once the environment is free, as Lambda's do.
         context = function.context(region)
         started = time.monotonic()

@@ -121,3 +121,32 @@ def test_two_functions_never_see_each_others_event(local_stack: LocalStack) -> N
         assert seen_second.result() == {"path": "/second"}
     finally:
         server.stop()
+
+
+STEP = FunctionSpec(name="step", module="tests.none", description="a workflow step: no routes")
+
+
+def test_a_workflow_step_runs_beside_the_api_it_may_wait_on() -> None:
+    """A step (no resolver) that waits for an API request must not hold the API's turn: the
+    import's tests hold a step while they call the API, as a slow step would in AWS."""
+    from local.context import FunctionRegistry, LocalFunction, run
+
+    waiting, release = threading.Event(), threading.Event()
+
+    def step(event: Any, context: Any) -> dict[str, Any]:
+        waiting.set()
+        assert release.wait(timeout=10)
+        return {}
+
+    registry = FunctionRegistry(specs=(STEP,))
+    registry.register("step", step)
+    held = registry.get("step")
+    assert held is not None
+    assert not held.serialized
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        step_run = pool.submit(run, held, {}, "us-east-1")
+        assert waiting.wait(timeout=10)
+        api = LocalFunction("api", lambda event, context: {"statusCode": 200}, timeout_s=10)
+        assert run(api, {}, "us-east-1") == b'{"statusCode": 200}'  # not blocked by the held step
+        release.set()
+        assert step_run.result(timeout=10) == b"{}"
