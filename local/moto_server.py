@@ -25,6 +25,8 @@ from moto.moto_server.threaded_moto_server import ThreadedMotoServer
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from werkzeug.serving import make_server
 
+from local import moto_transactions
+
 # One per process: moto's backends are one per process.
 _MOTO_LOCK = threading.RLock()
 
@@ -61,6 +63,7 @@ class SerializedMotoServer(ThreadedMotoServer):
 
     def _server_entry(self) -> None:
         # ThreadedMotoServer._server_entry (moto 5.2.5) with the application wrapped.
+        moto_transactions.install()  # one table backup per transaction, not one per item
         app = _OneAtATime(DomainDispatcherApplication(create_backend_app))
         self._server = make_server(self._ip_address, self._port, app, True, request_handler=MotoRequestHandler)
         self._server_ready_event.set()
