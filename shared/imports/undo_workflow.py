@@ -16,8 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from shared.imports.errors import RETRYABLE_ERRORS
-from shared.imports.workflow import LAMBDA_INVOKE, LAMBDA_TRANSIENT, TIMEOUTS
+from shared.imports.workflow import LAMBDA_INVOKE, retry
 from shared.resources import IMPORT_UNDO_FUNCTION, IMPORT_UNDO_WORKFLOW
 
 STEP_FUNCTIONS = (IMPORT_UNDO_FUNCTION,)
@@ -26,21 +25,6 @@ ALLOWED_PATHS = frozenset({"$.import_id", "$.progress.done", "$.Payload.done", "
 
 def _task_timeout() -> int:
     return IMPORT_UNDO_FUNCTION.timeout_s + 10
-
-
-def _retry(interval_s: int, attempts: int) -> list[dict[str, Any]]:
-    return [
-        {
-            "ErrorEquals": [*RETRYABLE_ERRORS, *LAMBDA_TRANSIENT],
-            "IntervalSeconds": interval_s,
-            "BackoffRate": 2.0,
-            "MaxAttempts": attempts,
-            "MaxDelaySeconds": 60,
-            "JitterStrategy": "FULL",
-        },
-        # Every step is idempotent (cursor and counts commit once), so a timed-out one runs again.
-        {"ErrorEquals": TIMEOUTS, "IntervalSeconds": interval_s, "MaxAttempts": 2},
-    ]
 
 
 def definition(function_arns: dict[str, str], *, retry_interval_s: int = 2) -> dict[str, Any]:
@@ -58,7 +42,7 @@ def definition(function_arns: dict[str, str], *, retry_interval_s: int = 2) -> d
                 "ResultSelector": {"done.$": "$.Payload.done"},
                 "ResultPath": "$.progress",
                 "TimeoutSeconds": _task_timeout(),
-                "Retry": _retry(retry_interval_s, 5),
+                "Retry": retry(retry_interval_s, 5, timeout_attempts=2),
                 "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.failure", "Next": "UndoFailed"}],
                 "Next": "MoreToUndo",
             },
@@ -77,7 +61,7 @@ def definition(function_arns: dict[str, str], *, retry_interval_s: int = 2) -> d
                 "ResultSelector": {"status.$": "$.Payload.status"},
                 "ResultPath": "$.outcome",
                 "TimeoutSeconds": _task_timeout(),
-                "Retry": _retry(retry_interval_s, 6),
+                "Retry": retry(retry_interval_s, 6, timeout_attempts=2),
                 "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.failure", "Next": "UndoFailed"}],
                 "End": True,
             },
@@ -96,7 +80,7 @@ def definition(function_arns: dict[str, str], *, retry_interval_s: int = 2) -> d
                 "ResultSelector": {"status.$": "$.Payload.status"},
                 "ResultPath": "$.outcome",
                 "TimeoutSeconds": _task_timeout(),
-                "Retry": _retry(retry_interval_s, 6),
+                "Retry": retry(retry_interval_s, 6, timeout_attempts=2),
                 "Next": "Failed",
             },
             "Failed": {"Type": "Fail", "Error": "UndoFailed", "Cause": "See the import job's error_code."},

@@ -55,7 +55,9 @@ def _task_timeout(spec: FunctionSpec) -> int:
     return spec.timeout_s + 10  # the function's own timeout fires first
 
 
-def _retry(interval_s: int, attempts: int) -> list[dict[str, Any]]:
+def retry(interval_s: int, attempts: int, timeout_attempts: int = 1) -> list[dict[str, Any]]:
+    """Transient errors retried with jittered backoff; a timed-out step run again (every step is
+    idempotent: a chunk re-run, like an undo page, commits once)."""
     return [
         {
             "ErrorEquals": [*RETRYABLE_ERRORS, *LAMBDA_TRANSIENT],
@@ -65,8 +67,7 @@ def _retry(interval_s: int, attempts: int) -> list[dict[str, Any]]:
             "MaxDelaySeconds": 60,
             "JitterStrategy": "FULL",
         },
-        # A chunk re-run is idempotent, so one more try after a timeout is safe.
-        {"ErrorEquals": TIMEOUTS, "IntervalSeconds": interval_s, "MaxAttempts": 1},
+        {"ErrorEquals": TIMEOUTS, "IntervalSeconds": interval_s, "MaxAttempts": timeout_attempts},
     ]
 
 
@@ -97,7 +98,7 @@ def definition(function_arns: dict[str, str], *, retry_interval_s: int = 2) -> d
                 "ResultSelector": cursor_only,
                 "ResultPath": "$.cursor",
                 "TimeoutSeconds": _task_timeout(IMPORT_PREPARE_FUNCTION),
-                "Retry": _retry(retry_interval_s, 4),
+                "Retry": retry(retry_interval_s, 4),
                 "Catch": _catch(),
                 "Next": "MoreRows",
             },
@@ -126,7 +127,7 @@ def definition(function_arns: dict[str, str], *, retry_interval_s: int = 2) -> d
                 "ResultSelector": cursor_only,
                 "ResultPath": "$.cursor",
                 "TimeoutSeconds": _task_timeout(IMPORT_CHUNK_FUNCTION),
-                "Retry": _retry(retry_interval_s, 5),
+                "Retry": retry(retry_interval_s, 5),
                 "Catch": _catch(),
                 "Next": "MoreRows",
             },
@@ -137,7 +138,7 @@ def definition(function_arns: dict[str, str], *, retry_interval_s: int = 2) -> d
                 "ResultSelector": outcome_only,
                 "ResultPath": "$.outcome",
                 "TimeoutSeconds": _task_timeout(IMPORT_FINALIZE_FUNCTION),
-                "Retry": _retry(retry_interval_s, 6),
+                "Retry": retry(retry_interval_s, 6),
                 "Catch": _catch(),
                 "End": True,
             },
@@ -151,7 +152,7 @@ def definition(function_arns: dict[str, str], *, retry_interval_s: int = 2) -> d
                 "ResultSelector": outcome_only,
                 "ResultPath": "$.outcome",
                 "TimeoutSeconds": _task_timeout(IMPORT_FINALIZE_FUNCTION),
-                "Retry": _retry(retry_interval_s, 6),
+                "Retry": retry(retry_interval_s, 6),
                 "Next": "Failed",
             },
             "Failed": {"Type": "Fail", "Error": "ImportFailed", "Cause": "See the import job's error_code."},

@@ -61,6 +61,18 @@ def _changes_since(user: TestUser, checkpoint: str) -> dict[str, dict[str, list[
             return merged
 
 
+def _held_prepare(entered: threading.Event, release: threading.Event) -> Any:
+    """The import's first step, held until ``release``: the import stays running meanwhile."""
+    real_prepare = import_handler("functions.import_prepare")
+
+    def held_prepare(event: dict[str, Any], context: Any) -> Any:
+        entered.set()
+        release.wait(timeout=30)
+        return real_prepare(event, context)
+
+    return held_prepare
+
+
 # --- one lead per contact ------------------------------------------------------------------------
 
 
@@ -114,12 +126,7 @@ def test_a_second_import_is_refused_while_one_runs_and_allowed_after(
     user: TestUser, google: Any, local_stack: Any
 ) -> None:
     release, entered = threading.Event(), threading.Event()
-    real_prepare = import_handler("functions.import_prepare")
-
-    def held_prepare(event: dict[str, Any], context: Any) -> Any:
-        entered.set()
-        release.wait(timeout=30)
-        return real_prepare(event, context)
+    held_prepare = _held_prepare(entered, release)
 
     spreadsheet = sheet_id()
     google.load_sheet(spreadsheet, [["Name", "Phone", "Email"], *lead_rows(5)], row_count=6)
@@ -268,12 +275,7 @@ def test_undo_removes_what_the_import_created_and_keeps_what_the_user_changed(
 
 def test_an_import_is_not_undone_while_it_runs(user: TestUser, google: Any, local_stack: Any) -> None:
     release, entered = threading.Event(), threading.Event()
-    real_prepare = import_handler("functions.import_prepare")
-
-    def held_prepare(event: dict[str, Any], context: Any) -> Any:
-        entered.set()
-        release.wait(timeout=30)
-        return real_prepare(event, context)
+    held_prepare = _held_prepare(entered, release)
 
     spreadsheet = sheet_id()
     google.load_sheet(spreadsheet, [["Name", "Phone", "Email"], *lead_rows(3)], row_count=4)

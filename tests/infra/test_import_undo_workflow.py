@@ -4,19 +4,17 @@ invokes the undo function only."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
 
 from infra.stack import CrmStack
 from shared.imports.undo_workflow import ALLOWED_PATHS, STEP_FUNCTIONS
-from shared.resources import FUNCTIONS, IMPORT_UNDO_WORKFLOW
-from tests.infra.test_import_workflow import _paths
+from shared.resources import IMPORT_UNDO_WORKFLOW
+from tests.infra.test_import_workflow import _paths, definition_of
 from tests.infra.test_template import as_list, logical_id, properties, role_statements
 
 pytestmark = pytest.mark.infra
-LOCAL_ARN = "arn:aws:lambda:us-east-1:123456789012:function:{}"
 
 
 @pytest.fixture(scope="module")
@@ -27,17 +25,7 @@ def machine(template_json: dict[str, Any], crm_stack: CrmStack) -> dict[str, Any
 
 @pytest.fixture(scope="module")
 def definition(machine: dict[str, Any], crm_stack: CrmStack) -> dict[str, Any]:
-    names = {logical_id(crm_stack, crm_stack.functions.functions[f.name]): f.name for f in FUNCTIONS}
-    parts = []
-    for part in machine["DefinitionString"]["Fn::Join"][1]:
-        if isinstance(part, str):
-            parts.append(part)
-        else:
-            target, attribute = part["Fn::GetAtt"]
-            assert attribute == "Arn"
-            parts.append(LOCAL_ARN.format(names[target]))
-    parsed: dict[str, Any] = json.loads("".join(parts))
-    return parsed
+    return definition_of(machine, crm_stack)
 
 
 def test_undo_workflow_is_standard_logs_no_execution_data_and_is_encrypted(

@@ -27,6 +27,10 @@ def machine(template_json: dict[str, Any], crm_stack: CrmStack) -> dict[str, Any
 
 @pytest.fixture(scope="module")
 def definition(machine: dict[str, Any], crm_stack: CrmStack) -> dict[str, Any]:
+    return definition_of(machine, crm_stack)
+
+
+def definition_of(machine: dict[str, Any], crm_stack: CrmStack) -> dict[str, Any]:
     """The DefinitionString with each function's (or its SnapStart alias's) ARN written as the
     local stack writes it."""
     names = {logical_id(crm_stack, crm_stack.functions.functions[f.name]): f.name for f in FUNCTIONS}
