@@ -8,6 +8,7 @@ import hashlib
 import io
 import json
 import logging
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -366,6 +367,11 @@ def test_a_revoked_token_fails_the_import_cleanly_with_an_error_code(
     assert job["finished_at"]
     assert _token_item(local_stack, user, job["import_id"]) is None  # deleted on failure too
     (execution,) = _executions(local_stack, job["import_id"])
+    for _ in range(100):  # the job is marked failed one state before the execution itself ends
+        if execution["status"] != "RUNNING":
+            break
+        time.sleep(0.1)
+        (execution,) = _executions(local_stack, job["import_id"])
     assert execution["status"] == "FAILED"
 
 
