@@ -8,9 +8,10 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
-from shared.accounts.wiring import account_directory
+from shared.accounts.directory_wiring import account_directory
 from shared.core.api import JSON, IdempotencyKey, build_resolver, created
 from shared.core.clock import utcnow
+from shared.core.cursors import CURSOR_MAX_LENGTH
 from shared.core.idempotency import create_once, idempotency_store
 from shared.core.identity import current_user_id
 from shared.core.links import import_links
@@ -30,8 +31,7 @@ from shared.imports.models import (
     ImportStarted,
 )
 from shared.imports.wiring import authorization_client, import_repository, undo_starter, vault
-from shared.leads.models import CURSOR_MAX_LENGTH
-from shared.preferences.logic import phone_region
+from shared.preferences.region import phone_region
 from shared.preferences.wiring import preferences_repository
 from shared.resources import IMPORTS_FUNCTION
 

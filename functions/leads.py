@@ -31,7 +31,7 @@ from shared.leads.models import (
     LeadPatch,
 )
 from shared.leads.wiring import lead_children_deleter, lead_repository
-from shared.preferences.logic import phone_region
+from shared.preferences.region import phone_region
 from shared.preferences.wiring import preferences_repository
 from shared.resources import LEADS_FUNCTION
 

@@ -11,13 +11,10 @@ AdminGetUser, AdminUpdateUserAttributes, AdminDisableUser, AdminUserGlobalSignOu
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
-from botocore.exceptions import ClientError
-
+from shared.accounts.cognito_errors import cognito_errors
 from shared.accounts.models import (
     ConfirmRequest,
     ConfirmResponse,
@@ -37,7 +34,6 @@ from shared.core.errors import (
     InvalidInput,
     NotFound,
     ServiceUnavailable,
-    TooManyRequests,
     Unauthenticated,
 )
 from shared.privacy import get_logger
@@ -47,33 +43,9 @@ logger = get_logger()
 POLICY_VERSION_ATTR = "custom:policy_version"
 POLICY_ACCEPTED_AT_ATTR = "custom:policy_accepted_at"
 
-# Cognito's throttling errors → how long the client should wait (Retry-After, seconds). Its
-# request quotas are per second; its limits on attempts (confirmation codes, failed sign-ins) do
-# not say how long they last, so the client is asked to wait a minute.
-_THROTTLED = {
-    "TooManyRequestsException": 1,
-    "LimitExceededException": 60,
-    "TooManyFailedAttemptsException": 60,
-}
-
 
 class _EmailTaken(Exception):
     """SignUp found an account with this email (never an answer of its own: see ``register``)."""
-
-
-@contextmanager
-def cognito_errors(mapping: dict[str, Exception]) -> Iterator[None]:
-    """Translate Cognito's error codes into domain errors; Cognito's messages are dropped."""
-    try:
-        yield
-    except ClientError as exc:
-        code = exc.response.get("Error", {}).get("Code", "")
-        if code in mapping:
-            raise mapping[code] from None
-        if code in _THROTTLED:
-            raise TooManyRequests(headers={"Retry-After": str(_THROTTLED[code])}) from None
-        logger.warning("cognito call failed", extra={"error_code": code})
-        raise ServiceUnavailable() from None
 
 
 class Accounts:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from shared.accounts.cognito import cognito_errors
+from shared.accounts.cognito_errors import cognito_errors
 from shared.core.errors import NotFound
 
 

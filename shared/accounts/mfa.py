@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import Any, Protocol
 from urllib.parse import quote, urlencode
 
-from shared.accounts.cognito import cognito_errors
+from shared.accounts.cognito_errors import cognito_errors
 from shared.accounts.models import MfaStatus, TotpSetup
 from shared.core.errors import Conflict, InvalidInput, Unauthenticated
 from shared.privacy import Pii, get_logger

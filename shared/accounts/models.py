@@ -8,7 +8,8 @@ from pydantic import EmailStr, Field, SecretStr, model_validator
 
 from shared.accounts.policy import PolicyVersion
 from shared.core.models import Output, StrictInput, Timestamp
-from shared.core.phone import REGION_PATTERN, InvalidPhone, to_e164
+from shared.core.phone import InvalidPhone, to_e164
+from shared.core.region import REGION_PATTERN
 from shared.core.text import REMOVED_FROM_LINE, SINGLE_LINE
 
 

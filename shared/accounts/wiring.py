@@ -5,7 +5,6 @@ from __future__ import annotations
 from functools import cache
 
 from shared.accounts.cognito import Accounts
-from shared.accounts.directory import AccountDirectory
 from shared.accounts.mfa import Totp
 from shared.core import aws
 from shared.core.settings import settings
@@ -20,9 +19,3 @@ def accounts() -> Accounts:
 @cache
 def totp() -> Totp:
     return Totp(aws.cognito())
-
-
-@cache
-def account_directory() -> AccountDirectory:
-    """Only the pool id: functions that show an account's masked email need ``user_pool_read``."""
-    return AccountDirectory(aws.cognito(), settings().user_pool_id)

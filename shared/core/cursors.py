@@ -12,6 +12,8 @@ from collections.abc import Callable
 
 from shared.core.errors import InvalidInput
 
+CURSOR_MAX_LENGTH = 200  # what a page's ``cursor`` query parameter may be
+
 
 class InvalidCursor(InvalidInput):
     status = 400

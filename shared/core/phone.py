@@ -17,7 +17,6 @@ import phonenumbers
 from phonenumbers import PhoneMetadata, PhoneNumber
 from phonenumbers.phonenumberutil import COUNTRY_CODE_TO_REGION_CODE, UNKNOWN_REGION
 
-REGION_PATTERN = r"^[A-Z]{2}$"
 _E164 = re.compile(r"^\+[1-9]\d{6,14}$")
 
 

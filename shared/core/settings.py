@@ -16,6 +16,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
 from shared import resources as r
+from shared.core.region import REGION_PATTERN
 
 GOOGLE_AUTH_URI = "https://accounts.google.com/o/oauth2/auth"
 GOOGLE_TOKEN_URI = "https://oauth2.googleapis.com/token"
@@ -38,8 +39,7 @@ class Settings(BaseModel):
     uploads_bucket: str = Field("", alias=r.ENV_UPLOADS_BUCKET)
     user_pool_id: str = Field("", alias=r.ENV_USER_POOL_ID)
     user_pool_client_id: str = Field("", alias=r.ENV_USER_POOL_CLIENT_ID)
-    # ISO 3166 alpha-2 (shared.core.phone.REGION_PATTERN; not imported: it would load phonenumbers)
-    default_phone_region: str = Field("IN", alias=r.ENV_DEFAULT_PHONE_REGION, pattern=r"^[A-Z]{2}$")
+    default_phone_region: str = Field("IN", alias=r.ENV_DEFAULT_PHONE_REGION, pattern=REGION_PATTERN)
     table_arn: str = Field("", alias=r.ENV_TABLE_ARN)
     backups_bucket: str = Field("", alias=r.ENV_BACKUPS_BUCKET)
     data_key_arn: str = Field("", alias=r.ENV_DATA_KEY_ARN)

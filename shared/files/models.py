@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
 from shared.core.models import Output, StrictInput, Timestamp
 from shared.core.text import ControlCharacters
+from shared.files.status import FileStatus
 
 ALLOWED_CONTENT_TYPES = ("application/pdf", "image/jpeg", "image/png", "image/webp", "image/heic")
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -35,12 +35,6 @@ class UploadForm(Output):
 class FileUpload(Output):
     file_id: str
     upload: UploadForm = Field(description="POST the file as multipart/form-data: these fields, then `file`")
-
-
-class FileStatus(StrEnum):
-    PENDING = "pending"
-    READY = "ready"
-    REJECTED = "rejected"
 
 
 class FileInfo(Output):

@@ -21,13 +21,6 @@ def load_preferences(repo: PreferencesRepository, user_id: str) -> Preferences:
     return preferences_from_item(stored) if stored is not None else Preferences(version=0)
 
 
-def phone_region(repo: PreferencesRepository, user_id: str, fallback: str) -> str:
-    """The region national-format numbers of this user are read with: their ``default_region``
-    (a new account starts with its own phone's country), else the deployment's."""
-    stored = repo.get(user_id)
-    return str((stored or {}).get("default_region") or fallback)
-
-
 def preferences_from_item(stored: dict[str, Any]) -> Preferences:
     fields = {name: stored[name] for name in Preferences.model_fields if name in stored}
     fields["version"] = int(stored["version"])

@@ -9,7 +9,7 @@ from pydantic import ConfigDict, Field, StringConstraints, field_validator, mode
 from pydantic.json_schema import SkipJsonSchema
 
 from shared.core.models import Output, StrictInput, Timestamp
-from shared.core.phone import REGION_PATTERN
+from shared.core.region import REGION_PATTERN
 from shared.core.text import SINGLE_LINE
 
 SETTINGS_MAX_BYTES = 8192

@@ -3,7 +3,7 @@
 - erasures not completed 30 minutes after they were requested are started again;
 - uploads never completed within 24 hours are deleted (every version) and marked rejected;
 - once every upload form of a completed file has expired, whatever was posted to its key after
-  completion is deleted: only the verified version stays (shared/files/logic.py);
+  completion is deleted: only the verified version stays (shared/files/logic.py, shared/files/expiry.py);
 - expired OAuth states are deleted (TTL deletion lags by up to days);
 - import jobs abandoned (never authorized, or a workflow that never finished) are marked failed
   with ``abandoned``, their sealed access token is deleted, their lease released and their
@@ -30,7 +30,7 @@ from shared.core.expiry_index import due_keys
 from shared.core.layout import FILE_PREFIX, IMPORT_PREFIX, OAUTH_STATE_PREFIX, user_id_from_pk
 from shared.core.object_store import ObjectStore
 from shared.erasure.repository import DELETIONS_PK, DeletionRepository
-from shared.files.logic import settle_due_file
+from shared.files.expiry import settle_due_file
 from shared.imports.repository import DynamoImportRepository, import_id_from_sk
 from shared.imports.status import ImportStatus
 from shared.leads.children import ChildRepository
