@@ -117,7 +117,7 @@ def measure(rows: int, latency_ms: float, paced: bool, raw: bool) -> dict[str, A
     from shared.imports.repository import ImportJob, SealedToken
     from shared.imports.sealed import ImportAccess, SheetRequest
     from shared.imports.status import ImportStatus
-    from shared.imports.wiring import WRITES_IN_FLIGHT
+    from shared.imports.step_wiring import WRITES_IN_FLIGHT
     from shared.leads.repository import DynamoLeadRepository
     from shared.privacy import Pii
 

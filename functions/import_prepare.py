@@ -8,7 +8,7 @@ from shared.core.priming import prime
 from shared.core.settings import load_settings
 from shared.imports import steps
 from shared.imports.step_handler import step_handler
-from shared.imports.wiring import worker_dependencies
+from shared.imports.step_wiring import worker_dependencies
 from shared.resources import IMPORT_PREPARE_FUNCTION
 
 load_settings(IMPORT_PREPARE_FUNCTION)

@@ -10,7 +10,7 @@ from shared.core.observability import count
 from shared.core.settings import load_settings
 from shared.imports import undo_steps
 from shared.imports.step_handler import step_handler
-from shared.imports.wiring import undo_dependencies
+from shared.imports.step_wiring import undo_dependencies
 from shared.resources import IMPORT_UNDO_FUNCTION
 
 load_settings(IMPORT_UNDO_FUNCTION)

@@ -25,12 +25,20 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from shared.core.clock import utcnow
-from shared.core.dynamodb import batch_delete, error_code, in_pages, partition_holds_items, query_partition
+from shared.core.dynamodb import batch_delete, error_code, in_pages, key, partition_holds_items, query_partition
 from shared.core.errors import NotFound
-from shared.core.layout import IMPORT_PREFIX, OAUTH_STATE_SK, item_kind, oauth_state_pk, user_pk, user_prefix
+from shared.core.layout import (
+    IMPORT_PREFIX,
+    IMPORT_REF_SK,
+    OAUTH_STATE_SK,
+    import_ref_pk,
+    item_kind,
+    oauth_state_pk,
+    user_pk,
+    user_prefix,
+)
 from shared.core.object_store import ObjectStore
 from shared.erasure.repository import DeletionRepository
-from shared.imports.repository import import_ref_key
 from shared.privacy import get_logger
 
 logger = get_logger()
@@ -119,7 +127,11 @@ def _delete_partition(stores: ErasureStores, user_id: str) -> None:
             for item in page
             if "oauth_state" in item
         ]
-        doomed += [import_ref_key(item["sk"]["S"].removeprefix(IMPORT_PREFIX)) for item in page if is_import_job(item)]
+        doomed += [
+            key(import_ref_pk(item["sk"]["S"].removeprefix(IMPORT_PREFIX)), IMPORT_REF_SK)
+            for item in page
+            if is_import_job(item)
+        ]
         batch_delete(stores.dynamodb, stores.table, doomed)
 
 

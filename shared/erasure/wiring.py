@@ -4,14 +4,17 @@ workflow, and every store erasure visits."""
 from __future__ import annotations
 
 from functools import cache
+from typing import TYPE_CHECKING
 
 from shared.core import aws
 from shared.core.settings import settings
 from shared.core.workflows import start_execution
-from shared.erasure.erase import ErasureStores
 from shared.erasure.receipt_hasher import ReceiptHasher
 from shared.erasure.repository import DeletionRepository
 from shared.files.wiring import uploads
+
+if TYPE_CHECKING:
+    from shared.erasure.erase import ErasureStores
 
 
 @cache
@@ -34,6 +37,10 @@ def start_erasure_workflow(deletion_id: str, attempt: str = "") -> bool:
 
 
 def erasure_stores() -> ErasureStores:
+    """Only the erasure job erases (and has loaded ``erase`` at its start): the accounts API, which
+    schedules erasures, does not load it."""
+    from shared.erasure.erase import ErasureStores
+
     config = settings()
     return ErasureStores(
         dynamodb=aws.dynamodb(),

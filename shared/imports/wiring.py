@@ -1,5 +1,6 @@
 """The import capability's real adapters, built once per cold start (clients and config — never
-sheet data, which lives only inside one invocation).
+sheet data, which lives only inside one invocation). The workflow steps' own are in
+``step_wiring``, so the import's API does not load the steps.
 
 Google's OAuth client library is imported inside the factories that build OAuth clients: the
 workflow steps use this module too and never load it (≈ 20 ms of each of their cold starts).
@@ -11,19 +12,10 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from shared.core import aws
-from shared.core.clock import utcnow
-from shared.core.identity import revocations
-from shared.core.object_store import ObjectStore
-from shared.core.pacing import pace_or_none
 from shared.core.settings import settings
 from shared.core.workflows import start_execution
-from shared.imports.google.sheets import SheetsClient
 from shared.imports.repository import DynamoImportRepository
-from shared.imports.steps import SheetReader, WorkerDeps
-from shared.imports.undo_steps import UndoDeps
 from shared.imports.vault import KmsVault
-from shared.leads.children import LeadChildren
-from shared.leads.repository import DynamoLeadRepository
 from shared.privacy import Pii
 
 if TYPE_CHECKING:
@@ -31,8 +23,6 @@ if TYPE_CHECKING:
 
     from shared.imports.google.oauth import GoogleOAuth, OAuthClientConfig
 
-# BatchWriteItem calls an import block keeps in flight (8 was measured to work well).
-WRITES_IN_FLIGHT = 8
 # The OAuth client secret is read through Powertools' parameters cache: a rotated secret is
 # picked up within this many seconds, without a redeploy or a cold start.
 CLIENT_SECRET_MAX_AGE_S = 300
@@ -46,32 +36,6 @@ def import_repository() -> DynamoImportRepository:
 @cache
 def vault() -> KmsVault:
     return KmsVault(aws.kms(), settings().import_key_id)
-
-
-def sheets_client(access_token: Pii[str]) -> SheetReader:
-    """One client per step invocation (its connections close with the step)."""
-    config = settings()
-    return SheetsClient(access_token, config.google_sheets_url, backoff_base_s=config.google_retry_base_ms / 1000)
-
-
-@cache
-def worker_dependencies() -> WorkerDeps:
-    config = settings()
-    return WorkerDeps(
-        jobs=import_repository(),
-        leads=DynamoLeadRepository(
-            aws.dynamodb_bulk(),
-            config.table_name,
-            write_in_flight=WRITES_IN_FLIGHT,
-            pace=pace_or_none(config.import_write_units_per_second),
-        ),
-        vault=vault(),
-        sheets=sheets_client,
-        block_rows=config.import_block_rows,
-        default_region=config.default_phone_region,
-        clock=utcnow,
-        account_revoked=lambda user_id: revocations().is_revoked(user_id, utcnow()),
-    )
 
 
 def _oauth_config(client_secret: Pii[str]) -> OAuthClientConfig:
@@ -145,16 +109,3 @@ class StepFunctionsUndoStarter:
 @cache
 def undo_starter() -> StepFunctionsUndoStarter:
     return StepFunctionsUndoStarter(aws.stepfunctions(), settings().import_undo_state_machine_arn)
-
-
-@cache
-def undo_dependencies() -> UndoDeps:
-    config = settings()
-    return UndoDeps(
-        jobs=import_repository(),
-        leads=DynamoLeadRepository(aws.dynamodb_bulk(), config.table_name, write_in_flight=WRITES_IN_FLIGHT),
-        children=LeadChildren(aws.dynamodb_bulk(), config.table_name),
-        objects=ObjectStore(aws.s3(), config.uploads_bucket),
-        clock=utcnow,
-        account_revoked=lambda user_id: revocations().is_revoked(user_id, utcnow()),
-    )

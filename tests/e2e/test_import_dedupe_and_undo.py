@@ -162,7 +162,7 @@ def test_a_lead_created_by_the_user_while_a_block_is_written_is_not_duplicated(
     the user's; the row counts as skipped."""
     from shared.imports import steps
     from shared.imports.step_handler import step_handler
-    from shared.imports.wiring import worker_dependencies
+    from shared.imports.step_wiring import worker_dependencies
 
     valid = lead_rows(30)
     racing_phone = valid[7][1]

@@ -323,7 +323,7 @@ def test_a_chunk_retried_after_writing_its_leads_creates_no_duplicates(
     from shared.imports import steps
     from shared.imports.errors import StorageBusy
     from shared.imports.step_handler import step_handler
-    from shared.imports.wiring import worker_dependencies
+    from shared.imports.step_wiring import worker_dependencies
 
     real = worker_dependencies()
     failures = {"left": 1}

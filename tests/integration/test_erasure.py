@@ -28,7 +28,7 @@ from shared.erasure.schedule import new_deletion_id
 from shared.erasure.wiring import receipt_hasher
 from shared.imports.repository import ImportJob
 from shared.imports.status import ImportStatus
-from shared.imports.wiring import worker_dependencies
+from shared.imports.step_wiring import worker_dependencies
 from tests.importing import run_import, start_import
 from tests.support import (
     PDF_BYTES,

@@ -14,7 +14,7 @@ from shared.imports.errors import AuthorizationExpired, ImportNotRunning
 from shared.imports.repository import ImportJob, SealedToken, epoch
 from shared.imports.sealed import ImportAccess, SheetRequest
 from shared.imports.status import ImportStatus
-from shared.imports.wiring import worker_dependencies
+from shared.imports.step_wiring import worker_dependencies
 from shared.privacy import Pii
 from tests.importing import lead_rows, sheet_id
 

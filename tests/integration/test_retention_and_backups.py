@@ -229,8 +229,8 @@ def test_abandoned_imports_and_expired_oauth_states_are_purged(user: TestUser, l
 def test_an_undo_whose_workflow_died_is_ended_once_its_lease_expires(user: TestUser, local_stack: Any) -> None:
     """The undo workflow is gone (a crash, a deleted execution) and the job says `undoing`: after
     the lease's expiry the retention job marks it `undo_failed` and frees the user's lease."""
+    from shared.imports.step_wiring import worker_dependencies
     from shared.imports.undo import UNDO_LEASE_SECONDS
-    from shared.imports.wiring import worker_dependencies
 
     imports = worker_dependencies().jobs
     import_id, at = str(ULID()), datetime.now(UTC)
