@@ -12,7 +12,7 @@ documented behaviour of an app that does not track versions.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from shared.core.errors import DomainError
 
@@ -34,8 +34,7 @@ class InvalidIfMatch(DomainError):
     message = 'If-Match takes * or strong entity tags such as "3" (from an ETag).'
 
 
-@dataclass(frozen=True)
-class Precondition:
+class Precondition(NamedTuple):
     """What ``If-Match`` asks: ``versions`` (any of them), or None for ``*`` / no header."""
 
     versions: frozenset[int] | None

@@ -53,7 +53,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, NamedTuple, Protocol
 
 from boto3.dynamodb.types import Binary
 from botocore.exceptions import ClientError
@@ -130,16 +130,14 @@ class ImportJob:
     leads_kept: int = 0  # created by the import, changed since: left in place
 
 
-@dataclass(frozen=True)
-class ChunkCounts:
+class ChunkCounts(NamedTuple):
     rows_read: int = 0
     leads_created: int = 0
     leads_updated: int = 0
     rows_skipped: int = 0
 
 
-@dataclass(frozen=True)
-class OAuthStateRecord:
+class OAuthStateRecord(NamedTuple):
     user_id: str
     import_id: str
     sealed: bytes
@@ -147,8 +145,7 @@ class OAuthStateRecord:
     browser: str | None = None  # hash of the consent cookie of the browser that continued to Google
 
 
-@dataclass(frozen=True)
-class SealedToken:
+class SealedToken(NamedTuple):
     sealed: bytes
     expires_at: int
 

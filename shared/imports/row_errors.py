@@ -5,10 +5,9 @@ loading the row parser's email and phone libraries into every workflow step."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class RowError:
+class RowError(NamedTuple):
     row: int
     code: str

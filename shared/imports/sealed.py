@@ -11,15 +11,13 @@ between the callback and the end of the import, with the access token, on the to
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, NamedTuple
 
 from shared.imports.mapping import Columns
 from shared.privacy import Pii
 
 
-@dataclass(frozen=True)
-class SheetRequest:
+class SheetRequest(NamedTuple):
     spreadsheet_id: str
     sheet_title: str | None  # None: the first sheet (resolved by the prepare step)
     header_row: int
@@ -47,11 +45,10 @@ class SheetRequest:
         )
 
     def resolved(self, sheet_title: str, columns: Columns) -> SheetRequest:
-        return replace(self, sheet_title=sheet_title, columns=columns)
+        return self._replace(sheet_title=sheet_title, columns=columns)
 
 
-@dataclass(frozen=True)
-class PendingAuthorization:
+class PendingAuthorization(NamedTuple):
     """Sealed on the OAuth state: what the consent page shows (the receiving account, masked) and
     what the callback needs to finish the authorization."""
 
@@ -74,8 +71,7 @@ class PendingAuthorization:
         )
 
 
-@dataclass(frozen=True)
-class ImportAccess:
+class ImportAccess(NamedTuple):
     """Sealed on the token item: what the workflow steps need to read the sheet."""
 
     access_token: Pii[str]

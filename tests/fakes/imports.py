@@ -198,7 +198,7 @@ class FakeImportRepository:
             stored = self.states.get(state_hash)
             if stored is None or stored[0].browser not in (None, browser):
                 return None
-            bound = replace(stored[0], browser=browser)
+            bound = stored[0]._replace(browser=browser)
             self.states[state_hash] = (bound, stored[1])
             return bound
 

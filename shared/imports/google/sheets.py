@@ -17,8 +17,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 from urllib.parse import quote, urlencode
 
 import urllib3
@@ -33,8 +32,7 @@ RATE_LIMIT_REASONS = frozenset({"rateLimitExceeded", "userRateLimitExceeded", "R
 GRID_FIELDS = "sheets.properties(sheetId,title,index,gridProperties(rowCount,columnCount))"
 
 
-@dataclass(frozen=True)
-class SheetGrid:
+class SheetGrid(NamedTuple):
     title: str
     row_count: int
     column_count: int
