@@ -24,7 +24,7 @@ from shared.core.layout import (
 )
 from shared.core.object_store import ObjectStore
 from shared.export.models import ExportPage, ImportRecord
-from shared.files.logic import DOWNLOAD_EXPIRES_S, download_url, to_file_info
+from shared.files.records import DOWNLOAD_EXPIRES_S, download_url, to_file_info
 from shared.files.status import FileStatus
 from shared.leads.logic import to_model as to_lead
 from shared.leads.repository import to_lead_record

@@ -23,7 +23,7 @@ File names are personal data: kept in the file record only, never in S3 keys, UR
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import filetype
@@ -35,6 +35,7 @@ from shared.core.expiry_index import DUE_ATTRS, due_attrs
 from shared.core.layout import file_object_key
 from shared.core.object_store import ObjectStore
 from shared.files.models import FileInfo, FileList, FileStatus, FileUpload, FileUploadRequest, UploadForm
+from shared.files.records import DOWNLOAD_EXPIRES_S, download_url, to_file_info
 from shared.leads.children import ChildRepository, LeadMissing
 from shared.leads.repository import LeadRepository
 from shared.preferences.consent import enforce_file_upload_consent
@@ -46,7 +47,6 @@ logger = get_logger()
 
 UPLOAD_EXPIRES_S = 600
 PENDING_UPLOAD_LIFETIME = timedelta(hours=24)
-DOWNLOAD_EXPIRES_S = 300
 # Forms are issued only while a file is pending, so every form has expired this long after
 # completion (a minute of slack for the clocks of the functions that signed them).
 FORMS_EXPIRED_AFTER_COMPLETION = timedelta(seconds=UPLOAD_EXPIRES_S + 60)
@@ -63,20 +63,6 @@ _SNIFFED_AS = {
 
 def _file_not_found() -> NotFound:
     return NotFound("No such file.", "file_not_found")
-
-
-def to_file_info(item: dict[str, Any]) -> FileInfo:
-    lead_id, own_id = item["sk"].split("#")[1:3]
-    return FileInfo(
-        file_id=ids.child_id(lead_id, own_id),
-        lead_id=lead_id,
-        filename=item["filename"],
-        content_type=item["content_type"],
-        size=int(item["size"]),
-        status=FileStatus(item["status"]),
-        rejection=item.get("rejection"),
-        created_at=datetime.fromisoformat(item["created_at"]),
-    )
 
 
 def request_upload(
@@ -182,13 +168,6 @@ def verify_upload(records: ChildRepository, store: ObjectStore, user_id: str, fi
     if reason == "not_uploaded":
         raise Conflict("Nothing was uploaded for this file yet.", "file_not_uploaded")
     return to_file_info(record | changes)
-
-
-def download_url(store: ObjectStore, user_id: str, record: dict[str, Any]) -> str:
-    """A short-lived link to the verified version of a ready file (the current version only for
-    a file completed before versions were recorded)."""
-    lead_id, own_id = record["sk"].split("#")[1:3]
-    return store.download_url(file_object_key(user_id, lead_id, own_id), DOWNLOAD_EXPIRES_S, record.get("version_id"))
 
 
 def list_files(records: ChildRepository, leads: LeadRepository, user_id: str, lead_id: str) -> FileList:

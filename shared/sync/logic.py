@@ -33,7 +33,7 @@ from shared.core.layout import (
     PREFS_SK,
     TOMBSTONE_PREFIX,
 )
-from shared.files.logic import to_file_info
+from shared.files.records import to_file_info
 from shared.leads.logic import to_model as to_lead
 from shared.leads.repository import to_lead_record
 from shared.preferences.devices import to_device
