@@ -160,7 +160,6 @@ LIBRARY_NEEDS: dict[str, dict[str, str]] = {
         "accounts": "registration and profile: the account's phone in E.164",
         "leads": "a lead's phones in E.164",
         "activities": "call and SMS logs matched to leads by phone number",
-        "sync": "leads in the delta carry phones",
         "export": "its response models carry the account's and the leads' phones",
         "import_chunk": "sheet rows normalised into leads",
     },

@@ -39,8 +39,8 @@ GOAL_S = 60.0
 def seed(stack: Any, user_id: str, leads: int) -> dict[str, int]:
     """``leads`` leads and as many activities, straight into the user's partition."""
     from shared.activities.logic import activity_attrs
-    from shared.core.ids import id_at
     from shared.core.layout import ACTIVITY_PREFIX
+    from shared.core.ulids import id_at
     from shared.leads.children import ChildRepository
     from shared.leads.repository import DynamoLeadRepository, LeadRecord
 

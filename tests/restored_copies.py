@@ -29,7 +29,7 @@ MOMENT = datetime(2026, 12, 5, 9, 30, tzinfo=UTC)
 
 
 def draws() -> dict[str, Any]:
-    from shared.core import aws, ids
+    from shared.core import aws, ulids
     from shared.core.retry import Backoff
     from shared.erasure.schedule import new_deletion_id
 
@@ -37,8 +37,8 @@ def draws() -> dict[str, Any]:
     credentials = aws.session().get_credentials()
     return {
         "ulid_at": str(ULID.from_datetime(MOMENT)),  # first: before any other ULID moves its state
-        "new_id": ids.new_id(),
-        "id_at": ids.id_at(MOMENT),
+        "new_id": ulids.new_id(),
+        "id_at": ulids.id_at(MOMENT),
         "deletion_id": new_deletion_id(),
         "token": secrets.token_urlsafe(16),
         "uuid4": str(uuid.uuid4()),

@@ -15,7 +15,7 @@ from typing import Any
 
 from shared.activities.logic import activity_attrs
 from shared.activities.models import ActivityType, CallLogEntry, DeviceLogSync, SmsLogEntry, SyncResult
-from shared.core import ids
+from shared.core import ulids
 from shared.core.clock import utcnow
 from shared.core.phone import InvalidPhone, to_e164
 from shared.leads.children import ChildRepository
@@ -63,7 +63,7 @@ def _log_activity(user_id: str, entry: _Entry, now: datetime) -> tuple[str, dict
     at = log.at.astimezone(UTC)
     details = (entry.kind, entry.e164, log.direction, at.isoformat())
     if isinstance(log, CallLogEntry):
-        own_id = ids.deterministic_id(at, user_id, *details, str(log.duration_s))
+        own_id = ulids.deterministic_id(at, user_id, *details, str(log.duration_s))
         attrs = activity_attrs(
             type=ActivityType.CALL.value,
             at=at.isoformat(),
@@ -73,7 +73,7 @@ def _log_activity(user_id: str, entry: _Entry, now: datetime) -> tuple[str, dict
             created_at=now.isoformat(),
         )
     else:
-        own_id = ids.deterministic_id(at, user_id, *details, log.body or "")
+        own_id = ulids.deterministic_id(at, user_id, *details, log.body or "")
         attrs = activity_attrs(
             type=ActivityType.SMS.value,
             at=at.isoformat(),

@@ -9,8 +9,9 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from shared.activities.models import Activity, ActivityCreate, ActivityPage, ActivityType, Location
-from shared.core import ids
+from shared.activities.models import Activity, ActivityCreate, ActivityPage
+from shared.activities.records import to_activity
+from shared.core import ids, ulids
 from shared.core.clock import utcnow
 from shared.core.cursors import InvalidCursor
 from shared.core.errors import NotFound, PreconditionFailed
@@ -21,26 +22,6 @@ from shared.leads.repository import LeadRepository
 
 def _lead_not_found() -> NotFound:
     return NotFound("No such lead.", "lead_not_found")
-
-
-def to_activity(item: dict[str, Any]) -> Activity:
-    lead_id, own_id = item["sk"].split("#")[1:3]
-    location = None
-    if "lat" in item:
-        location = Location(lat=float(item["lat"]), lng=float(item["lng"]), accuracy_m=float(item["accuracy_m"]))
-    return Activity(
-        activity_id=ids.child_id(lead_id, own_id),
-        lead_id=lead_id,
-        type=ActivityType(item["type"]),
-        at=datetime.fromisoformat(item["at"]),
-        direction=item.get("direction"),
-        duration_s=int(item["duration_s"]) if "duration_s" in item else None,
-        body=item.get("body"),
-        location=location,
-        source=item["source"],
-        created_at=datetime.fromisoformat(item["created_at"]),
-        version=int(item.get("version", 1)),
-    )
 
 
 # DynamoDB numbers stop at 1E-130 in magnitude (a smaller one fails the write with Underflow).
@@ -62,7 +43,7 @@ def add_activity(repo: ChildRepository, user_id: str, lead_id: str, at: datetime
     """Store one activity under its lead (refused if the lead does not exist for this user)."""
     if not ids.is_id(lead_id):
         raise _lead_not_found()
-    own_id = ids.id_at(at)
+    own_id = ulids.id_at(at)
     item = activity_attrs(at=at.isoformat(), created_at=utcnow().isoformat(), **values)
     try:
         repo.create(user_id, lead_id, own_id, item)

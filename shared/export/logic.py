@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from shared.accounts.cognito import Accounts
-from shared.activities.logic import to_activity
+from shared.activities.records import to_activity
 from shared.core import cursors
 from shared.core.dynamodb import from_item, key, ser
 from shared.core.layout import (
@@ -26,7 +26,7 @@ from shared.core.object_store import ObjectStore
 from shared.export.models import ExportPage, ImportRecord
 from shared.files.records import DOWNLOAD_EXPIRES_S, download_url, to_file_info
 from shared.files.status import FileStatus
-from shared.leads.logic import to_model as to_lead
+from shared.leads.records import to_model as to_lead
 from shared.leads.repository import to_lead_record
 from shared.preferences.devices import to_device
 from shared.preferences.logic import preferences_from_item

@@ -28,7 +28,7 @@ from typing import Any
 
 import filetype
 
-from shared.core import ids
+from shared.core import ids, ulids
 from shared.core.clock import utcnow
 from shared.core.errors import Conflict, NotFound
 from shared.core.expiry_index import DUE_ATTRS, due_attrs
@@ -76,7 +76,7 @@ def request_upload(
     enforce_file_upload_consent(load_preferences(preferences, user_id))
     if not ids.is_id(lead_id):
         raise NotFound("No such lead.", "lead_not_found")
-    own_id = ids.new_id()
+    own_id = ulids.new_id()
     now = utcnow()
     item = {
         "filename": body.filename,

@@ -6,8 +6,6 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from ulid import ULID
-
 from shared.core import cursors
 from shared.core.clock import utcnow
 from shared.core.errors import Conflict, InvalidInput, NotFound, PreconditionFailed
@@ -15,8 +13,10 @@ from shared.core.ids import is_id
 from shared.core.layout import lead_prefix
 from shared.core.object_store import ObjectDeleter
 from shared.core.phone import InvalidPhone, to_e164
+from shared.core.ulids import new_id
 from shared.core.versions import NO_PRECONDITION, Precondition, VersionMismatch
-from shared.leads.models import Lead, LeadCreate, LeadPage, LeadPatch, LeadSource
+from shared.leads.models import Lead, LeadCreate, LeadPage, LeadPatch
+from shared.leads.records import to_model
 from shared.leads.repository import ContactTaken, LeadRecord, LeadRepository, LeadUnreachable
 from shared.privacy import get_logger
 
@@ -88,26 +88,10 @@ def search_text(query: str, user_region: UserRegion | None) -> str:
         return "".join(char for char in text if char.isdigit())
 
 
-def to_model(record: LeadRecord) -> Lead:
-    return Lead(
-        lead_id=record.lead_id,
-        name=record.name,
-        phone=record.phone,
-        email=record.email,
-        company=record.company,
-        notes=record.notes,
-        tags=record.tags,
-        source=LeadSource(record.source),
-        created_at=record.created_at,
-        updated_at=record.updated_at,
-        version=record.version,
-    )
-
-
 def create_lead(repo: LeadRepository, user_id: str, body: LeadCreate, default_region: UserRegion) -> Lead:
     now = utcnow()
     record = LeadRecord(
-        lead_id=str(ULID()),
+        lead_id=new_id(),
         name=body.name,
         source=body.source,
         created_at=now,

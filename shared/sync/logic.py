@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from shared.activities.logic import to_activity
+from shared.activities.records import to_activity
 from shared.core import cursors
 from shared.core.clock import utcnow
 from shared.core.dynamodb import from_item
@@ -34,7 +34,7 @@ from shared.core.layout import (
     TOMBSTONE_PREFIX,
 )
 from shared.files.records import to_file_info
-from shared.leads.logic import to_model as to_lead
+from shared.leads.records import to_model as to_lead
 from shared.leads.repository import to_lead_record
 from shared.preferences.devices import to_device
 from shared.preferences.logic import preferences_from_item
