@@ -365,7 +365,7 @@ def test_an_oauth_state_is_read_freely_and_bound_to_the_first_browser_only(jobs:
     assert jobs.bind_state(state_hash, "browser-a") is None  # nothing to bind
     jobs.put_state(state_hash, record, expires_at=epoch(NOW) + 600)
     assert jobs.read_state(state_hash) == record
-    bound = replace(record, browser="browser-a")
+    bound = record._replace(browser="browser-a")
     assert jobs.bind_state(state_hash, "browser-a") == bound
     assert jobs.bind_state(state_hash, "browser-a") == bound  # the same browser continues again
     assert jobs.bind_state(state_hash, "browser-b") is None
