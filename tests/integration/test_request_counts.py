@@ -270,12 +270,9 @@ def test_each_route_makes_its_documented_aws_calls(
             response = run()
         assert response.status_code < 300 or response.status_code == 303, (route_key, response.text[:200])
         measured[route_key] = dict(Counter(aws_calls.operations))
-        if route_key == "GET /v1/oauth/google/callback":
-            # The callback starts the import: let it end before the next route. Its steps share
-            # the local AWS (one request at a time) with the routes measured next, which once
-            # waited behind them past their 10 s timeout on a loaded CI machine; and its steps'
-            # threads (untagged lookups) would be counted against the next test's requests.
-            wait_for_import(world.user, world.started["import_id"])
+    # The callback started an import: let it end here, or its steps' threads (untagged lookups)
+    # would be counted against the next test's requests.
+    wait_for_import(world.user, world.started["import_id"])
     assert measured == EXPECTED
 
 
