@@ -11,6 +11,7 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
 from shared.core.api import IdempotencyKey, IfMatch, build_resolver, created, with_etag
+from shared.core.cursors import CURSOR_MAX_LENGTH
 from shared.core.idempotency import create_once, idempotency_store
 from shared.core.identity import current_user_id
 from shared.core.links import lead_links
@@ -22,7 +23,6 @@ from shared.core.versions import precondition
 from shared.files.wiring import uploads
 from shared.leads import logic as leads
 from shared.leads.models import (
-    CURSOR_MAX_LENGTH,
     LEAD_PAGE_DEFAULT,
     LEAD_PAGE_MAX,
     Lead,

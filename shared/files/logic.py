@@ -13,10 +13,10 @@ anything that landed since the check); downloads (``GET /v1/files/{id}``, the ex
 for that version only, so a later re-post is never served. Such a re-post would still make the
 verified version noncurrent, and the bucket's lifecycle expires noncurrent versions after a day:
 completion therefore puts the file on the expiry index for the moment every form has expired,
-and the daily retention job (:func:`shared.files.expiry.settle_due_file`) then deletes whatever
-was posted since — the verified version is current again long before the lifecycle could take it. (Chosen over
-copying verified bytes to a key no form can write: no copy, one key per file, and deletion and
-erasure stay prefix-based.)
+and the daily retention job (:func:`shared.files.expiry.settle_due_file`) then deletes whatever was
+posted since — the verified version is current again long before the lifecycle could take it.
+(Chosen over copying verified bytes to a key no form can write: no copy, one key per file, and
+deletion and erasure stay prefix-based.)
 
 File names are personal data: kept in the file record only, never in S3 keys, URLs or logs.
 """

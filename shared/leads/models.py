@@ -11,7 +11,6 @@ from typing import Annotated, Literal
 from pydantic import ConfigDict, EmailStr, Field, StringConstraints, model_validator
 from pydantic.json_schema import SkipJsonSchema
 
-from shared.core.cursors import CURSOR_MAX_LENGTH
 from shared.core.models import Output, StrictInput, Timestamp
 from shared.core.region import REGION_PATTERN
 from shared.core.text import MULTI_LINE, REMOVED_FROM_LINE, SINGLE_LINE
@@ -20,7 +19,7 @@ from shared.leads.source import LeadSource
 LEAD_PAGE_MAX = 100
 LEAD_PAGE_DEFAULT = 25
 
-__all__ = ["CURSOR_MAX_LENGTH", "Lead", "LeadCreate", "LeadPage", "LeadPatch", "LeadSource"]
+__all__ = ["Lead", "LeadCreate", "LeadPage", "LeadPatch", "LeadSource"]
 
 
 _NameText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
