@@ -86,6 +86,35 @@ def conditional(operation: Callable[..., dict[str, Any]], **params: Any) -> Writ
         return Written(False, {}, exc.response.get("Item"))
 
 
+# Cancellation reasons that say nothing about the items: another write to one of them was in
+# flight, or the partition was throttled. A cancelled transaction wrote nothing, so it can be sent
+# again (as a new call, with a new ClientRequestToken). boto3 retries throttled calls, not these.
+TRANSIENT_CANCELLATIONS = frozenset({"TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded"})
+TRANSACTION_BACKOFF = Backoff(base_s=0.025, cap_s=0.5, max_attempts=4)
+
+
+def cancelled_transiently(exc: ClientError) -> bool:
+    """Whether a TransactWriteItems was cancelled only for :data:`TRANSIENT_CANCELLATIONS`."""
+    if error_code(exc) != TRANSACTION_CANCELLED:
+        return False
+    codes = {reason.get("Code") for reason in exc.response.get("CancellationReasons") or []} - {None, "None"}
+    return bool(codes) and codes <= TRANSIENT_CANCELLATIONS
+
+
+def transact_write(client: Any, items: Sequence[dict[str, Any]], backoff: Backoff = TRANSACTION_BACKOFF) -> None:
+    """TransactWriteItems, sent again while it is cancelled only transiently (a concurrent write
+    to one of its items: two devices editing one lead). A failed condition, or the last transient
+    cancellation, is raised for the caller to map."""
+    for attempt in range(backoff.max_attempts):
+        try:
+            client.transact_write_items(TransactItems=list(items))
+            return
+        except ClientError as exc:
+            if not cancelled_transiently(exc) or not backoff.can_retry(attempt):
+                raise
+        backoff.pause(attempt)
+
+
 def cancelled_by_condition(exc: ClientError, index: int | None = None) -> bool:
     """Whether a TransactWriteItems was cancelled because a condition failed (at ``index``, or
     at any position when ``index`` is None)."""

@@ -27,7 +27,16 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from shared import resources
-from shared.core.dynamodb import cancelled_by_condition, conditional, from_item, key, query, ser, to_item
+from shared.core.dynamodb import (
+    cancelled_by_condition,
+    conditional,
+    from_item,
+    key,
+    query,
+    ser,
+    to_item,
+    transact_write,
+)
 from shared.core.expiry_index import due_attrs
 from shared.core.identity import revocation_marker
 
@@ -61,8 +70,9 @@ class DeletionRepository:
         } | due_attrs(now + ERASURE_STUCK_AFTER)
         marker = revocation_marker(user_id, now)
         try:
-            self._db.transact_write_items(
-                TransactItems=[
+            transact_write(
+                self._db,
+                [
                     {"Put": {"TableName": self._table, "Item": to_item(record)}},
                     {
                         "Put": {
@@ -72,7 +82,7 @@ class DeletionRepository:
                             "ExpressionAttributeValues": {":now": ser(int(now.timestamp()))},
                         }
                     },
-                ]
+                ],
             )
         except ClientError as exc:
             if cancelled_by_condition(exc):

@@ -59,7 +59,7 @@ from boto3.dynamodb.types import Binary
 from botocore.exceptions import ClientError
 
 from shared import resources
-from shared.core.dynamodb import cancelled_by_condition, conditional, from_item, key, ser, to_item
+from shared.core.dynamodb import cancelled_by_condition, conditional, from_item, key, ser, to_item, transact_write
 from shared.core.expiry_index import due_attrs
 from shared.core.layout import (
     IMPORT_LEASE_SK,
@@ -387,7 +387,7 @@ class DynamoImportRepository:
         reference_item = {"pk": import_ref_pk(import_id), "sk": IMPORT_REF_SK, "user_id": user_id, TTL: until}
         reference = {"Put": {"TableName": self._table, "Item": to_item(reference_item)}}
         try:
-            self._db.transact_write_items(TransactItems=[job, lease, reference])
+            transact_write(self._db, [job, lease, reference])
         except ClientError as exc:
             if cancelled_by_condition(exc, 0):
                 return "not_in_status"

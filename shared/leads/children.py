@@ -40,6 +40,7 @@ from shared.core.dynamodb import (
     query_keys,
     ser,
     to_item,
+    transact_write,
 )
 from shared.core.ids import child_id
 from shared.core.layout import ACTIVITY_PREFIX, FILE_PREFIX, user_pk
@@ -75,8 +76,9 @@ class ChildRepository:
         stamped = {"version": 1, CHANGE_ATTR: change_stamp()}
         item = to_item({"pk": user_pk(user_id), "sk": self.sk(lead_id, own_id)} | attrs | stamped)
         try:
-            self._db.transact_write_items(
-                TransactItems=[
+            transact_write(
+                self._db,
+                [
                     {
                         "ConditionCheck": {
                             "TableName": self._table,
@@ -85,7 +87,7 @@ class ChildRepository:
                         }
                     },
                     {"Put": {"TableName": self._table, "Item": item}},
-                ]
+                ],
             )
         except ClientError as exc:
             if cancelled_by_condition(exc, 0):
@@ -138,9 +140,7 @@ class ChildRepository:
             delete["ExpressionAttributeValues"] = values
         tombstone = to_item(tombstone_item(user_id, self._kind, child_id(lead_id, own_id)))
         try:
-            self._db.transact_write_items(
-                TransactItems=[{"Delete": delete}, {"Put": {"TableName": self._table, "Item": tombstone}}]
-            )
+            transact_write(self._db, [{"Delete": delete}, {"Put": {"TableName": self._table, "Item": tombstone}}])
         except ClientError as exc:
             if not cancelled_by_condition(exc, 0):
                 raise

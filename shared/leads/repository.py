@@ -53,6 +53,7 @@ from shared.core.dynamodb import (
     key,
     ser,
     to_item,
+    transact_write,
 )
 from shared.core.layout import LEAD_PREFIX, user_pk
 from shared.core.pacing import Pace
@@ -299,9 +300,7 @@ class DynamoLeadRepository:
             }
         }
         try:
-            self._db.transact_write_items(
-                TransactItems=[put_lead, *(self._put_contact(user_id, c, lead.lead_id) for c in contacts)]
-            )
+            transact_write(self._db, [put_lead, *(self._put_contact(user_id, c, lead.lead_id) for c in contacts)])
         except ClientError as exc:
             taken = _taken(exc, contacts, 1) if cancelled_by_condition(exc) else None
             if taken is not None:
@@ -484,7 +483,7 @@ class DynamoLeadRepository:
             *(self._delete_contact(user_id, c) for c in removed),
         ]
         try:
-            self._db.transact_write_items(TransactItems=items)
+            transact_write(self._db, items)
         except ClientError as exc:
             if not cancelled_by_condition(exc):
                 raise
@@ -514,7 +513,7 @@ class DynamoLeadRepository:
             tombstone = {"TableName": self._table, "Item": to_item(tombstone_item(user_id, "lead", lead_id))}
             contacts = [self._delete_contact(user_id, c) for c in contacts_of(current.phone, current.email)]
             try:
-                self._db.transact_write_items(TransactItems=[{"Delete": delete}, {"Put": tombstone}, *contacts])
+                transact_write(self._db, [{"Delete": delete}, {"Put": tombstone}, *contacts])
             except ClientError as exc:
                 if not cancelled_by_condition(exc, 0):
                     raise
@@ -568,7 +567,7 @@ class DynamoLeadRepository:
                 items.append({"Put": {"TableName": self._table, "Item": to_item(tombstone)}})
                 items += [self._delete_contact(user_id, c) for c in contacts_of(lead.phone, lead.email)]
             try:
-                self._db.transact_write_items(TransactItems=items)
+                transact_write(self._db, items)
             except ClientError as exc:
                 if not cancelled_by_condition(exc):
                     raise
@@ -659,7 +658,7 @@ class DynamoLeadRepository:
                     }
                 )
         try:
-            self._db.transact_write_items(TransactItems=items)
+            transact_write(self._db, items)
         except ClientError as exc:
             if not cancelled_by_condition(exc):
                 raise

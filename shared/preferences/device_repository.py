@@ -21,7 +21,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from shared.core.dynamodb import cancelled_by_condition, from_item, key, query, ser, to_item
+from shared.core.dynamodb import cancelled_by_condition, from_item, key, query, ser, to_item, transact_write
 from shared.core.layout import DEVICE_PREFIX, user_pk
 from shared.sync.changes import CHANGE_ATTR, change_stamp, tombstone_item
 
@@ -74,7 +74,7 @@ class DeviceRepository:
         }
         tombstone = {"TableName": self._table, "Item": to_item(tombstone_item(user_id, "device", device_id))}
         try:
-            self._db.transact_write_items(TransactItems=[{"Delete": delete}, {"Put": tombstone}])
+            transact_write(self._db, [{"Delete": delete}, {"Put": tombstone}])
         except ClientError as exc:
             if cancelled_by_condition(exc, 0):
                 return False

@@ -1,9 +1,10 @@
-"""The local stack's moto backs a table up once per TransactWriteItems (local/moto_transactions.py),
-and a transaction that fails still leaves the table exactly as it was."""
+"""The local stack's moto rolls a failed TransactWriteItems back item by item, never by copying a
+table, and honours ClientRequestToken as DynamoDB does (local/moto_transactions.py)."""
 
 from __future__ import annotations
 
 import copy
+import uuid
 from typing import Any
 
 import pytest
@@ -18,7 +19,25 @@ def _puts(table: str, pk: str, count: int) -> list[dict[str, Any]]:
     return [{"Put": {"TableName": table, "Item": {"pk": {"S": pk}, "sk": {"S": f"T#{i:03d}"}}}} for i in range(count)]
 
 
-def test_a_transaction_of_many_items_copies_the_table_once(local_stack: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+def _sks(client: Any, table: str, pk: str) -> list[str]:
+    items = client.query(
+        TableName=table, KeyConditionExpression="pk = :pk", ExpressionAttributeValues={":pk": {"S": pk}}
+    )["Items"]
+    return [item["sk"]["S"] for item in items]
+
+
+def _check(table: str, pk: str, n: int) -> dict[str, Any]:
+    return {
+        "ConditionCheck": {
+            "TableName": table,
+            "Key": {"pk": {"S": pk}, "sk": {"S": "T#999"}},
+            "ConditionExpression": "n = :n",
+            "ExpressionAttributeValues": {":n": {"N": str(n)}},
+        }
+    }
+
+
+def test_a_transaction_copies_no_table(local_stack: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     copies: list[str] = []
     real = copy.deepcopy
 
@@ -29,29 +48,65 @@ def test_a_transaction_of_many_items_copies_the_table_once(local_stack: Any, mon
 
     monkeypatch.setattr(moto_transactions.copy, "deepcopy", counting)
     client, table = local_stack.client("dynamodb"), local_stack.table_name
-    client.transact_write_items(TransactItems=_puts(table, f"TXTEST#{ULID()}", 100))
-    assert copies == [table]  # moto alone: 100, one per item
+    pk = f"TXTEST#{ULID()}"
+    client.transact_write_items(TransactItems=_puts(table, pk, 100))
+    assert copies == []  # moto alone: 100, one per item
+    assert len(_sks(client, table, pk)) == 100
 
 
 def test_a_failed_transaction_still_rolls_back_everything(local_stack: Any) -> None:
     client, table = local_stack.client("dynamodb"), local_stack.table_name
     pk = f"TXTEST#{ULID()}"
     client.put_item(TableName=table, Item={"pk": {"S": pk}, "sk": {"S": "T#999"}, "n": {"N": "1"}})
-    items = _puts(table, pk, 40)
+    client.put_item(TableName=table, Item={"pk": {"S": pk}, "sk": {"S": "T#000"}, "kept": {"S": "before"}})
+    items = _puts(table, pk, 40)  # overwrites T#000, adds T#001..T#039
     items.append(
         {
-            "ConditionCheck": {
+            "Update": {
                 "TableName": table,
-                "Key": {"pk": {"S": pk}, "sk": {"S": "T#999"}},
-                "ConditionExpression": "n = :two",
-                "ExpressionAttributeValues": {":two": {"N": "2"}},
+                "Key": {"pk": {"S": pk}, "sk": {"S": "T#998"}},
+                "UpdateExpression": "SET n = :one",
+                "ExpressionAttributeValues": {":one": {"N": "1"}},
             }
         }
     )
+    items.append(_check(table, pk, 2))
     with pytest.raises(ClientError) as refused:
         client.transact_write_items(TransactItems=items)
     assert refused.value.response["Error"]["Code"] == "TransactionCanceledException"
-    left = client.query(
-        TableName=table, KeyConditionExpression="pk = :pk", ExpressionAttributeValues={":pk": {"S": pk}}
-    )["Items"]
-    assert [item["sk"]["S"] for item in left] == ["T#999"]
+    assert _sks(client, table, pk) == ["T#000", "T#999"]
+    kept = client.get_item(TableName=table, Key={"pk": {"S": pk}, "sk": {"S": "T#000"}})["Item"]
+    assert kept["kept"] == {"S": "before"}
+
+
+def test_a_retry_with_the_token_of_a_transaction_that_succeeded_writes_nothing(local_stack: Any) -> None:
+    client, table = local_stack.client("dynamodb"), local_stack.table_name
+    pk = f"TXTEST#{ULID()}"
+    create = [
+        {
+            "Put": {
+                "TableName": table,
+                "Item": {"pk": {"S": pk}, "sk": {"S": "T#000"}},
+                "ConditionExpression": "attribute_not_exists(pk)",
+            }
+        }
+    ]
+    token = str(uuid.uuid4())
+    client.transact_write_items(TransactItems=create, ClientRequestToken=token)
+    client.transact_write_items(TransactItems=create, ClientRequestToken=token)  # the retry: no condition failure
+    assert _sks(client, table, pk) == ["T#000"]
+    # Without the token, the same call is a new transaction, and its condition fails.
+    with pytest.raises(ClientError) as again:
+        client.transact_write_items(TransactItems=create, ClientRequestToken=str(uuid.uuid4()))
+    assert again.value.response["Error"]["Code"] == "TransactionCanceledException"
+
+
+def test_a_token_reused_with_other_parameters_is_refused(local_stack: Any) -> None:
+    client, table = local_stack.client("dynamodb"), local_stack.table_name
+    pk = f"TXTEST#{ULID()}"
+    token = str(uuid.uuid4())
+    client.transact_write_items(TransactItems=_puts(table, pk, 1), ClientRequestToken=token)
+    with pytest.raises(ClientError) as refused:
+        client.transact_write_items(TransactItems=_puts(table, pk, 2), ClientRequestToken=token)
+    assert refused.value.response["Error"]["Code"] == "IdempotentParameterMismatchException"
+    assert _sks(client, table, pk) == ["T#000"]
