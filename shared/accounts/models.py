@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import EmailStr, Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, model_validator
 
 from shared.accounts.policy import PolicyVersion
+from shared.core.emails import EmailAddress
 from shared.core.models import Output, StrictInput, Timestamp
 from shared.core.phone import InvalidPhone, to_e164
 from shared.core.region import REGION_PATTERN
@@ -31,7 +32,7 @@ Password = Annotated[SecretStr, Field(min_length=8, max_length=256)]
 
 class RegisterRequest(StrictInput):
     name: PersonName
-    email: Annotated[EmailStr, Field(max_length=254)]
+    email: EmailAddress
     phone: AccountPhone = Field(description="International format, or national with phone_region; stored in E.164")
     phone_region: PhoneRegion | None = None
     password: Password
@@ -51,7 +52,7 @@ class RegisterResponse(Output):
 
 
 class ConfirmRequest(StrictInput):
-    email: Annotated[EmailStr, Field(max_length=254)]
+    email: EmailAddress
     code: str = Field(min_length=1, max_length=16, pattern=r"^[0-9A-Za-z]+$")
 
 
@@ -60,7 +61,7 @@ class ConfirmResponse(Output):
 
 
 class LoginRequest(StrictInput):
-    email: Annotated[EmailStr, Field(max_length=254)]
+    email: EmailAddress
     password: Annotated[SecretStr, Field(min_length=1, max_length=256)]
 
 
@@ -100,7 +101,7 @@ class MfaChallenge(Output):
 
 
 class MfaLoginRequest(StrictInput):
-    email: Annotated[EmailStr, Field(max_length=254)]
+    email: EmailAddress
     session: SecretStr = Field(min_length=20, max_length=4096)
     code: TotpCode
 

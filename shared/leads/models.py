@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import ConfigDict, EmailStr, Field, StringConstraints, model_validator
+from pydantic import ConfigDict, Field, StringConstraints, model_validator
 from pydantic.json_schema import SkipJsonSchema
 
+from shared.core.emails import EmailAddress
 from shared.core.models import Output, StrictInput, Timestamp
 from shared.core.region import REGION_PATTERN
 from shared.core.text import MULTI_LINE, REMOVED_FROM_LINE, SINGLE_LINE
@@ -25,7 +26,7 @@ __all__ = ["Lead", "LeadCreate", "LeadPage", "LeadPatch", "LeadSource"]
 _NameText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Name = Annotated[_NameText, SINGLE_LINE]
 PhoneInput = Annotated[str, REMOVED_FROM_LINE, StringConstraints(strip_whitespace=True, min_length=3, max_length=32)]
-Email = Annotated[EmailStr, Field(max_length=254)]
+Email = EmailAddress
 Company = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200), SINGLE_LINE]
 Notes = Annotated[str, StringConstraints(max_length=5000), MULTI_LINE]
 Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50), SINGLE_LINE]
