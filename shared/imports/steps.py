@@ -28,13 +28,11 @@ from shared.imports.errors import (
     error_code_for,
 )
 from shared.imports.google.sheets import SheetGrid, a1_range
-from shared.imports.lead_ids import created_by
 from shared.imports.mapping import last_column, resolve_columns
 from shared.imports.repository import MAX_ERRORS, ChunkCounts, ImportJob, ImportRepository, SealedToken, epoch
 from shared.imports.row_errors import RowError
 from shared.imports.sealed import ImportAccess
 from shared.imports.status import ImportStatus
-from shared.imports.upsert import contact_keys, plan_upserts
 from shared.imports.vault import SealBroken, Vault
 from shared.leads.contacts import contacts_of
 from shared.leads.repository import ContactTaken, LeadRecord, LeadRepository, LeadUnreachable
@@ -223,7 +221,9 @@ def import_chunk(deps: WorkerDeps, event: ChunkInput) -> ChunkOutput:
         rows = _read_block(sheets, access, event.next_row, end_row)
     finally:
         sheets.close()
-    from shared.imports.rows import LeadDraft, draft_from_cells  # loaded by functions/import_chunk.py's init
+    # Loaded by functions/import_chunk.py's init; the other steps never load them (nor python-ulid).
+    from shared.imports.rows import LeadDraft, draft_from_cells
+    from shared.imports.upsert import contact_keys, plan_upserts
 
     drafts: list[LeadDraft] = []
     errors: list[RowError] = []
@@ -295,6 +295,8 @@ def _yield_to_racing_creates(deps: WorkerDeps, step: _Run, creates: list[LeadRec
     contact with one is removed again, its contact items going back to the user's lead — the row
     is counted as a duplicate, as it would have been a moment later. A re-run of the chunk finds
     the contacts held by the user's lead and skips the row likewise."""
+    from shared.imports.lead_ids import created_by  # loaded with shared.imports.upsert
+
     mine = {contact: lead for lead in creates for contact in contacts_of(lead.phone, lead.email)}
     if not mine:
         return 0
