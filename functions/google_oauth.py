@@ -19,7 +19,7 @@ from shared.core.observability import api_handler, count
 from shared.core.priming import prime
 from shared.core.settings import load_settings, settings
 from shared.imports import callback, callback_page, consent, consent_page
-from shared.imports.logic import CONSENT_PATH, origin_of
+from shared.imports.oauth_flow import CONSENT_PATH, origin_of
 from shared.imports.wiring import authorization_client, import_repository, token_client, vault, workflow_starter
 from shared.resources import GOOGLE_OAUTH_FUNCTION
 

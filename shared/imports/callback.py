@@ -15,7 +15,7 @@ from typing import Literal, Protocol
 
 from shared.imports.consent import CONSENT_NOT_CONFIRMED, is_same_browser
 from shared.imports.google.oauth import SHEETS_SCOPE, AccessToken, AuthorizationRejected, GoogleUnavailable
-from shared.imports.logic import AUTHORIZATION_TIMEOUT, state_hash
+from shared.imports.oauth_flow import AUTHORIZATION_TIMEOUT, state_hash
 from shared.imports.repository import ImportRepository, SealedToken, epoch
 from shared.imports.sealed import ImportAccess, PendingAuthorization
 from shared.imports.status import ImportStatus

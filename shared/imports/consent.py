@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal, Protocol
 
-from shared.imports.logic import state_hash
+from shared.imports.oauth_flow import state_hash
 from shared.imports.repository import ImportRepository, OAuthStateRecord
 from shared.imports.sealed import PendingAuthorization
 from shared.imports.vault import SealBroken, Vault

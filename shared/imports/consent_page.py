@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 
 from shared.imports.callback_page import SCRIPT, STYLE, csp_hash
 from shared.imports.consent import ConsentRefusal, ConsentView
-from shared.imports.logic import CONSENT_PATH
+from shared.imports.oauth_flow import CONSENT_PATH
 
 FORM_STYLE = (
     "dl{margin:1.25rem 0}dt{font-size:.85rem;color:#5b6475}dd{margin:.15rem 0 .9rem;font-weight:600}"

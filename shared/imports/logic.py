@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlsplit
 
 from ulid import ULID
 
@@ -24,11 +23,12 @@ from shared.imports.models import (
     ImportStatus,
     RowErrorOut,
 )
+from shared.imports.oauth_flow import AUTHORIZATION_TIMEOUT, consent_url, state_hash
 from shared.imports.repository import ImportJob, ImportRepository, OAuthStateRecord, epoch
 from shared.imports.sealed import PendingAuthorization, SheetRequest
 from shared.imports.undo import UNDOABLE, undo_deadline
 from shared.imports.vault import Vault
-from shared.privacy import Pii, get_logger
+from shared.privacy import get_logger
 from shared.resources import OAUTH_STATE_MAX_SECONDS
 
 logger = get_logger()
@@ -36,8 +36,6 @@ logger = get_logger()
 _SPREADSHEET_ID = re.compile(r"^[A-Za-z0-9_-]{10,200}$")
 _URL_ID = re.compile(r"/spreadsheets/(?:u/\d+/)?d/([A-Za-z0-9_-]+)")
 _CURSOR_PREFIX = "i1:"
-AUTHORIZATION_TIMEOUT = "authorization_timeout"
-CONSENT_PATH = "/v1/oauth/google/consent"
 
 
 class AuthorizationStarter(Protocol):
@@ -56,23 +54,6 @@ def spreadsheet_id_from(text: str) -> str:
     if not _SPREADSHEET_ID.match(text):
         raise InvalidSpreadsheet()
     return text
-
-
-def origin_of(url: str) -> str:
-    """``https://api.example.com/v1/oauth/google/callback`` → ``https://api.example.com``."""
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}"
-
-
-def consent_url(redirect_uri: str, state: Pii[str]) -> str:
-    """Our consent page for a state (shared/imports/consent.py), on the callback's origin: the
-    ``authorization_url`` a client opens. Google's own URL is given only by that page."""
-    return f"{origin_of(redirect_uri)}{CONSENT_PATH}?{urlencode({'state': state.reveal()})}"
-
-
-def state_hash(state: Pii[str]) -> str:
-    """The OAuth state is a bearer secret until spent: only its hash is a key."""
-    return hashlib.sha256(state.reveal().encode()).hexdigest()
 
 
 def start_import(

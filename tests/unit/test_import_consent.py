@@ -11,8 +11,9 @@ import pytest
 from shared.accounts.directory import mask_email
 from shared.imports import consent_page
 from shared.imports.consent import ConsentView, Continuation, browser_id, confirm_consent, cookie_from, show_consent
-from shared.imports.logic import start_import, state_hash
+from shared.imports.logic import start_import
 from shared.imports.models import GoogleSheetsImportRequest
+from shared.imports.oauth_flow import state_hash
 from shared.privacy import Pii
 from shared.resources import OAUTH_STATE_MAX_SECONDS
 from tests.fakes.google_oauth import FakeGoogleOAuth
