@@ -218,6 +218,72 @@ def floor_code(parts: tuple[str, ...]) -> str:
     return "\n".join(FLOOR_PARTS[part] for part in parts)
 
 
+# Code of ours that every function of a group loads, whatever its domain: what the earlier issues
+# require of each request or step (settings checked at init, the redacting logger, metrics, the
+# error mapping and request checks, the revocation check, per-user limits, the DynamoDB toolkit).
+# Measured like a floor, over the floor the group's functions all have, in the same rounds: what
+# it takes of the goal's 10% is not left to any function's own code and models.
+SKELETON_GROUPS: dict[str, str] = {
+    "authenticated API": "API functions with a route that needs a token",
+    "table jobs and steps": "functions without routes that use the table",
+}
+
+
+def skeleton_group(spec: FunctionSpec) -> str | None:
+    if spec.routes:
+        return "authenticated API" if any(not route.public for route in spec.routes) else None
+    return "table jobs and steps" if "table" in spec.needs else None
+
+
+def modules_of_ours(spec: FunctionSpec, env: dict[str, str]) -> frozenset[str]:
+    """The modules of ``shared`` that importing ``spec``'s module loads."""
+    code = (
+        f"import json, sys, {spec.module}; print(json.dumps([m for m in sys.modules if m.split('.')[0] == 'shared']))"
+    )
+    result = subprocess.run(  # noqa: S603 - our interpreter, our code
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=True
+    )
+    return frozenset(json.loads(result.stdout.strip().splitlines()[-1]))
+
+
+def common_parts(specs: list[FunctionSpec]) -> tuple[str, ...]:
+    """The floor parts every one of ``specs`` has (in FLOOR_PARTS' order)."""
+    shared_parts = set.intersection(*(set(floor_parts(spec)) for spec in specs))
+    return tuple(part for part in FLOOR_PARTS if part in shared_parts)
+
+
+def skeleton_code(modules: frozenset[str], api: bool) -> str:
+    """Import ``modules`` and do the init every function of the group does: its settings read and
+    checked, and (API) a resolver built with the shared error mapping."""
+    lines = [f"import {module}" for module in sorted(modules)]
+    lines += ["from shared.core.settings import load_settings", "load_settings()"]
+    if api:
+        lines += [
+            "from aws_lambda_powertools.event_handler.api_gateway import Router",
+            "from shared.core.api import build_resolver",
+            "build_resolver(Router())",
+        ]
+    return "\n".join(lines)
+
+
+def skeletons(specs: tuple[FunctionSpec, ...], env: dict[str, str]) -> dict[str, tuple[tuple[str, ...], str, int]]:
+    """group -> (the floor its functions share, the code of the floor plus the skeleton, how many
+    modules of ours the skeleton is)."""
+    result = {}
+    for group in SKELETON_GROUPS:
+        members = [spec for spec in specs if skeleton_group(spec) == group]
+        if not members:
+            continue
+        modules = frozenset.intersection(*(modules_of_ours(spec, env) for spec in members))
+        parts = common_parts(members)
+        result[group] = (
+            parts,
+            floor_code(parts) + "\n" + skeleton_code(modules, api=bool(members[0].routes)),
+            len(modules),
+        )
+    return result
+
+
 def probe_env() -> dict[str, str]:
     """A Lambda-like environment with dummy AWS settings: module init must not fail or reach AWS.
 
@@ -348,9 +414,29 @@ class Reference:
     time_ratio: float
 
 
+@dataclass(frozen=True)
+class Skeleton:
+    """The code of ours a group of functions all load, over the floor they all have."""
+
+    group: str
+    modules: int
+    floor: str
+    floor_ms: float
+    ms: float
+
+    @property
+    def floor_ratio(self) -> float:
+        return self.ms / self.floor_ms
+
+    @property
+    def left_ms(self) -> float:
+        """What the goal leaves to a function's own code and models, over this floor."""
+        return self.floor_ms * FLOOR_GOAL - self.ms
+
+
 def measure(
     specs: tuple[FunctionSpec, ...], runs: int, *, from_source: bool = False
-) -> tuple[float, float, list[Row], list[Reference]]:
+) -> tuple[float, float, list[Row], list[Reference], list[Skeleton]]:
     """Median time and peak RSS of every target, run interleaved round after round.
 
     ``from_source``: no bytecode cache is read or written, so every module is compiled from its
@@ -360,12 +446,15 @@ def measure(
     if from_source:
         empty = tempfile.mkdtemp(prefix="cold-start-no-pyc-")
         env |= {"PYTHONDONTWRITEBYTECODE": "1", "PYTHONPYCACHEPREFIX": empty}
-    floors = {floor_name(parts): floor_code(parts) for parts in sorted({floor_parts(spec) for spec in specs})}
+    groups = skeletons(specs, env)
+    floor_sets = {floor_parts(spec) for spec in specs} | {parts for parts, _, _ in groups.values()}
+    floors = {floor_name(parts): floor_code(parts) for parts in sorted(floor_sets)}
     codes = {
         "baseline": BASELINE_CODE,
         **{spec.name: f"import {spec.module}" for spec in specs},
         **floors,
         **REFERENCES,
+        **{f"skeleton: {group}": code for group, (_, code, _) in groups.items()},
     }
     for code in codes.values():  # warm-up: bytecode caches written, nothing recorded
         run_probe(code, env=probe_env())
@@ -404,7 +493,17 @@ def measure(
     for name in [*floors, *REFERENCES]:
         ms, mib = medians(name)
         references.append(Reference(name=name, ms=ms, rss_mib=mib, time_ratio=ms / base_ms))
-    return base_ms, base_mib, rows, references
+    skeleton_rows = [
+        Skeleton(
+            group=group,
+            modules=count,
+            floor=floor_name(parts),
+            floor_ms=medians(floor_name(parts))[0],
+            ms=medians(f"skeleton: {group}")[0],
+        )
+        for group, (parts, _, count) in groups.items()
+    ]
+    return base_ms, base_mib, rows, references, skeleton_rows
 
 
 @dataclass(frozen=True)
@@ -475,6 +574,7 @@ def table(
     runs: int,
     *,
     from_source: bool = False,
+    skeleton_rows: list[Skeleton] | None = None,
 ) -> str:
     mode = "compiled from source (no .pyc)" if from_source else "bytecode cached"
     lines = [
@@ -507,6 +607,21 @@ def table(
     ]
     for ref in references:
         lines.append(f"| {ref.name} | {ref.ms:.0f} | {ref.time_ratio:.2f} | {ref.rss_mib:.1f} |")
+    if skeleton_rows:
+        lines += [
+            "",
+            "Skeletons: the modules of ours every function of a group loads, with the settings read and (API) "
+            "a resolver built, over the floor the group's functions all have",
+            "",
+            f"| group | modules of ours | floor | floor ms | floor + skeleton ms | x floor "
+            f"| left of {FLOOR_GOAL:.2f}x for a function's own code and models, ms |",
+            "|---|---:|---|---:|---:|---:|---:|",
+        ]
+        for sk in skeleton_rows:
+            lines.append(
+                f"| {sk.group} ({SKELETON_GROUPS[sk.group]}) | {sk.modules} | {sk.floor.removeprefix('floor: ')} "
+                f"| {sk.floor_ms:.0f} | {sk.ms:.0f} | {sk.floor_ratio:.2f} | {sk.left_ms:.0f} |"
+            )
     if not from_source:
         missed = [row.name for row in rows if row.verdict != "meets"]
         unreachable = [row.name for row in rows if row.models_alone_ratio > FLOOR_GOAL]
@@ -545,7 +660,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.before:
         print(comparison_table(compare(FUNCTIONS, args.before.resolve(), args.runs), args.before, args.runs))
         return 0
-    base_ms, base_mib, rows, references = measure(FUNCTIONS, args.runs, from_source=args.from_source)
+    base_ms, base_mib, rows, references, skeleton_rows = measure(FUNCTIONS, args.runs, from_source=args.from_source)
     if args.json:
         print(
             json.dumps(
@@ -555,11 +670,22 @@ def main(argv: list[str] | None = None) -> int:
                     "from_source": args.from_source,
                     "rows": [r.__dict__ for r in rows],
                     "references": [r.__dict__ for r in references],
+                    "skeletons": [r.__dict__ for r in skeleton_rows],
                 }
             )
         )
     else:
-        print(table(base_ms, base_mib, rows, references, args.runs, from_source=args.from_source))
+        print(
+            table(
+                base_ms,
+                base_mib,
+                rows,
+                references,
+                args.runs,
+                from_source=args.from_source,
+                skeleton_rows=skeleton_rows,
+            )
+        )
     return 0
 
 

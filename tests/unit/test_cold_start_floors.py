@@ -15,7 +15,18 @@ from functools import cache
 
 import pytest
 
-from benchmarks.cold_start import FLOOR_PARTS, LIBRARY_MODULES, LIBRARY_NEEDS, ROOT, floor_parts, probe_env
+from benchmarks.cold_start import (
+    FLOOR_PARTS,
+    LIBRARY_MODULES,
+    LIBRARY_NEEDS,
+    ROOT,
+    SKELETON_GROUPS,
+    common_parts,
+    floor_parts,
+    probe_env,
+    skeleton_code,
+    skeleton_group,
+)
 from shared.resources import FUNCTIONS
 
 SPECS = {spec.name: spec for spec in FUNCTIONS}
@@ -56,3 +67,25 @@ def test_a_function_without_a_declaration_is_judged_without_the_library() -> Non
     """health parses nothing and makes no id: its floor is Powertools, a model and the resolver."""
     assert floor_parts(SPECS["health"]) == ("powertools + a pydantic model", "resolver")
     assert "python-ulid" not in floor_parts(SPECS["erasure"])
+
+
+@pytest.mark.parametrize("group", list(SKELETON_GROUPS))
+def test_a_skeleton_sits_on_a_floor_every_function_of_its_group_has(group: str) -> None:
+    """A skeleton is measured over the floor its group shares: a part one member lacks would
+    count library time as ours for that member, and a part left out would count it as skeleton."""
+    members = [spec for spec in FUNCTIONS if skeleton_group(spec) == group]
+    assert members
+    parts = set(common_parts(members))
+    assert all(parts <= set(floor_parts(spec)) for spec in members)
+    assert parts == set.intersection(*(set(floor_parts(spec)) for spec in members))
+
+
+def test_the_skeleton_code_imports_what_it_is_given_and_builds_what_every_member_builds() -> None:
+    code = skeleton_code(frozenset({"shared.core.api", "shared.core.clock"}), api=True)
+    assert {line for line in code.splitlines() if line.startswith("import ")} == {
+        "import shared.core.api",
+        "import shared.core.clock",
+    }
+    assert "load_settings()" in code
+    assert "build_resolver(Router())" in code
+    assert "build_resolver" not in skeleton_code(frozenset({"shared.core.clock"}), api=False)
