@@ -167,7 +167,6 @@ LIBRARY_NEEDS: dict[str, dict[str, str]] = {
     "email-validator": {
         "accounts": "registration and login: the account's email",
         "leads": "a lead's emails",
-        "sync": "leads in the delta carry emails",
         "export": "its response models carry the account's and the leads' emails",
         "import_chunk": "sheet rows normalised into leads",
     },

@@ -10,16 +10,8 @@ from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
 from shared.activities import check_ins, device_logs, forget
 from shared.activities import logic as activities
-from shared.activities.models import (
-    Activity,
-    ActivityCreate,
-    ActivityPage,
-    CheckInCreate,
-    DeviceLogSync,
-    Forgotten,
-    LogSource,
-    SyncResult,
-)
+from shared.activities.models import ActivityCreate, CheckInCreate, DeviceLogSync, LogSource
+from shared.activities.output import Activity, ActivityPage, Forgotten, SyncResult
 from shared.activities.wiring import activity_bulk, activity_records
 from shared.core.api import IdempotencyKey, IfMatch, build_resolver, created
 from shared.core.deadline import out_of_time

@@ -17,7 +17,8 @@ from shared.core.openapi import responses
 from shared.core.priming import prime
 from shared.core.settings import load_settings
 from shared.files import logic as files
-from shared.files.models import FileInfo, FileList, FileUpload, FileUploadRequest
+from shared.files.models import FileUploadRequest
+from shared.files.output import FileInfo, FileList, FileUpload
 from shared.files.wiring import file_records, uploads
 from shared.leads.wiring import lead_repository
 from shared.preferences.wiring import preferences_repository

@@ -22,14 +22,8 @@ from shared.core.settings import load_settings, settings
 from shared.core.versions import precondition
 from shared.files.wiring import uploads
 from shared.leads import logic as leads
-from shared.leads.models import (
-    LEAD_PAGE_DEFAULT,
-    LEAD_PAGE_MAX,
-    Lead,
-    LeadCreate,
-    LeadPage,
-    LeadPatch,
-)
+from shared.leads.models import LEAD_PAGE_DEFAULT, LEAD_PAGE_MAX, LeadCreate, LeadPatch
+from shared.leads.output import Lead, LeadPage
 from shared.leads.wiring import lead_children_deleter, lead_repository
 from shared.preferences.region import phone_region
 from shared.preferences.wiring import preferences_repository

@@ -18,14 +18,8 @@ from shared.core.settings import load_settings
 from shared.core.versions import precondition
 from shared.preferences import devices
 from shared.preferences import logic as preferences
-from shared.preferences.models import (
-    Device,
-    DeviceBody,
-    DeviceList,
-    Preferences,
-    PreferencesPatch,
-    PreferencesPut,
-)
+from shared.preferences.models import DeviceBody, PreferencesPatch, PreferencesPut
+from shared.preferences.output import Device, DeviceList, Preferences
 from shared.preferences.wiring import device_repository, preferences_repository
 from shared.resources import PREFERENCES_FUNCTION
 

@@ -10,7 +10,8 @@ live inside the check-in's activity item, so nothing can outlive the activity.
 from __future__ import annotations
 
 from shared.activities.logic import add_activity
-from shared.activities.models import Activity, ActivityType, CheckInCreate
+from shared.activities.models import CheckInCreate
+from shared.activities.output import Activity, ActivityType
 from shared.leads.children import ChildRepository
 from shared.preferences.consent import enforce_location_consent
 from shared.preferences.logic import load_preferences

@@ -14,7 +14,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from shared.activities.logic import activity_attrs
-from shared.activities.models import ActivityType, CallLogEntry, DeviceLogSync, SmsLogEntry, SyncResult
+from shared.activities.models import CallLogEntry, DeviceLogSync, SmsLogEntry
+from shared.activities.output import ActivityType, SyncResult
 from shared.core import ulids
 from shared.core.clock import utcnow
 from shared.core.phone import InvalidPhone, to_e164

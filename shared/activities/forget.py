@@ -21,7 +21,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from typing import Protocol
 
-from shared.activities.models import Forgotten, LogSource
+from shared.activities.models import LogSource
+from shared.activities.output import Forgotten
 from shared.core.dynamodb import in_pages
 from shared.privacy import get_logger
 

@@ -9,7 +9,8 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from shared.activities.models import Activity, ActivityCreate, ActivityPage
+from shared.activities.models import ActivityCreate
+from shared.activities.output import Activity, ActivityPage
 from shared.activities.records import to_activity
 from shared.core import ids, ulids
 from shared.core.clock import utcnow

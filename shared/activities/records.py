@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from shared.activities.models import Activity, ActivityType, Location
+from shared.activities.output import Activity, ActivityType, Location
 from shared.core import ids
 
 

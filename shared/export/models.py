@@ -6,11 +6,11 @@ from typing import Any
 
 from pydantic import Field
 
-from shared.activities.models import Activity
+from shared.activities.output import Activity
 from shared.core.models import Output, Timestamp
-from shared.files.models import FileInfo
-from shared.leads.models import Lead
-from shared.preferences.models import Device, Preferences
+from shared.files.output import FileInfo
+from shared.leads.output import Lead
+from shared.preferences.output import Device, Preferences
 
 
 class ImportRecord(Output):

@@ -34,8 +34,10 @@ from shared.core.errors import Conflict, NotFound
 from shared.core.expiry_index import DUE_ATTRS, due_attrs
 from shared.core.layout import file_object_key
 from shared.core.object_store import ObjectStore
-from shared.files.models import FileInfo, FileList, FileStatus, FileUpload, FileUploadRequest, UploadForm
+from shared.files.models import FileUploadRequest
+from shared.files.output import FileInfo, FileList, FileUpload, UploadForm
 from shared.files.records import DOWNLOAD_EXPIRES_S, download_url, to_file_info
+from shared.files.status import FileStatus
 from shared.leads.children import ChildRepository, LeadMissing
 from shared.leads.repository import LeadRepository
 from shared.preferences.consent import enforce_file_upload_consent

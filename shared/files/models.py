@@ -1,4 +1,5 @@
-"""Files on leads: the announcement of one upload, its presigned form, and what is stored."""
+"""Files on leads: the announcement of one upload (what the files API takes in). Its presigned form
+and what is stored are in ``output.py``."""
 
 from __future__ import annotations
 
@@ -6,9 +7,8 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
-from shared.core.models import Output, StrictInput, Timestamp
+from shared.core.models import StrictInput
 from shared.core.text import ControlCharacters
-from shared.files.status import FileStatus
 
 ALLOWED_CONTENT_TYPES = ("application/pdf", "image/jpeg", "image/png", "image/webp", "image/heic")
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -24,31 +24,3 @@ class FileUploadRequest(StrictInput):
     filename: FileName
     content_type: Literal["application/pdf", "image/jpeg", "image/png", "image/webp", "image/heic"]
     size: int = Field(ge=1, le=MAX_FILE_BYTES, description=f"Exact size in bytes, ≤ {MAX_FILE_BYTES}")
-
-
-class UploadForm(Output):
-    url: str
-    fields: dict[str, str]
-    expires_in: int
-
-
-class FileUpload(Output):
-    file_id: str
-    upload: UploadForm = Field(description="POST the file as multipart/form-data: these fields, then `file`")
-
-
-class FileInfo(Output):
-    file_id: str
-    lead_id: str
-    filename: str
-    content_type: str
-    size: int
-    status: FileStatus
-    rejection: str | None = None
-    created_at: Timestamp
-    download_url: str | None = Field(default=None, description="Short-lived link; only on GET /v1/files/{file_id}")
-    download_expires_in: int | None = None
-
-
-class FileList(Output):
-    items: list[FileInfo]

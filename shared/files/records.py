@@ -12,7 +12,7 @@ from typing import Any
 from shared.core import ids
 from shared.core.layout import file_object_key
 from shared.core.object_store import ObjectStore
-from shared.files.models import FileInfo
+from shared.files.output import FileInfo
 from shared.files.status import FileStatus
 
 DOWNLOAD_EXPIRES_S = 300

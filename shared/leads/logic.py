@@ -15,7 +15,8 @@ from shared.core.object_store import ObjectDeleter
 from shared.core.phone import InvalidPhone, to_e164
 from shared.core.ulids import new_id
 from shared.core.versions import NO_PRECONDITION, Precondition, VersionMismatch
-from shared.leads.models import Lead, LeadCreate, LeadPage, LeadPatch
+from shared.leads.models import LeadCreate, LeadPatch
+from shared.leads.output import Lead, LeadPage
 from shared.leads.records import to_model
 from shared.leads.repository import ContactTaken, LeadRecord, LeadRepository, LeadUnreachable
 from shared.privacy import get_logger

@@ -1,4 +1,5 @@
-"""Leads: the people a field sales user follows up.
+"""Leads: the people a field sales user follows up. What the leads API takes in; what it answers
+with is in ``output.py``.
 
 A lead from the phone book is ONE contact chosen on the device ("We do not upload or transfer
 your contact lists"): every body here describes one lead, and no route accepts a list of them.
@@ -12,16 +13,12 @@ from pydantic import ConfigDict, Field, StringConstraints, model_validator
 from pydantic.json_schema import SkipJsonSchema
 
 from shared.core.emails import EmailAddress
-from shared.core.models import Output, StrictInput, Timestamp
+from shared.core.models import StrictInput
 from shared.core.region import REGION_PATTERN
 from shared.core.text import MULTI_LINE, REMOVED_FROM_LINE, SINGLE_LINE
-from shared.leads.source import LeadSource
 
 LEAD_PAGE_MAX = 100
 LEAD_PAGE_DEFAULT = 25
-
-__all__ = ["Lead", "LeadCreate", "LeadPage", "LeadPatch", "LeadSource"]
-
 
 _NameText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Name = Annotated[_NameText, SINGLE_LINE]
@@ -87,22 +84,3 @@ class LeadPatch(StrictInput):
         if "name" in self.model_fields_set and self.name is None:
             raise ValueError("name cannot be cleared")
         return self
-
-
-class Lead(Output):
-    lead_id: str
-    name: str
-    phone: str | None = None
-    email: str | None = None
-    company: str | None = None
-    notes: str | None = None
-    tags: list[str] = Field(default_factory=list)
-    source: LeadSource
-    created_at: Timestamp
-    updated_at: Timestamp
-    version: int = Field(description="Counts the lead's writes; also its ETag. Send it back as If-Match")
-
-
-class LeadPage(Output):
-    items: list[Lead]
-    next_cursor: str | None = Field(default=None, description="Opaque; pass back as ?cursor= for the next page")

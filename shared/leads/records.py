@@ -6,8 +6,9 @@ not load what creating needs (python-ulid).
 
 from __future__ import annotations
 
-from shared.leads.models import Lead, LeadSource
+from shared.leads.output import Lead
 from shared.leads.repository import LeadRecord
+from shared.leads.source import LeadSource
 
 
 def to_model(record: LeadRecord) -> Lead:

@@ -7,7 +7,7 @@ store a location, a call or SMS log entry, or a file the user refused.
 from __future__ import annotations
 
 from shared.core.errors import Conflict
-from shared.preferences.models import PreferencesBody
+from shared.preferences.output import PreferencesBody
 
 
 class FeatureDisabled(Conflict):

@@ -9,7 +9,8 @@ from shared.core.clock import utcnow
 from shared.core.errors import NotFound
 from shared.core.layout import DEVICE_PREFIX
 from shared.preferences.device_repository import DeviceRepository
-from shared.preferences.models import Device, DeviceBody, DeviceList
+from shared.preferences.models import DeviceBody
+from shared.preferences.output import Device, DeviceList
 
 
 def to_device(item: dict[str, Any]) -> Device:

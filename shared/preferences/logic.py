@@ -11,7 +11,8 @@ from typing import Any
 from shared.core.clock import utcnow
 from shared.core.errors import InvalidInput, PreconditionFailed
 from shared.core.versions import NO_PRECONDITION, Precondition, VersionMismatch
-from shared.preferences.models import Preferences, PreferencesPatch, PreferencesPut
+from shared.preferences.models import PreferencesPatch, PreferencesPut
+from shared.preferences.output import Preferences
 from shared.preferences.repository import PreferencesRepository
 
 

@@ -1,5 +1,6 @@
 """Preferences and devices: the synced preferences document with its consent switches, and the
-app installations of a user."""
+app installations of a user. What the preferences API takes in; what it answers with (and the
+document's fields) is in ``output.py``."""
 
 from __future__ import annotations
 
@@ -8,37 +9,10 @@ from typing import Annotated, Any, Literal
 from pydantic import ConfigDict, Field, StringConstraints, field_validator, model_validator
 from pydantic.json_schema import SkipJsonSchema
 
-from shared.core.models import Output, StrictInput, Timestamp
+from shared.core.models import StrictInput
 from shared.core.region import REGION_PATTERN
 from shared.core.text import SINGLE_LINE
-
-SETTINGS_MAX_BYTES = 8192
-
-
-class PreferencesBody(StrictInput):
-    """The synced preferences document. Every feature that touches personal data is optional and
-    off until the user turns it on, except file uploads, which only ever send files the user picks."""
-
-    location_enabled: bool = Field(default=False, description="Geotagged check-ins (default off)")
-    call_log_sync_enabled: bool = Field(default=False, description="Activities from call logs (default off)")
-    sms_sync_enabled: bool = Field(default=False, description="Activities from SMS logs (default off)")
-    file_uploads_enabled: bool = Field(default=True, description="Invoices, PDFs and images (default on)")
-    default_region: str | None = Field(
-        default=None, pattern=REGION_PATTERN, description="ISO 3166 region for phone numbers without a country code"
-    )
-    settings: dict[str, Any] = Field(
-        default_factory=dict, description=f"Free app settings, ≤ {SETTINGS_MAX_BYTES} bytes"
-    )
-
-    @field_validator("settings")
-    @classmethod
-    def _bounded(cls, value: dict[str, Any]) -> dict[str, Any]:
-        import json
-
-        if len(json.dumps(value, separators=(",", ":"))) > SETTINGS_MAX_BYTES:
-            raise ValueError("settings are too large")
-        return value
-
+from shared.preferences.output import SETTINGS_MAX_BYTES
 
 Region = Annotated[str, Field(pattern=REGION_PATTERN, description="ISO 3166 alpha-2, e.g. IN, US")]
 Settings = Annotated[dict[str, Any], Field(description=f"Free app settings, ≤ {SETTINGS_MAX_BYTES} bytes")]
@@ -100,11 +74,6 @@ class PreferencesPatch(StrictInput):
         return self
 
 
-class Preferences(PreferencesBody):
-    version: int = Field(description="0 until first saved; also the ETag")
-    updated_at: Timestamp | None = None
-
-
 DeviceId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9._:-]{8,128}$")]
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40), SINGLE_LINE]
 
@@ -114,16 +83,3 @@ class DeviceBody(StrictInput):
     platform: Literal["android", "ios"]
     os_version: ShortText
     app_version: ShortText
-
-
-class Device(Output):
-    device_id: str
-    platform: str
-    os_version: str
-    app_version: str
-    first_seen: Timestamp
-    last_seen: Timestamp
-
-
-class DeviceList(Output):
-    items: list[Device]

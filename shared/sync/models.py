@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from shared.activities.models import Activity
+from shared.activities.output import Activity
 from shared.core.models import Output, Timestamp
-from shared.files.models import FileInfo
-from shared.leads.models import Lead
-from shared.preferences.models import Device, Preferences
+from shared.files.output import FileInfo
+from shared.leads.output import Lead
+from shared.preferences.output import Device, Preferences
 
 SYNC_PAGE_DEFAULT = 500
 SYNC_PAGE_MAX = 1000

@@ -14,7 +14,8 @@ from shared.core.cursors import InvalidCursor
 from shared.core.errors import NotFound
 from shared.core.layout import file_object_key
 from shared.leads import logic as leads
-from shared.leads.models import Lead, LeadCreate, LeadPatch
+from shared.leads.models import LeadCreate, LeadPatch
+from shared.leads.output import Lead
 from tests.fakes.leads import FakeLeadRepository
 from tests.fakes.object_store import FakeObjectStore
 
