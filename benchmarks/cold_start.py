@@ -161,13 +161,11 @@ LIBRARY_NEEDS: dict[str, dict[str, str]] = {
         "accounts": "registration and profile: the account's phone in E.164",
         "leads": "a lead's phones in E.164",
         "activities": "call and SMS logs matched to leads by phone number",
-        "export": "its response models carry the account's and the leads' phones",
         "import_chunk": "sheet rows normalised into leads",
     },
     "email-validator": {
         "accounts": "registration and login: the account's email",
         "leads": "a lead's emails",
-        "export": "its response models carry the account's and the leads' emails",
         "import_chunk": "sheet rows normalised into leads",
     },
     "python-ulid": {

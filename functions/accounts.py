@@ -11,21 +11,15 @@ from aws_lambda_powertools.event_handler.openapi.params import Path
 from shared.accounts.mfa import turn_off_totp
 from shared.accounts.models import (
     ConfirmRequest,
-    ConfirmResponse,
     LoginRequest,
-    Me,
     MePatch,
-    MfaChallenge,
     MfaDisableRequest,
     MfaLoginRequest,
-    MfaStatus,
     RefreshRequest,
     RegisterRequest,
-    RegisterResponse,
-    Tokens,
-    TotpSetup,
     TotpVerifyRequest,
 )
+from shared.accounts.output import ConfirmResponse, Me, MfaChallenge, MfaStatus, RegisterResponse, Tokens, TotpSetup
 from shared.accounts.registration import register_account
 from shared.accounts.revocation import refuse_tokens_of_deleted_accounts
 from shared.accounts.wiring import accounts, totp

@@ -7,7 +7,7 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
-from shared.accounts.wiring import accounts
+from shared.accounts.directory_wiring import account_directory
 from shared.core import aws
 from shared.core.api import build_resolver
 from shared.core.identity import current_user_id
@@ -35,7 +35,7 @@ router = Router()
 def export_data(cursor: Annotated[str | None, Query(min_length=1, max_length=400)] = None) -> ExportPage:
     user_id = current_user_id(router)
     enforce(limit_counter(), user_id, EXPORT_LIMIT)
-    page = export.export_page(aws.dynamodb(), settings().table_name, accounts(), uploads(), user_id, cursor)
+    page = export.export_page(aws.dynamodb(), settings().table_name, account_directory(), uploads(), user_id, cursor)
     count("ExportPage")
     return page
 

@@ -448,7 +448,8 @@ EXPORT_FUNCTION = FunctionSpec(
     memory_mb=1024,
     timeout_s=29,
     routes=(RouteSpec("GET", "/v1/me/export"), RouteSpec("GET", "/v1/me/inventory")),
-    needs=("table", "uploads", "user_pool"),
+    # The profile only: AdminGetUser (user_pool_read), not the account adapter's updates.
+    needs=("table", "uploads", "user_pool_read"),
 )
 
 SYNC_FUNCTION = FunctionSpec(

@@ -15,19 +15,16 @@ from datetime import datetime
 from typing import Any
 
 from shared.accounts.cognito_errors import cognito_errors
+from shared.accounts.directory import POLICY_ACCEPTED_AT_ATTR, POLICY_VERSION_ATTR, me_from
 from shared.accounts.models import (
     ConfirmRequest,
-    ConfirmResponse,
     LoginRequest,
-    Me,
     MePatch,
-    MfaChallenge,
     MfaLoginRequest,
     RefreshRequest,
     RegisterRequest,
-    RegisterResponse,
-    Tokens,
 )
+from shared.accounts.output import ConfirmResponse, Me, MfaChallenge, RegisterResponse, Tokens
 from shared.core.clock import utcnow
 from shared.core.errors import (
     Forbidden,
@@ -39,9 +36,6 @@ from shared.core.errors import (
 from shared.privacy import get_logger
 
 logger = get_logger()
-
-POLICY_VERSION_ATTR = "custom:policy_version"
-POLICY_ACCEPTED_AT_ATTR = "custom:policy_accepted_at"
 
 
 class _EmailTaken(Exception):
@@ -167,7 +161,7 @@ class Accounts:
     def get_me(self, user_id: str) -> Me:
         with cognito_errors({"UserNotFoundException": NotFound("No such account.", "account_not_found")}):
             user = self._idp.admin_get_user(UserPoolId=self._pool, Username=user_id)
-        return _me(user_id, user)
+        return me_from(user_id, user)
 
     def update_me(self, user_id: str, body: MePatch) -> Me:
         changes = []
@@ -222,19 +216,4 @@ def _tokens(response: dict[str, Any]) -> Tokens:
         refresh_token=result.get("RefreshToken"),
         expires_in=int(result.get("ExpiresIn", 3600)),
         token_type=result.get("TokenType", "Bearer"),
-    )
-
-
-def _me(user_id: str, user: dict[str, Any]) -> Me:
-    attrs = {a["Name"]: a["Value"] for a in user.get("UserAttributes", [])}
-    accepted = attrs.get(POLICY_ACCEPTED_AT_ATTR)
-    return Me(
-        user_id=user_id,
-        name=attrs.get("name", ""),
-        email=attrs.get("email", ""),
-        phone=attrs.get("phone_number", ""),
-        policy_version=attrs.get(POLICY_VERSION_ATTR),
-        policy_accepted_at=datetime.fromisoformat(accepted) if accepted else None,
-        created_at=user["UserCreateDate"],
-        mfa_enabled="SOFTWARE_TOKEN_MFA" in (user.get("UserMFASettingList") or []),
     )

@@ -20,7 +20,7 @@ from typing import Any, Protocol
 from urllib.parse import quote, urlencode
 
 from shared.accounts.cognito_errors import cognito_errors
-from shared.accounts.models import MfaStatus, TotpSetup
+from shared.accounts.output import MfaStatus, TotpSetup
 from shared.core.errors import Conflict, InvalidInput, Unauthenticated
 from shared.privacy import Pii, get_logger
 

@@ -1,14 +1,15 @@
-"""Accounts: registration, login, tokens and the caller's own profile."""
+"""Accounts: what registration, login and the caller's own profile take in. What they answer with
+is in ``output.py``."""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import Field, SecretStr, model_validator
 
 from shared.accounts.policy import PolicyVersion
 from shared.core.emails import EmailAddress
-from shared.core.models import Output, StrictInput, Timestamp
+from shared.core.models import StrictInput
 from shared.core.phone import InvalidPhone, to_e164
 from shared.core.region import REGION_PATTERN
 from shared.core.text import REMOVED_FROM_LINE, SINGLE_LINE
@@ -46,18 +47,9 @@ class RegisterRequest(StrictInput):
         return self
 
 
-class RegisterResponse(Output):
-    user_id: str
-    confirmation_required: bool
-
-
 class ConfirmRequest(StrictInput):
     email: EmailAddress
     code: str = Field(min_length=1, max_length=16, pattern=r"^[0-9A-Za-z]+$")
-
-
-class ConfirmResponse(Output):
-    confirmed: bool
 
 
 class LoginRequest(StrictInput):
@@ -69,35 +61,9 @@ class RefreshRequest(StrictInput):
     refresh_token: SecretStr = Field(min_length=20, max_length=8192)
 
 
-class Tokens(Output):
-    id_token: str
-    access_token: str
-    refresh_token: str | None = Field(default=None, description="Only on login; refresh keeps the one you have")
-    expires_in: int
-    token_type: str = "Bearer"
-
-
-class Me(Output):
-    user_id: str
-    name: str
-    email: str
-    phone: str
-    policy_version: str | None
-    policy_accepted_at: Timestamp | None
-    created_at: Timestamp
-    mfa_enabled: bool = Field(description="Login needs a code from an authenticator app (TOTP)")
-
-
 # --- multi-factor authentication (TOTP) ---------------------------------------------------------
 
 TotpCode = Annotated[str, Field(pattern=r"^[0-9]{6}$", description="The 6-digit code the authenticator app shows")]
-
-
-class MfaChallenge(Output):
-    """Login's answer for an account with MFA on: no tokens until the code is sent."""
-
-    mfa_required: Literal["totp"]
-    session: str = Field(description="Send it back with the code to POST /v1/auth/login/mfa (valid 3 minutes)")
 
 
 class MfaLoginRequest(StrictInput):
@@ -106,17 +72,8 @@ class MfaLoginRequest(StrictInput):
     code: TotpCode
 
 
-class TotpSetup(Output):
-    secret: str = Field(description="Base32 secret for the authenticator app; shown once, never stored by us")
-    otpauth_uri: str = Field(description="The same secret as an otpauth:// URI, for a QR code")
-
-
 class TotpVerifyRequest(StrictInput):
     code: TotpCode
-
-
-class MfaStatus(Output):
-    mfa_enabled: bool
 
 
 class MfaDisableRequest(StrictInput):
@@ -140,18 +97,11 @@ class MePatch(StrictInput):
 __all__ = [
     "REGION_PATTERN",
     "ConfirmRequest",
-    "ConfirmResponse",
     "LoginRequest",
-    "Me",
     "MePatch",
-    "MfaChallenge",
     "MfaDisableRequest",
     "MfaLoginRequest",
-    "MfaStatus",
     "RefreshRequest",
     "RegisterRequest",
-    "RegisterResponse",
-    "Tokens",
-    "TotpSetup",
     "TotpVerifyRequest",
 ]

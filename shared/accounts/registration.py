@@ -19,7 +19,8 @@ import uuid
 from dataclasses import dataclass
 from typing import Protocol
 
-from shared.accounts.models import RegisterRequest, RegisterResponse
+from shared.accounts.models import RegisterRequest
+from shared.accounts.output import RegisterResponse
 from shared.core.clock import utcnow
 from shared.core.phone import region_of
 from shared.preferences.repository import PreferencesRepository

@@ -7,7 +7,7 @@ import json
 from datetime import datetime
 from typing import Protocol
 
-from shared.accounts.models import Tokens
+from shared.accounts.output import Tokens
 from shared.core.clock import utcnow
 from shared.core.errors import Unauthenticated
 

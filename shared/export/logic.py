@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from shared.accounts.cognito import Accounts
+from shared.accounts.directory import AccountDirectory
 from shared.activities.records import to_activity
 from shared.core import cursors
 from shared.core.dynamodb import from_item, key, ser
@@ -62,7 +62,7 @@ def to_import_record(item: dict[str, Any]) -> ImportRecord:
 
 
 def export_page(
-    client: Any, table: str, accounts: Accounts, store: ObjectStore, user_id: str, cursor: str | None
+    client: Any, table: str, accounts: AccountDirectory, store: ObjectStore, user_id: str, cursor: str | None
 ) -> ExportPage:
     params: dict[str, Any] = {
         "TableName": table,
