@@ -16,7 +16,7 @@ from shared.core.openapi import responses
 from shared.core.priming import prime
 from shared.core.settings import load_settings
 from shared.core.versions import precondition
-from shared.preferences import devices
+from shared.preferences import devices, records
 from shared.preferences import logic as preferences
 from shared.preferences.models import DeviceBody, PreferencesPatch, PreferencesPut
 from shared.preferences.output import Device, DeviceList, Preferences
@@ -35,7 +35,7 @@ TAGS = ["preferences"]
     responses=responses(401, ok=Preferences, etag=True),
 )
 def get_preferences() -> Response[Preferences]:
-    return with_etag(preferences.load_preferences(preferences_repository(), current_user_id(router)))
+    return with_etag(records.load_preferences(preferences_repository(), current_user_id(router)))
 
 
 @router.put(

@@ -14,7 +14,7 @@ from shared.activities.models import CheckInCreate
 from shared.activities.output import Activity, ActivityType
 from shared.leads.children import ChildRepository
 from shared.preferences.consent import enforce_location_consent
-from shared.preferences.logic import load_preferences
+from shared.preferences.records import load_preferences
 from shared.preferences.repository import PreferencesRepository
 
 

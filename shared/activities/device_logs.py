@@ -22,7 +22,7 @@ from shared.core.phone import InvalidPhone, to_e164
 from shared.leads.children import ChildRepository
 from shared.leads.repository import LeadRepository
 from shared.preferences.consent import enforce_log_sync_consent
-from shared.preferences.logic import load_preferences
+from shared.preferences.records import load_preferences
 from shared.preferences.repository import PreferencesRepository
 from shared.privacy import get_logger
 

@@ -28,8 +28,7 @@ from shared.files.records import DOWNLOAD_EXPIRES_S, download_url, to_file_info
 from shared.files.status import FileStatus
 from shared.leads.records import to_model as to_lead
 from shared.leads.repository import to_lead_record
-from shared.preferences.devices import to_device
-from shared.preferences.logic import preferences_from_item
+from shared.preferences.records import preferences_from_item, to_device
 from shared.preferences.repository import from_stored
 
 EXPORT_PAGE_ITEMS = 500

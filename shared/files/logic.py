@@ -41,7 +41,7 @@ from shared.files.status import FileStatus
 from shared.leads.children import ChildRepository, LeadMissing
 from shared.leads.repository import LeadRepository
 from shared.preferences.consent import enforce_file_upload_consent
-from shared.preferences.logic import load_preferences
+from shared.preferences.records import load_preferences
 from shared.preferences.repository import PreferencesRepository
 from shared.privacy import get_logger
 

@@ -2,26 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
-
 from shared.core.clock import utcnow
 from shared.core.errors import NotFound
-from shared.core.layout import DEVICE_PREFIX
 from shared.preferences.device_repository import DeviceRepository
 from shared.preferences.models import DeviceBody
 from shared.preferences.output import Device, DeviceList
-
-
-def to_device(item: dict[str, Any]) -> Device:
-    return Device(
-        device_id=item.get("device_id") or item["sk"].removeprefix(DEVICE_PREFIX),
-        platform=item["platform"],
-        os_version=item["os_version"],
-        app_version=item["app_version"],
-        first_seen=datetime.fromisoformat(item["first_seen"]),
-        last_seen=datetime.fromisoformat(item["last_seen"]),
-    )
+from shared.preferences.records import to_device
 
 
 def register_device(repo: DeviceRepository, user_id: str, body: DeviceBody) -> Device:

@@ -5,7 +5,6 @@ It carries the consent switches that shared/preferences/consent.py enforces.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from shared.core.clock import utcnow
@@ -13,21 +12,8 @@ from shared.core.errors import InvalidInput, PreconditionFailed
 from shared.core.versions import NO_PRECONDITION, Precondition, VersionMismatch
 from shared.preferences.models import PreferencesPatch, PreferencesPut
 from shared.preferences.output import Preferences
+from shared.preferences.records import preferences_from_item
 from shared.preferences.repository import PreferencesRepository
-
-
-def load_preferences(repo: PreferencesRepository, user_id: str) -> Preferences:
-    """The stored document, or the documented defaults (version 0) when never saved."""
-    stored = repo.get(user_id)
-    return preferences_from_item(stored) if stored is not None else Preferences(version=0)
-
-
-def preferences_from_item(stored: dict[str, Any]) -> Preferences:
-    fields = {name: stored[name] for name in Preferences.model_fields if name in stored}
-    fields["version"] = int(stored["version"])
-    if "updated_at" in fields:
-        fields["updated_at"] = datetime.fromisoformat(fields["updated_at"])
-    return Preferences.model_validate(fields)
 
 
 def _expected(body_version: int | None, if_match: Precondition) -> Precondition:

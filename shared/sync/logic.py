@@ -36,8 +36,7 @@ from shared.core.layout import (
 from shared.files.records import to_file_info
 from shared.leads.records import to_model as to_lead
 from shared.leads.repository import to_lead_record
-from shared.preferences.devices import to_device
-from shared.preferences.logic import preferences_from_item
+from shared.preferences.records import preferences_from_item, to_device
 from shared.preferences.repository import from_stored
 from shared.sync.changes import CHANGE_ATTR, CHECKPOINT_MAX_AGE_DAYS, epoch_ms
 from shared.sync.models import SyncChanges, SyncPage, Tombstone
