@@ -11,7 +11,6 @@ from shared.core.settings import settings
 from shared.core.workflows import start_execution
 from shared.erasure.receipt_hasher import ReceiptHasher
 from shared.erasure.repository import DeletionRepository
-from shared.files.wiring import uploads
 
 if TYPE_CHECKING:
     from shared.erasure.erase import ErasureStores
@@ -38,14 +37,16 @@ def start_erasure_workflow(deletion_id: str, attempt: str = "") -> bool:
 
 def erasure_stores() -> ErasureStores:
     """Only the erasure job erases (and has loaded ``erase`` at its start): the accounts API, which
-    schedules erasures, does not load it."""
+    schedules erasures, does not load it, nor the files capability's wiring (the uploads bucket is
+    built here: erase has loaded ``ObjectStore`` already)."""
+    from shared.core.object_store import ObjectStore
     from shared.erasure.erase import ErasureStores
 
     config = settings()
     return ErasureStores(
         dynamodb=aws.dynamodb(),
         table=config.table_name,
-        uploads=uploads(),
+        uploads=ObjectStore(aws.s3(), config.uploads_bucket),
         cognito=aws.cognito(),
         user_pool_id=config.user_pool_id,
         deletions=deletions(),
