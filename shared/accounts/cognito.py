@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from shared.accounts.cognito_errors import cognito_errors
-from shared.accounts.directory import POLICY_ACCEPTED_AT_ATTR, POLICY_VERSION_ATTR, me_from
+from shared.accounts.directory import POLICY_ACCEPTED_AT_ATTR, POLICY_VERSION_ATTR, AccountDirectory
 from shared.accounts.models import (
     ConfirmRequest,
     LoginRequest,
@@ -159,9 +159,7 @@ class Accounts:
         return _tokens(response)
 
     def get_me(self, user_id: str) -> Me:
-        with cognito_errors({"UserNotFoundException": NotFound("No such account.", "account_not_found")}):
-            user = self._idp.admin_get_user(UserPoolId=self._pool, Username=user_id)
-        return me_from(user_id, user)
+        return AccountDirectory(self._idp, self._pool).get_me(user_id)
 
     def update_me(self, user_id: str, body: MePatch) -> Me:
         changes = []
